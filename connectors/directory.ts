@@ -1,0 +1,44 @@
+import type { PlatformDirectory } from '../core/ports';
+import type { ConnectionStore } from '../core/merchants/connections';
+import type { Database } from '../core/storage/database';
+import { BooksMapping } from '../core/books/mapping';
+import { SettleError } from '../core/errors';
+import { stripeClient } from './stripe/client';
+import { StripeProcessor, type StripeSettings } from './stripe/processor';
+import { wooClient, type WooSecrets, type WooSettings } from './woocommerce/client';
+import { WooStore } from './woocommerce/store';
+import { quickBooksClient, type QuickBooksSecrets, type QuickBooksSettings } from './quickbooks/client';
+import { QuickBooksBooks } from './quickbooks/books';
+import { refreshIfExpiring } from './quickbooks/tokens';
+
+export interface PlatformEndpoints {
+  stripeApiBase: string;
+  quickBooksTokenUrl: string;
+}
+
+/** Builds each merchant's platform adapters from their stored (encrypted) connections. */
+export function platformDirectory(db: Database, connections: ConnectionStore, endpoints: PlatformEndpoints): PlatformDirectory {
+  const notConnected = (platform: string) =>
+    new SettleError('platform_not_connected', `Connect ${platform} in Settle's setup before taking payments.`, 409);
+  return {
+    async processorFor(merchantId) {
+      const c = await connections.find<StripeSettings, { secretKey: string }>(merchantId, 'stripe');
+      if (!c) throw notConnected('Stripe');
+      return new StripeProcessor(stripeClient(c.secrets.secretKey, endpoints.stripeApiBase), c.settings, endpoints.stripeApiBase);
+    },
+    async storeFor(merchantId, platform) {
+      if (platform !== 'woocommerce') throw notConnected(platform);
+      const c = await connections.find<WooSettings, WooSecrets>(merchantId, 'woocommerce');
+      if (!c) throw notConnected('WooCommerce');
+      return new WooStore(wooClient(c.settings, c.secrets));
+    },
+    async booksFor(merchantId) {
+      const c = await connections.find<QuickBooksSettings, QuickBooksSecrets>(merchantId, 'quickbooks');
+      if (!c) throw notConnected('QuickBooks');
+      const secrets = await refreshIfExpiring(c.secrets, endpoints.quickBooksTokenUrl);
+      // Intuit rotates refresh tokens: the new pair must be kept before anything else can fail.
+      if (secrets !== c.secrets) await connections.save({ ...c, secrets });
+      return new QuickBooksBooks(quickBooksClient(c.settings, secrets), new BooksMapping(db, merchantId));
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { Queue, Worker, type Job, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { JobQueue, QueueName } from '../../core/jobs/queue';
+
+export const QUEUE_NAMES: QueueName[] = ['inbound', 'store', 'books'];
+
+/** Retry policy: exponential backoff from 1 s; a job still failing after 8 tries waits for the sweep. */
+const JOB_OPTIONS = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 };
+
+export function redisConnection(url: string): Redis {
+  // BullMQ workers block on Redis; maxRetriesPerRequest null is what BullMQ requires for them.
+  return new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false });
+}
+
+/** Answers whether Redis is reachable, within `timeoutMs`, without leaving a connection behind. */
+export async function pingRedis(url: string, timeoutMs = 2000): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** core's JobQueue on BullMQ. `prefix` keeps tests and deployments sharing one Redis apart. */
+export class BullJobQueue implements JobQueue {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly connection: ConnectionOptions,
+    private readonly prefix: string,
+  ) {}
+
+  private queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: JOB_OPTIONS });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async enqueue(queue: QueueName, jobId: string, data: Record<string, unknown>): Promise<void> {
+    // BullMQ ids may not contain ':' (it separates Redis key parts).
+    await this.queue(queue).add(queue, data, { jobId: jobId.replace(/:/g, '.') });
+  }
+
+  async counts(): Promise<Record<string, Record<string, number>>> {
+    const result: Record<string, Record<string, number>> = {};
+    for (const name of QUEUE_NAMES) result[name] = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed');
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}
+
+export function startBullWorker(
+  name: QueueName,
+  connection: ConnectionOptions,
+  prefix: string,
+  handle: (job: Job) => Promise<unknown>,
+  concurrency = 4,
+): Worker {
+  return new Worker(name, handle, { connection, prefix, concurrency });
+}

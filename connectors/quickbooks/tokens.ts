@@ -1,0 +1,32 @@
+import { SettleError, RetryableError } from '../../core/errors';
+import type { QuickBooksSecrets } from './client';
+
+/** Refresh this long before expiry, so a job never starts with a token about to lapse. */
+const MARGIN_MS = 5 * 60_000;
+
+/**
+ * Returns the same secrets while the access token is good, otherwise new ones from Intuit's token
+ * endpoint (refresh_token grant, client credentials in Basic auth) with the rotated refresh token.
+ */
+export async function refreshIfExpiring(secrets: QuickBooksSecrets, tokenUrl: string, now = Date.now()): Promise<QuickBooksSecrets> {
+  if (secrets.accessTokenExpiresAt - now > MARGIN_MS) return secrets;
+  let response: Response;
+  try {
+    response = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization: `Basic ${Buffer.from(`${secrets.clientId}:${secrets.clientSecret}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: secrets.refreshToken }),
+      signal: AbortSignal.timeout(20_000),
+    });
+  } catch (error) {
+    throw new RetryableError(`QuickBooks' token endpoint did not answer: ${(error as Error).message}`);
+  }
+  if (response.status >= 500 || response.status === 429) throw new RetryableError(`QuickBooks' token endpoint failed (${response.status})`);
+  if (!response.ok) throw new SettleError('books_reconnect_needed', 'QuickBooks no longer accepts Settle’s connection; reconnect QuickBooks in setup.', 409);
+  const body = (await response.json()) as { access_token: string; refresh_token: string; expires_in: number };
+  return { ...secrets, accessToken: body.access_token, refreshToken: body.refresh_token, accessTokenExpiresAt: now + body.expires_in * 1000 };
+}

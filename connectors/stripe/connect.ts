@@ -1,0 +1,34 @@
+import { SettleError } from '../../core/errors';
+import { stripeClient } from './client';
+import type { StripeSettings } from './processor';
+
+/** Events Settle acts on; registering only these keeps Stripe from sending what we would drop. */
+export const STRIPE_EVENTS = ['payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.succeeded', 'payout.paid'] as const;
+
+/**
+ * Connects a merchant's Stripe account with their API keys: checks the keys, registers Settle's
+ * webhook endpoint for this merchant and keeps its signing secret.
+ */
+export async function connectStripe(input: { secretKey: string; publishableKey: string; webhookUrl: string; apiBase: string }): Promise<{
+  settings: StripeSettings;
+  secrets: { secretKey: string; webhookSecret: string };
+}> {
+  if (!/^sk_(test|live)_/.test(input.secretKey)) throw new SettleError('invalid_stripe_key', 'The Stripe secret key should start with sk_test_ or sk_live_.');
+  if (!/^pk_(test|live)_/.test(input.publishableKey)) throw new SettleError('invalid_stripe_key', 'The Stripe publishable key should start with pk_test_ or pk_live_.');
+  if (input.secretKey.split('_')[1] !== input.publishableKey.split('_')[1]) {
+    throw new SettleError('stripe_key_mode_mismatch', 'The secret and publishable keys are from different modes (test and live).');
+  }
+  const stripe = stripeClient(input.secretKey, input.apiBase);
+  try {
+    const endpoint = await stripe.webhookEndpoints.create({ url: input.webhookUrl, enabled_events: [...STRIPE_EVENTS] });
+    if (!endpoint.secret) throw new Error('Stripe returned no signing secret');
+    return {
+      settings: { publishableKey: input.publishableKey, webhookEndpointId: endpoint.id },
+      secrets: { secretKey: input.secretKey, webhookSecret: endpoint.secret },
+    };
+  } catch (error) {
+    const e = error as { type?: string; message?: string };
+    if (e.type === 'StripeAuthenticationError') throw new SettleError('stripe_key_rejected', 'Stripe did not accept this secret key.', 400);
+    throw error;
+  }
+}

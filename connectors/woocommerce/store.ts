@@ -1,0 +1,54 @@
+import type WooCommerceRestApi from '@woocommerce/woocommerce-rest-api';
+import type { Store, StoreOrder } from '../../core/stores/store';
+import { SettleError } from '../../core/errors';
+import { storeOrderFrom, type WooOrder } from './mapping';
+import { wooFailure } from './client';
+
+/** Order ids are WordPress post ids: positive integers. Anything else never reaches the store. */
+function orderPath(orderId: string): string {
+  if (!/^[1-9]\d{0,18}$/.test(orderId)) throw new SettleError('invalid_order_id', 'A WooCommerce order id is a positive whole number.');
+  return `orders/${orderId}`;
+}
+
+/** One merchant's WooCommerce store as core's Store port. */
+export class WooStore implements Store {
+  readonly platform = 'woocommerce' as const;
+
+  constructor(private readonly api: WooCommerceRestApi) {}
+
+  async getOrder(orderId: string): Promise<StoreOrder> {
+    return storeOrderFrom(await this.readOrder(orderId));
+  }
+
+  async markOrderPaid(input: { orderId: string; transactionId: string; paymentTitle: string; note: string }): Promise<void> {
+    const order = await this.readOrder(input.orderId);
+    if (order.date_paid && order.transaction_id !== input.transactionId) {
+      throw new SettleError('order_paid_elsewhere', `Order ${order.number} was already paid by ${order.transaction_id || 'another method'}.`, 409);
+    }
+    if (!order.date_paid) {
+      // set_paid makes WooCommerce record the payment date, move the order to processing and reduce
+      // stock once (it keeps a flag so a second call cannot reduce it again).
+      await this.api
+        .put(orderPath(input.orderId), { set_paid: true, transaction_id: input.transactionId, payment_method: 'settle', payment_method_title: input.paymentTitle })
+        .catch((e: unknown) => Promise.reject(wooFailure(e, `marking order ${order.number} paid`)));
+    }
+    // A retry after a crash finds the order paid; the note is added only if it is not there yet.
+    const notes = await this.api
+      .get(`${orderPath(input.orderId)}/notes`)
+      .then((r: { data: { note: string }[] }) => r.data)
+      .catch((e: unknown) => Promise.reject(wooFailure(e, `reading the notes of order ${order.number}`)));
+    if (!notes.some((n) => n.note === input.note)) {
+      await this.api
+        .post(`${orderPath(input.orderId)}/notes`, { note: input.note, customer_note: false })
+        .catch((e: unknown) => Promise.reject(wooFailure(e, `adding a note to order ${order.number}`)));
+    }
+  }
+
+  private async readOrder(orderId: string): Promise<WooOrder> {
+    try {
+      return (await this.api.get(orderPath(orderId))).data as WooOrder;
+    } catch (error) {
+      throw wooFailure(error, `reading order ${orderId}`);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import type { Money } from '../money';
+import type { AccountRole } from '../ledger/accounts';
+
+/** One document to place in the merchant's books, in Settle's words; the connector maps it. */
+export type BooksDocument =
+  | {
+      kind: 'sale_receipt';
+      date: string;
+      reference: string;
+      customer: { name: string; email: string };
+      /** Amounts credited to each role (income, shipping, tax); their sum is what was deposited. */
+      lines: { role: AccountRole; description: string; amount: Money }[];
+      depositTo: AccountRole;
+      memo: string;
+    }
+  | { kind: 'expense'; date: string; reference: string; paidFrom: AccountRole; expense: AccountRole; amount: Money; memo: string }
+  | { kind: 'transfer'; date: string; reference: string; from: AccountRole; to: AccountRole; amount: Money; memo: string };
+
+export interface PostedDocument {
+  documentType: string;
+  documentId: string;
+}
+
+/** The books port: one merchant's accounting company (QuickBooks Online). */
+export interface Books {
+  /**
+   * Posts the document. `requestId` derives from the ledger entry: posting again with the same id
+   * returns the document already created instead of a second one.
+   */
+  post(document: BooksDocument, requestId: string): Promise<PostedDocument>;
+}

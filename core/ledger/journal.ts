@@ -1,0 +1,107 @@
+import type { Queryable } from '../storage/database';
+import { isUniqueViolation } from '../storage/database';
+import { newId } from '../ids';
+import type { Money } from '../money';
+import { ACCOUNT_ROLES, type AccountRole } from './accounts';
+
+/** One line of a journal entry: a debit (positive) or a credit (negative) to an account role. */
+export interface Posting {
+  role: AccountRole;
+  amount: Money;
+}
+
+export interface NewJournalEntry {
+  merchantId: string;
+  kind: 'sale' | 'payout';
+  /** The fact this entry records (e.g. "stripe:txn_…"); the same fact can be posted only once. */
+  sourceRef: string;
+  paymentId?: string;
+  description: string;
+  occurredAt: Date;
+  postings: Posting[];
+}
+
+export const debit = (role: AccountRole, amount: Money): Posting => ({ role, amount });
+export const credit = (role: AccountRole, amount: Money): Posting => ({ role, amount: { ...amount, amount: -amount.amount } });
+
+/**
+ * Posts a balanced entry inside the caller's transaction. Returns the entry id and whether it was
+ * new; an entry for the same source is left as it was (exactly once). The database checks the
+ * balance again at commit, so no code path can write an unbalanced entry.
+ */
+export async function postEntry(tx: Queryable, entry: NewJournalEntry): Promise<{ entryId: string; created: boolean }> {
+  const sums = new Map<string, number>();
+  for (const p of entry.postings) sums.set(p.amount.currency, (sums.get(p.amount.currency) ?? 0) + p.amount.amount);
+  if ([...sums.values()].some((s) => s !== 0)) throw new Error(`journal entry for ${entry.sourceRef} does not balance`);
+
+  const existing = await tx.query<{ id: string }>('SELECT id FROM ledger_entries WHERE merchant_id = $1 AND source_ref = $2', [entry.merchantId, entry.sourceRef]);
+  if (existing[0]) return { entryId: existing[0].id, created: false };
+
+  const entryId = newId('le');
+  try {
+    await tx.query(
+      `INSERT INTO ledger_entries (id, merchant_id, kind, source_ref, payment_id, description, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [entryId, entry.merchantId, entry.kind, entry.sourceRef, entry.paymentId ?? null, entry.description, entry.occurredAt.toISOString()],
+    );
+  } catch (error) {
+    // A concurrent worker posted the same fact first; its transaction wins, ours rolls back.
+    if (isUniqueViolation(error)) throw new Error(`journal entry for ${entry.sourceRef} was posted concurrently`);
+    throw error;
+  }
+  const lines = entry.postings.filter((p) => p.amount.amount !== 0);
+  for (const [index, p] of lines.entries()) {
+    await tx.query('INSERT INTO ledger_postings (entry_id, line, account_role, amount, currency) VALUES ($1, $2, $3, $4, $5)', [
+      entryId, index + 1, p.role, p.amount.amount, p.amount.currency,
+    ]);
+  }
+  return { entryId, created: true };
+}
+
+export interface AccountBalance {
+  role: AccountRole;
+  name: string;
+  currency: string;
+  /** In the account's normal direction: income shows sales as positive, clearing shows money held. */
+  balance: number;
+}
+
+export async function accountBalances(db: Queryable, merchantId: string): Promise<AccountBalance[]> {
+  const rows = await db.query<{ account_role: AccountRole; currency: string; total: number }>(
+    `SELECT p.account_role, p.currency, sum(p.amount)::bigint AS total
+       FROM ledger_postings p JOIN ledger_entries e ON e.id = p.entry_id
+      WHERE e.merchant_id = $1 GROUP BY p.account_role, p.currency ORDER BY p.account_role, p.currency`,
+    [merchantId],
+  );
+  return rows.map((r) => {
+    const role = ACCOUNT_ROLES[r.account_role];
+    return { role: r.account_role, name: role.name, currency: r.currency, balance: role.normal === 'credit' ? -r.total : r.total };
+  });
+}
+
+export interface EntryWithPostings {
+  id: string;
+  kind: string;
+  sourceRef: string;
+  paymentId: string | null;
+  description: string;
+  occurredAt: Date;
+  postings: Posting[];
+}
+
+export async function loadEntry(db: Queryable, merchantId: string, entryId: string): Promise<EntryWithPostings | undefined> {
+  const [entry] = await db.query<{ id: string; kind: string; source_ref: string; payment_id: string | null; description: string; occurred_at: Date | string }>(
+    'SELECT id, kind, source_ref, payment_id, description, occurred_at FROM ledger_entries WHERE merchant_id = $1 AND id = $2',
+    [merchantId, entryId],
+  );
+  if (!entry) return undefined;
+  const postings = await db.query<{ account_role: AccountRole; amount: number; currency: string }>(
+    'SELECT account_role, amount, currency FROM ledger_postings WHERE entry_id = $1 ORDER BY line',
+    [entryId],
+  );
+  return {
+    id: entry.id, kind: entry.kind, sourceRef: entry.source_ref, paymentId: entry.payment_id, description: entry.description,
+    occurredAt: new Date(entry.occurred_at),
+    postings: postings.map((p) => ({ role: p.account_role, amount: { amount: p.amount, currency: p.currency } })),
+  };
+}

@@ -1,0 +1,91 @@
+import type { Queryable } from '../storage/database';
+import type { Money } from '../money';
+
+export type PaymentStatus = 'awaiting_payment' | 'succeeded' | 'failed';
+export type OrderSyncStatus = 'awaiting_payment' | 'marking_paid' | 'paid';
+
+/** A shopper's payment for one store order. */
+export interface Payment {
+  id: string;
+  merchantId: string;
+  storePlatform: 'woocommerce' | 'shopify';
+  orderId: string;
+  orderNumber: string;
+  amount: Money;
+  status: PaymentStatus;
+  processorRef: string;
+  orderStatus: OrderSyncStatus;
+  failureMessage: string | null;
+  createdAt: Date;
+}
+
+type PaymentRow = {
+  id: string; merchant_id: string; store_platform: 'woocommerce' | 'shopify'; order_id: string; order_number: string;
+  amount: number; currency: string; status: PaymentStatus; processor_ref: string; order_status: OrderSyncStatus;
+  failure_message: string | null; created_at: Date | string;
+}
+
+const COLUMNS = 'id, merchant_id, store_platform, order_id, order_number, amount, currency, status, processor_ref, order_status, failure_message, created_at';
+
+function fromRow(r: PaymentRow): Payment {
+  return {
+    id: r.id, merchantId: r.merchant_id, storePlatform: r.store_platform, orderId: r.order_id, orderNumber: r.order_number,
+    amount: { amount: r.amount, currency: r.currency }, status: r.status, processorRef: r.processor_ref,
+    orderStatus: r.order_status, failureMessage: r.failure_message, createdAt: new Date(r.created_at),
+  };
+}
+
+export async function insertPayment(tx: Queryable, p: Omit<Payment, 'status' | 'orderStatus' | 'failureMessage' | 'createdAt'>): Promise<Payment> {
+  await tx.query(
+    `INSERT INTO payments (id, merchant_id, store_platform, order_id, order_number, amount, currency, status, processor_ref)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_payment', $8) ON CONFLICT DO NOTHING`,
+    [p.id, p.merchantId, p.storePlatform, p.orderId, p.orderNumber, p.amount.amount, p.amount.currency, p.processorRef],
+  );
+  // Two checkouts for one order race to the unique constraint; both answer with the winner.
+  return (await findPaymentForOrder(tx, p.merchantId, p.storePlatform, p.orderId))!;
+}
+
+export async function findPayment(db: Queryable, merchantId: string, id: string): Promise<Payment | undefined> {
+  const rows = await db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE merchant_id = $1 AND id = $2`, [merchantId, id]);
+  return rows[0] && fromRow(rows[0]);
+}
+
+/** The shopper's page knows only the (unguessable) payment id, not the merchant. */
+export async function findPaymentById(db: Queryable, id: string): Promise<Payment | undefined> {
+  const rows = await db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE id = $1`, [id]);
+  return rows[0] && fromRow(rows[0]);
+}
+
+export async function findPaymentForOrder(db: Queryable, merchantId: string, platform: string, orderId: string): Promise<Payment | undefined> {
+  const rows = await db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE merchant_id = $1 AND store_platform = $2 AND order_id = $3`, [
+    merchantId, platform, orderId,
+  ]);
+  return rows[0] && fromRow(rows[0]);
+}
+
+export async function findPaymentByProcessorRef(db: Queryable, merchantId: string, ref: string): Promise<Payment | undefined> {
+  const rows = await db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE merchant_id = $1 AND processor_ref = $2`, [merchantId, ref]);
+  return rows[0] && fromRow(rows[0]);
+}
+
+export async function listPayments(db: Queryable, merchantId: string, limit = 100): Promise<(Payment & { booksDocuments: number })[]> {
+  const rows = await db.query<PaymentRow & { books_documents: number }>(
+    `SELECT ${COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')},
+            (SELECT count(*) FROM books_documents d JOIN ledger_entries e ON e.id = d.entry_id WHERE e.payment_id = p.id)::int AS books_documents
+       FROM payments p WHERE p.merchant_id = $1 ORDER BY p.created_at DESC LIMIT $2`,
+    [merchantId, limit],
+  );
+  return rows.map((r) => ({ ...fromRow(r), booksDocuments: r.books_documents }));
+}
+
+export async function setPaymentStatus(tx: Queryable, id: string, status: PaymentStatus, failureMessage: string | null = null): Promise<void> {
+  // A succeeded payment never goes back: a late "failed" event for an earlier attempt is ignored.
+  await tx.query(
+    `UPDATE payments SET status = $2, failure_message = $3, updated_at = now() WHERE id = $1 AND status <> 'succeeded'`,
+    [id, status, failureMessage],
+  );
+}
+
+export async function setOrderSyncStatus(tx: Queryable, id: string, status: OrderSyncStatus): Promise<void> {
+  await tx.query('UPDATE payments SET order_status = $2, updated_at = now() WHERE id = $1', [id, status]);
+}

@@ -1,0 +1,34 @@
+import type { Settle } from '../ports';
+import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
+import { findPayment, setOrderSyncStatus } from '../payments/payments';
+import { toDecimal } from '../money';
+import { accountBalancesForPayment } from '../ledger/payment-view';
+
+/**
+ * Tells the store that an order is paid, so the store lowers stock and starts fulfilment.
+ * Safe to repeat: the outbox row and the store's own paid state both stop a second effect.
+ */
+export async function markStoreOrderPaid(settle: Settle, outboxId: string): Promise<string> {
+  const item = await loadOutboxItem(settle.db, outboxId);
+  if (!item || item.doneAt) return 'already done';
+  const paymentId = item.payload.paymentId ?? '';
+  const payment = await findPayment(settle.db, item.merchantId, paymentId);
+  if (!payment) throw new Error(`payment ${paymentId} is missing`);
+
+  const { fee, net } = await accountBalancesForPayment(settle.db, item.merchantId, payment.id);
+  const store = await settle.platforms.storeFor(item.merchantId, payment.storePlatform);
+  await settle.db.transaction((tx) => setOrderSyncStatus(tx, payment.id, 'marking_paid'));
+  await store.markOrderPaid({
+    orderId: payment.orderId,
+    transactionId: payment.processorRef,
+    paymentTitle: 'Card (Settle)',
+    note:
+      `Settle: paid ${toDecimal(payment.amount)} ${payment.amount.currency} by card (${payment.processorRef}). ` +
+      (fee && net ? `Processing fee ${toDecimal(fee)} ${fee.currency}, net ${toDecimal(net)} ${net.currency}.` : ''),
+  });
+  await settle.db.transaction(async (tx) => {
+    await setOrderSyncStatus(tx, payment.id, 'paid');
+    await markOutboxDone(tx, item.id);
+  });
+  return `order ${payment.orderNumber} marked paid`;
+}

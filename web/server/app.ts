@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Services } from './services';
+import { requireMerchant, SessionTokens } from './auth';
+import { errorHandler, notFound } from './errors';
+import { healthRoutes } from './routes/health';
+import { merchantRoutes } from './routes/merchants';
+import { paymentRoutes } from './routes/payments';
+import { payRoutes } from './routes/pay';
+import { webhookRoutes } from './routes/webhooks';
+
+const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
+
+/** The HTTP server: public API, webhooks, admin API and the built web pages. No business rules here. */
+export function createApp(services: Services, log: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: log,
+      // A caller's request id is kept (so it can be traced across systems), otherwise one is made.
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+
+  const tokens = new SessionTokens(services.config.encryptionKey);
+  const auth = requireMerchant(services.db, tokens);
+  app.use(healthRoutes(services));
+  app.use(webhookRoutes(services));
+  app.use(merchantRoutes(services, auth, tokens));
+  app.use(paymentRoutes(services, auth));
+  app.use(payRoutes(services));
+  mountWebPages(app);
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}
+
+function mountWebPages(app: Express): void {
+  if (!existsSync(WEB_DIST)) return; // API-only until `npm run build:web` has run.
+  app.use('/app', express.static(WEB_DIST, { index: false, maxAge: '1h' }));
+  app.get(['/admin', '/admin/'], (_req, res) => res.sendFile('admin.html', { root: WEB_DIST }));
+  app.get('/pay/:paymentId', (_req, res) => {
+    // The payment page talks only to Settle (its data) and to the processor (card data).
+    res.setHeader('Cache-Control', 'no-store');
+    res.sendFile('pay.html', { root: WEB_DIST });
+  });
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Settle reads, from environment variables (documented in .env.example and the
+ * README). An invalid value stops start-up with a message naming the variable.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').optional(),
+  SETTLE_DATA_DIR: z.string().min(1).default('./.settle'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('settle'),
+  SETTLE_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STRIPE_API_BASE: z.url().default('https://api.stripe.com'),
+  QUICKBOOKS_API_BASE: z.url().default('https://quickbooks.api.intuit.com/v3/company/'),
+  QUICKBOOKS_TOKEN_URL: z.url().default('https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'),
+  WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('512kb'),
+  API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('64kb'),
+});
+
+export type Config = z.infer<typeof schema> & { publicUrl: string; dataDir: string; encryptionKey: Buffer };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Settle cannot start: invalid configuration\n${lines.join('\n')}\nSee .env.example for every variable.`);
+  }
+  const c = parsed.data;
+  const dataDir = resolve(c.SETTLE_DATA_DIR);
+  return { ...c, dataDir, publicUrl: c.PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`, encryptionKey: encryptionKey(c.SETTLE_ENCRYPTION_KEY, c.NODE_ENV, dataDir) };
+}
+
+/**
+ * Production must be given its key. Elsewhere (demo, trials) one is made once and kept beside the
+ * embedded database, readable only by this user, so restarts can still read stored secrets.
+ */
+function encryptionKey(configured: string | undefined, nodeEnv: string, dataDir: string): Buffer {
+  if (configured) return Buffer.from(configured, 'base64');
+  if (nodeEnv === 'production') throw new ConfigError('Settle cannot start: SETTLE_ENCRYPTION_KEY is required in production (openssl rand -base64 32).');
+  const file = join(dataDir, 'encryption.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+}

@@ -1,0 +1,17 @@
+import { pino, type Logger } from 'pino';
+
+/** Structured JSON logs. Credentials and signatures are redacted wherever they appear. */
+export function createLogger(level: string, name: string): Logger {
+  return pino({
+    name,
+    level,
+    redact: {
+      paths: [
+        'req.headers.authorization', 'req.headers.cookie', 'req.headers["stripe-signature"]',
+        'req.headers["x-wc-webhook-signature"]', 'req.headers["intuit-signature"]', 'res.headers["set-cookie"]',
+        '*.secretKey', '*.consumerSecret', '*.clientSecret', '*.accessToken', '*.refreshToken', '*.webhookSecret', '*.apiKey',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}

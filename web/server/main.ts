@@ -1,0 +1,57 @@
+import { createServer } from 'node:http';
+import { loadConfig, ConfigError } from './config';
+import { createLogger } from './logger';
+import { openServices, RedisUnavailableError } from './services';
+import { createApp } from './app';
+import { startWorker } from './worker';
+
+/**
+ * Starts Settle. `--with-worker` runs the worker in the same process: required on the embedded
+ * database (PGlite serves one process), optional on PostgreSQL, where `npm run start:worker` runs
+ * it separately. `--worker-only` runs just the worker.
+ */
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const withServer = !args.has('--worker-only');
+  const withWorker = args.has('--with-worker') || args.has('--worker-only');
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL, withServer ? 'settle' : 'settle-worker');
+  if (!config.DATABASE_URL && !(withServer && withWorker)) {
+    throw new ConfigError(
+      'The embedded database (no DATABASE_URL) serves one process: run `npm start` (server and worker together), ' +
+        'or set DATABASE_URL to PostgreSQL to run the server and the worker separately.',
+    );
+  }
+  const services = await openServices(config, log);
+  const worker = withWorker ? startWorker(services, log) : undefined;
+  const server = withServer ? createServer(createApp(services, log)) : undefined;
+  if (server) {
+    await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    log.info({ port }, `Settle listening on http://${config.HOST}:${port}`);
+    process.send?.({ ready: true, port });
+  } else {
+    log.info('Settle worker running');
+    process.send?.({ ready: true });
+  }
+
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    server?.close();
+    await worker?.close();
+    await services.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof RedisUnavailableError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG: nothing to retry until the environment changes.
+  }
+  process.stderr.write(`Settle failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import { Router, json } from 'express';
+import { z } from 'zod';
+import type { Services } from '../services';
+import { createMerchant } from '../../../core/merchants/merchants';
+import { connectStripe } from '../../../connectors/stripe/connect';
+import { parseBody, route } from '../http';
+import { SESSION_COOKIE, type SessionTokens } from '../auth';
+import type { RequestHandler } from 'express';
+
+const stripeBody = z.object({ secretKey: z.string().min(10).max(300), publishableKey: z.string().min(10).max(300) }).strict();
+const wooBody = z.object({ siteUrl: z.url().max(500), consumerKey: z.string().regex(/^ck_\w+$/), consumerSecret: z.string().regex(/^cs_\w+$/) }).strict();
+const quickBooksBody = z
+  .object({
+    realmId: z.string().regex(/^\d+$/),
+    clientId: z.string().min(1).max(200),
+    clientSecret: z.string().min(1).max(200),
+    accessToken: z.string().min(1).max(5000),
+    refreshToken: z.string().min(1).max(500),
+    expiresIn: z.number().int().positive().max(86_400),
+  })
+  .strict();
+
+/**
+ * Sign-up and platform connections. Real onboarding connects through each platform's OAuth (later
+ * issues); these endpoints take the credentials that flow produces.
+ */
+export function merchantRoutes(services: Services, auth: RequestHandler, tokens: SessionTokens): Router {
+  const router = Router();
+  const body = json({ limit: services.config.API_BODY_LIMIT });
+
+  router.post('/api/merchants', body, route(async (req, res) => {
+    const { name } = parseBody(z.object({ name: z.string() }).strict(), req);
+    const created = await createMerchant(services.db, name);
+    res.status(201).json(created);
+  }));
+
+  router.put('/api/connections/stripe', auth, body, route(async (req, res) => {
+    const input = parseBody(stripeBody, req);
+    const merchantId = req.merchant!.id;
+    const { settings, secrets } = await connectStripe({
+      ...input,
+      apiBase: services.config.STRIPE_API_BASE,
+      webhookUrl: `${services.config.publicUrl}/webhooks/stripe/${merchantId}`,
+    });
+    await services.connections.save({ merchantId, platform: 'stripe', settings, secrets });
+    res.json({ platform: 'stripe', settings });
+  }));
+
+  router.put('/api/connections/woocommerce', auth, body, route(async (req, res) => {
+    const { siteUrl, consumerKey, consumerSecret } = parseBody(wooBody, req);
+    const settings = { siteUrl };
+    await services.connections.save({ merchantId: req.merchant!.id, platform: 'woocommerce', settings, secrets: { consumerKey, consumerSecret } });
+    res.json({ platform: 'woocommerce', settings });
+  }));
+
+  router.put('/api/connections/quickbooks', auth, body, route(async (req, res) => {
+    const { realmId, expiresIn, ...secrets } = parseBody(quickBooksBody, req);
+    const settings = { realmId };
+    await services.connections.save({
+      merchantId: req.merchant!.id, platform: 'quickbooks', settings,
+      secrets: { ...secrets, accessTokenExpiresAt: Date.now() + expiresIn * 1000 },
+    });
+    res.json({ platform: 'quickbooks', settings });
+  }));
+
+  router.get('/api/connections', auth, route(async (req, res) => {
+    res.json({ connections: await services.connections.list(req.merchant!.id) });
+  }));
+
+  // A short-lived sign-in link for the admin (opened from a store's admin or printed by the demo).
+  router.post('/api/admin-links', auth, route(async (req, res) => {
+    const token = tokens.issue(req.merchant!.id, 'link', 300);
+    res.status(201).json({ url: `${services.config.publicUrl}/admin/login?token=${encodeURIComponent(token)}`, expiresIn: 300 });
+  }));
+
+  router.get('/admin/login', (req, res) => {
+    const merchantId = tokens.verify(typeof req.query.token === 'string' ? req.query.token : undefined, 'link');
+    if (!merchantId) {
+      res.status(401).type('text/plain').send('This sign-in link has expired or is not valid. Open Settle again from your store.');
+      return;
+    }
+    const secure = services.config.publicUrl.startsWith('https:') ? '; Secure' : '';
+    res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${encodeURIComponent(tokens.issue(merchantId, 'session', 8 * 3600))}; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800${secure}`);
+    res.redirect(303, '/admin/');
+  });
+  return router;
+}

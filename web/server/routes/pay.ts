@@ -1,0 +1,34 @@
+import { Router } from 'express';
+import type { Services } from '../services';
+import { findPaymentById } from '../../../core/payments/payments';
+import { findMerchant } from '../../../core/merchants/merchants';
+import { route, sendError } from '../http';
+import { formatMoney } from '../format';
+
+/**
+ * What the shopper's payment page needs. Public: the payment id is 128 random bits, and the page
+ * reveals only the order number, amount and the processor's client secret for this one payment.
+ * Card data never comes here: the page sends it to the processor directly.
+ */
+export function payRoutes(services: Services): Router {
+  const router = Router();
+  router.get('/api/pay/:paymentId', route(async (req, res) => {
+    const id = String(req.params.paymentId);
+    const payment = /^pay_[\w-]{22}$/.test(id) ? await findPaymentById(services.db, id) : undefined;
+    if (!payment) return sendError(res, 404, 'payment_not_found', 'This payment link is not valid. Return to the store and check out again.');
+    const merchant = await findMerchant(services.db, payment.merchantId);
+    const session = payment.status === 'succeeded' ? undefined : await (await services.platforms.processorFor(payment.merchantId)).shopperSession(payment.processorRef);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      paymentId: payment.id,
+      merchantName: merchant?.name ?? '',
+      orderNumber: payment.orderNumber,
+      amount: payment.amount,
+      amountFormatted: formatMoney(payment.amount),
+      status: payment.status,
+      stripe: session && { apiBase: session.apiBase, publishableKey: session.publishableKey, paymentIntentId: session.processorRef, clientSecret: session.clientSecret },
+      returnUrl: null,
+    });
+  }));
+  return router;
+}

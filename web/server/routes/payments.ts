@@ -1,0 +1,47 @@
+import { Router, json, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Services } from '../services';
+import { startCheckout } from '../../../core/payments/checkout';
+import { listPayments, type Payment } from '../../../core/payments/payments';
+import { accountBalances } from '../../../core/ledger/journal';
+import { parseBody, route } from '../http';
+import { formatMoney } from '../format';
+
+const checkoutBody = z.object({ storePlatform: z.literal('woocommerce'), orderId: z.string().regex(/^\d{1,19}$/, 'a WooCommerce order id') }).strict();
+
+export function paymentView(p: Payment) {
+  return {
+    id: p.id, orderId: p.orderId, orderNumber: p.orderNumber, amount: p.amount, amountFormatted: formatMoney(p.amount),
+    status: p.status, orderStatus: p.orderStatus, failureMessage: p.failureMessage, createdAt: p.createdAt.toISOString(),
+  };
+}
+
+/** The store plugin's checkout call and the merchant's payments and balances. */
+export function paymentRoutes(services: Services, auth: RequestHandler): Router {
+  const router = Router();
+
+  router.post('/api/checkouts', auth, json({ limit: services.config.API_BODY_LIMIT }), route(async (req, res) => {
+    const request = parseBody(checkoutBody, req);
+    const payment = await startCheckout(services, req.merchant!.id, request);
+    res.status(201).json({ payment: paymentView(payment), payUrl: `${services.config.publicUrl}/pay/${payment.id}` });
+  }));
+
+  router.get('/api/payments', auth, route(async (req, res) => {
+    const merchant = req.merchant!;
+    const [payments, balances] = await Promise.all([listPayments(services.db, merchant.id), accountBalances(services.db, merchant.id)]);
+    res.json({
+      merchant,
+      payments: payments.map((p) => ({
+        ...paymentView(p),
+        booksDocuments: p.booksDocuments,
+        booksStatus: p.status !== 'succeeded' ? 'not_applicable' : p.booksDocuments > 0 ? 'posted' : 'pending',
+      })),
+      balances: balances.map((b) => ({ ...b, balanceFormatted: formatMoney({ amount: b.balance, currency: b.currency }) })),
+    });
+  }));
+
+  router.get('/api/ledger/balances', auth, route(async (req, res) => {
+    res.json({ balances: await accountBalances(services.db, req.merchant!.id) });
+  }));
+  return router;
+}

@@ -1,0 +1,63 @@
+import type { Job, Worker } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
+import { applyInboundEvent } from '../../core/payments/settlement';
+import { markStoreOrderPaid } from '../../core/stores/mark-paid';
+import { postEntryToBooks } from '../../core/books/post-entry';
+import { pendingOutboxItems, recordOutboxFailure, QUEUE_FOR_TOPIC } from '../../core/outbox/outbox';
+import { unprocessedInboundEvents } from '../../core/inbox/inbox';
+import { RetryableError, SettleError } from '../../core/errors';
+import { redisConnection, startBullWorker } from '../../connectors/queue/bullmq';
+import type { QueueName } from '../../core/jobs/queue';
+import type { Services } from './services';
+
+type Handler = (services: Services, job: Job) => Promise<string>;
+
+const HANDLERS: Record<QueueName, Handler> = {
+  inbound: (s, job) => applyInboundEvent(s, Number(job.data.inboxId)),
+  store: (s, job) => markStoreOrderPaid(s, String(job.data.outboxId)),
+  books: (s, job) => postEntryToBooks(s, String(job.data.outboxId)),
+};
+
+/** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */
+const SWEEP_MS = 5_000;
+
+/**
+ * The worker: drains the inbound, store and books queues, and sweeps the inbox and outbox for work
+ * whose enqueue was lost. Every handler is safe to run twice.
+ */
+export function startWorker(services: Services, log: Logger): { close(): Promise<void> } {
+  const connection = redisConnection(services.redisUrl);
+  connection.on('error', (error) => log.warn({ err: error.message }, 'redis connection problem'));
+  const workers: Worker[] = (Object.keys(HANDLERS) as QueueName[]).map((name) =>
+    startBullWorker(name, connection, services.config.QUEUE_PREFIX, async (job) => {
+      try {
+        const outcome = await HANDLERS[name](services, job);
+        log.info({ queue: name, job: job.id, outcome }, 'job done');
+        return outcome;
+      } catch (error) {
+        if (job.data.outboxId) await recordOutboxFailure(services.db, String(job.data.outboxId), (error as Error).message).catch(() => undefined);
+        log.warn({ queue: name, job: job.id, attempt: job.attemptsMade + 1, err: (error as Error).message }, 'job failed');
+        // A problem a person must fix (bad credentials, a refused document) is not retried blindly.
+        if (error instanceof SettleError && !(error instanceof RetryableError)) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    }),
+  );
+  for (const w of workers) w.on('error', (error) => log.warn({ err: error.message }, 'worker error'));
+
+  const sweep = async () => {
+    for (const id of await unprocessedInboundEvents(services.db, 30)) await services.jobs.enqueue('inbound', `inbox-${id}`, { inboxId: id });
+    for (const item of await pendingOutboxItems(services.db, 30)) await services.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], item.id, { outboxId: item.id });
+  };
+  const timer = setInterval(() => sweep().catch((error: Error) => log.warn({ err: error.message }, 'sweep failed')), SWEEP_MS);
+  timer.unref();
+
+  return {
+    async close() {
+      clearInterval(timer);
+      await Promise.all(workers.map((w) => w.close()));
+      connection.disconnect();
+    },
+  };
+}
