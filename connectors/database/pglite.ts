@@ -1,5 +1,5 @@
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import type { Database, Queryable, Row } from '../../core/storage/database';
+import type { Database, Queryable } from '../../core/storage/database';
 
 /**
  * PGlite: PostgreSQL compiled to WebAssembly, embedded in this process, data in `dataDir`

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable, Row } from '../../core/storage/database';
+import type { Database, Queryable } from '../../core/storage/database';
 
 const INT8 = 20;
 /** bigint columns hold minor units and counts that stay well inside Number's safe range. */

@@ -17,9 +17,10 @@ export function verifyStripeWebhook(rawBody: Buffer, signature: string | undefin
   try {
     event = verifier.webhooks.constructEvent(rawBody, signature, secret);
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    if (/tolerance/i.test(text)) return { valid: false, code: 'signature_expired', message: 'The Stripe-Signature timestamp is too old; the delivery may be a replay.' };
-    if (/JSON/i.test(text)) return { valid: false, code: 'malformed_event', message: 'The webhook body is not valid JSON.' };
+    const e = error as { type?: string; message?: string };
+    // The signature is checked before the body is parsed: anything else failing is the body.
+    if (e.type !== 'StripeSignatureVerificationError') return { valid: false, code: 'malformed_event', message: 'The webhook body is not valid JSON.' };
+    if (/tolerance/i.test(e.message ?? '')) return { valid: false, code: 'signature_expired', message: 'The Stripe-Signature timestamp is too old; the delivery may be a replay.' };
     return { valid: false, code: 'invalid_signature', message: 'The Stripe-Signature does not match this endpoint’s signing secret.' };
   }
   if (typeof event.id !== 'string' || typeof event.type !== 'string') {
