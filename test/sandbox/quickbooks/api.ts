@@ -1,0 +1,138 @@
+// Accounting API v3 routes under /v3/company/:realmId. Middleware order mirrors what a
+// client observes from Intuit: authentication, then throttling, then request validation,
+// then the operation. requestid replay sits just before the operation.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { Books, ENTITY_BY_PATH } from './books';
+import { faults, QboFault } from './faults';
+import { parseQuery, runQuery } from './query';
+import type { Company, SandboxStore } from './store';
+
+export const RATE_LIMIT_PER_MIN = 500;
+export const MAX_CONCURRENT = 10;
+export const MAX_MINOR_VERSION = 75;
+
+type Reply = { status: number; body: unknown };
+
+export function apiRouter(store: SandboxStore, books: Books): express.Router {
+  const router = express.Router({ mergeParams: true });
+  const companyOf = (res: Response): Company => res.locals.company as Company;
+  const send = (res: Response, r: Reply): void => void res.status(r.status).json(r.body);
+
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    const realmId = String(req.params.realmId ?? '');
+    const header = req.get('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw faults.auth('Authorization header missing or not a Bearer token');
+    const token = store.accessTokens.get(m[1] as string);
+    if (!token) throw faults.auth('Token invalid or revoked');
+    if (token.expiresAt <= store.now()) throw faults.auth(`Token expired: ${(m[1] as string).slice(0, 12)}...`);
+    const company = store.companies.get(realmId);
+    if (!company || token.realmId !== realmId) throw faults.forbidden(`Token is not authorized for realm ${realmId}`);
+    res.locals.company = company;
+    next();
+  });
+
+  // 500 requests per minute per realm (fixed one-minute window) and at most 10 in flight,
+  // per Intuit's limits page and NOTES.md. Throttled requests are not counted.
+  router.use((_req: Request, res: Response, next: NextFunction) => {
+    const rate = companyOf(res).rate;
+    const now = store.now();
+    if (now - rate.windowStart >= 60_000) {
+      rate.windowStart = now;
+      rate.count = 0;
+    }
+    if (rate.count >= RATE_LIMIT_PER_MIN || rate.inFlight >= MAX_CONCURRENT) throw faults.throttle();
+    rate.count++;
+    rate.inFlight++;
+    let done = false;
+    const release = (): void => {
+      if (!done) rate.inFlight--;
+      done = true;
+    };
+    res.on('finish', release);
+    res.on('close', release);
+    next();
+  });
+
+  router.use((req: Request, _res: Response, next: NextFunction) => {
+    const mv = req.query.minorversion;
+    if (mv !== undefined) {
+      const n = Number(mv);
+      if (typeof mv !== 'string' || !/^\d+$/.test(mv) || n < 1 || n > MAX_MINOR_VERSION) throw faults.minorVersion(String(mv));
+    }
+    next();
+  });
+
+  /** Runs `op` once per requestid per company; later calls get the first reply verbatim. */
+  const once = (req: Request, res: Response, op: () => Promise<Reply>): Promise<void> => {
+    const rid = typeof req.query.requestid === 'string' ? req.query.requestid : undefined;
+    const run = async (): Promise<Reply> => {
+      try {
+        return await op();
+      } catch (err) {
+        const f = err instanceof QboFault ? err : faults.system(String(err));
+        return { status: f.status, body: f.body(store.isoNow()) };
+      }
+    };
+    if (!rid) return run().then((r) => send(res, r));
+    const ids = companyOf(res).requestIds;
+    let pending = ids.get(rid);
+    if (!pending) ids.set(rid, (pending = run()));
+    return pending.then((r) => send(res, r));
+  };
+
+  router.get('/query', (req: Request, res: Response) => {
+    return once(req, res, async () => {
+      const text = req.query.query;
+      if (typeof text !== 'string' || text.trim() === '') throw faults.query('query parameter is missing');
+      const q = parseQuery(text);
+      const entity = Object.values(ENTITY_BY_PATH).find((e) => e.toLowerCase() === q.entity.toLowerCase());
+      if (!entity) throw faults.unsupported(`Invalid context declaration : ${q.entity}`);
+      const { rows, total } = runQuery(q, books.all(companyOf(res), entity));
+      const time = store.isoNow();
+      if (q.count) return { status: 200, body: { QueryResponse: { totalCount: total }, time } };
+      // QuickBooks answers an empty result with an empty QueryResponse object.
+      if (rows.length === 0) return { status: 200, body: { QueryResponse: {}, time } };
+      return { status: 200, body: { QueryResponse: { [entity]: rows, startPosition: q.startPosition, maxResults: rows.length }, time } };
+    });
+  });
+
+  const entityFrom = (req: Request): string => {
+    const name = ENTITY_BY_PATH[String(req.params.entity).toLowerCase()];
+    if (!name) throw faults.unsupported(`Unsupported entity in the sandbox: ${String(req.params.entity)}`);
+    return name;
+  };
+
+  router.post('/:entity', express.json({ limit: '1mb' }), (req: Request, res: Response) => {
+    const name = entityFrom(req);
+    const operation = req.query.operation;
+    return once(req, res, async () => {
+      const company = companyOf(res);
+      let entity;
+      if (operation === undefined) entity = await books.create(company, name, req.body);
+      else if (operation === 'update') entity = await books.update(company, name, req.body);
+      else throw faults.unsupported(`operation=${String(operation)} is not supported by the sandbox`);
+      return { status: 200, body: { [name]: entity, time: store.isoNow() } };
+    });
+  });
+
+  router.get('/:entity/:id', (req: Request, res: Response) => {
+    const name = entityFrom(req);
+    const entity = books.read(companyOf(res), name, String(req.params.id));
+    res.json({ [name]: entity, time: store.isoNow() });
+  });
+
+  return router;
+}
+
+/** Turns thrown faults (and body-parser errors) into Intuit fault bodies. */
+export function faultHandler(store: SandboxStore) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    let fault: QboFault;
+    if (err instanceof QboFault) fault = err;
+    else if (err instanceof SyntaxError || (err as { type?: string }).type === 'entity.parse.failed')
+      fault = faults.invalid('body', `Request body is not valid JSON: ${(err as Error).message}`);
+    else fault = faults.system(err instanceof Error ? err.message : String(err));
+    res.status(fault.status).json(fault.body(store.isoNow()));
+  };
+}

@@ -1,0 +1,157 @@
+// Entity lifecycle for one company: create, read, update (full or sparse) with SyncToken
+// checks, the XSD check of every request body, and balance bookkeeping through postings
+// (an update reverses the old postings and applies the new ones).
+import { faults, QboFault } from './faults';
+import { centsToNumber } from './money';
+import { applyPostings, Rules, type Posting } from './rules';
+import type { Company, Entity, SandboxStore } from './store';
+import type { XsdValidator } from './xsd-validator';
+
+type Obj = Record<string, unknown>;
+
+/** URL segment (what node-quickbooks sends, lower-cased) → entity name. */
+export const ENTITY_BY_PATH: Record<string, string> = {
+  account: 'Account',
+  customer: 'Customer',
+  item: 'Item',
+  salesreceipt: 'SalesReceipt',
+  purchase: 'Purchase',
+  transfer: 'Transfer',
+};
+
+// Output-only fields: QuickBooks ignores them on input (CurrentBalance is read-only; totals
+// are computed). Removing them before the rules run keeps clients from setting them.
+const READ_ONLY = ['MetaData', 'domain', 'sparse', 'status', 'TotalAmt', 'Balance', 'CurrentBalance', 'CurrentBalanceWithSubAccounts', 'FullyQualifiedName', 'Classification'];
+
+// The XSD declares Transfer/TransferEx without minOccurs="0" (required), yet Intuit's JSON
+// API neither sends nor requires it; an empty TransferEx is added to the XML form only.
+function xsdForm(entityName: string, body: Obj): Obj {
+  return entityName === 'Transfer' && body.TransferEx === undefined ? { ...body, TransferEx: {} } : body;
+}
+
+export interface ContractViolation {
+  entity: string;
+  id: string;
+  errors: string[];
+}
+
+export class Books {
+  private readonly rules: Rules;
+  /** Stored response forms the XSD refused (checked in the background; should stay empty). */
+  readonly violations: ContractViolation[] = [];
+  private readonly postings = new Map<string, Posting[]>(); // "Entity/Id" → postings
+
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly validator: XsdValidator,
+  ) {
+    this.rules = new Rules(store);
+  }
+
+  /** QuickBooks creates some accounts itself; the sandbox only needs Undeposited Funds
+   * (the default DepositToAccountRef of a SalesReceipt). It gets Id "1". */
+  seed(company: Company): void {
+    this.insert(company, 'Account', { Name: 'Undeposited Funds', AccountType: 'Other Current Asset', AccountSubType: 'UndepositedFunds' });
+  }
+
+  render(company: Company, entityName: string, e: Entity): Entity {
+    if (entityName !== 'Account') return e;
+    const cents = company.balances.get(e.Id) ?? 0;
+    return { ...e, CurrentBalance: centsToNumber(cents), CurrentBalanceWithSubAccounts: centsToNumber(cents) };
+  }
+
+  read(company: Company, entityName: string, id: string): Entity {
+    const e = this.store.table(company, entityName).get(id);
+    if (!e) throw faults.notFound(entityName, id);
+    return this.render(company, entityName, e);
+  }
+
+  all(company: Company, entityName: string): Entity[] {
+    return [...this.store.table(company, entityName).values()].map((e) => this.render(company, entityName, e));
+  }
+
+  private async checkRequest(entityName: string, body: Obj): Promise<void> {
+    const r = await this.validator.validate(entityName, xsdForm(entityName, body));
+    if (!r.valid) throw faults.schema(entityName, r.errors);
+  }
+
+  private readonly pending = new Set<Promise<void>>();
+
+  /** Violations once every background check started so far has finished. */
+  async settledViolations(): Promise<ContractViolation[]> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    return this.violations;
+  }
+
+  private checkResponseLater(entityName: string, e: Entity): void {
+    const p = this.validator.validate(entityName, xsdForm(entityName, e)).then(
+      (r) => {
+        if (!r.valid) this.violations.push({ entity: entityName, id: e.Id, errors: r.errors });
+        return undefined;
+      },
+      (err: unknown) => void this.violations.push({ entity: entityName, id: e.Id, errors: [String(err)] }),
+    );
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  private insert(company: Company, entityName: string, input: Obj, existing?: Entity): Entity {
+    const draft: Obj = structuredClone(input);
+    for (const k of READ_ONLY) delete draft[k];
+    if (existing) draft.Id = existing.Id; // lets the unique-name rule skip the entity itself
+    const postings = this.rules.prepare(company, entityName, draft);
+    const now = this.store.isoNow();
+    const id = existing?.Id ?? this.store.nextId(company, entityName);
+    const meta = existing?.MetaData as Obj | undefined;
+    const entity: Entity = {
+      ...draft,
+      Id: id,
+      SyncToken: existing ? String(Number(existing.SyncToken) + 1) : '0',
+      domain: 'QBO',
+      sparse: false,
+      MetaData: { CreateTime: meta?.CreateTime ?? now, LastUpdatedTime: now },
+    };
+    const key = `${entityName}/${id}`;
+    const accounts = this.store.table(company, 'Account');
+    this.store.table(company, entityName).set(id, entity);
+    const old = this.postings.get(key);
+    if (old) applyPostings(company, accounts, old, -1);
+    applyPostings(company, accounts, postings, 1);
+    this.postings.set(key, postings);
+    return this.render(company, entityName, entity);
+  }
+
+  async create(company: Company, entityName: string, body: unknown): Promise<Entity> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw faults.invalid(entityName, 'Request body must be a JSON object');
+    await this.checkRequest(entityName, body as Obj);
+    const { Id: _ignored, SyncToken: _ignored2, ...rest } = body as Obj;
+    const created = this.insert(company, entityName, rest);
+    this.checkResponseLater(entityName, created);
+    return created;
+  }
+
+  async update(company: Company, entityName: string, body: unknown): Promise<Entity> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw faults.invalid(entityName, 'Request body must be a JSON object');
+    const req = body as Obj;
+    if (!present(req.Id)) throw faults.required('Id');
+    if (!present(req.SyncToken)) throw faults.required('SyncToken');
+    await this.checkRequest(entityName, req);
+    const current = this.store.table(company, entityName).get(String(req.Id));
+    if (!current) throw faults.notFound(entityName, String(req.Id));
+    if (String(req.SyncToken) !== current.SyncToken) throw faults.stale(current.Id);
+    // sparse=true: only the given fields change; otherwise the body replaces the entity.
+    const merged: Obj = req.sparse === true || req.sparse === 'true' ? { ...current, ...req } : { ...req };
+    delete merged.Id;
+    delete merged.SyncToken;
+    try {
+      const updated = this.insert(company, entityName, merged, current);
+      this.checkResponseLater(entityName, updated);
+      return updated;
+    } catch (err) {
+      if (err instanceof QboFault) throw err;
+      throw faults.system(String(err));
+    }
+  }
+}
+
+const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';

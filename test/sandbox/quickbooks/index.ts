@@ -1,0 +1,80 @@
+// QuickBooks Online sandbox: OAuth2 token endpoint, Accounting API v3 subset, and /_sandbox
+// control endpoints, on loopback. Settle reaches it only via node-quickbooks' static
+// V3_ENDPOINT_BASE_URL (= apiBaseUrl) and TOKEN_URL (= tokenUrl).
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { apiRouter, faultHandler } from './api';
+import { Books, type ContractViolation } from './books';
+import { controlRouter } from './control';
+import { oauthRouter } from './oauth';
+import { SandboxStore } from './store';
+import { getXsdValidator } from './xsd-validator';
+
+export { createXsdValidator, getXsdValidator, type XsdResult, type XsdValidator } from './xsd-validator';
+export type { ContractViolation } from './books';
+
+export interface SandboxCompany {
+  realm_id: string;
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  x_refresh_token_expires_in: number;
+}
+
+export interface QuickBooksSandbox {
+  url: string;
+  apiBaseUrl: string;
+  tokenUrl: string;
+  close(): Promise<void>;
+  createApp(): Promise<{ client_id: string; client_secret: string }>;
+  createCompany(opts: { client_id: string; home_currency?: string; company_name?: string }): Promise<SandboxCompany>;
+  documents(realmId: string): Promise<{ realm_id: string; documents: Record<string, Record<string, unknown>[]> }>;
+  advanceClock(seconds: number): Promise<void>;
+  contractViolations(): Promise<ContractViolation[]>;
+}
+
+export async function startQuickBooksSandbox(opts: { port?: number; host?: string } = {}): Promise<QuickBooksSandbox> {
+  const store = new SandboxStore();
+  const books = new Books(store, getXsdValidator());
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/_sandbox', controlRouter(store, books));
+  app.use(oauthRouter(store));
+  app.use('/v3/company/:realmId', apiRouter(store, books));
+  app.use(faultHandler(store));
+
+  const host = opts.host ?? '127.0.0.1';
+  const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
+    const s = app.listen(opts.port ?? 0, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}/_sandbox${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} /_sandbox${path} → ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+
+  return {
+    url,
+    apiBaseUrl: `${url}/v3/company/`,
+    tokenUrl: `${url}/oauth2/v1/tokens/bearer`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+    createApp: () => call('POST', '/apps'),
+    createCompany: (o) => call('POST', '/companies', o),
+    documents: (realmId) => call('GET', `/companies/${encodeURIComponent(realmId)}/documents`),
+    advanceClock: async (seconds) => {
+      await call('POST', '/clock/advance', { seconds });
+    },
+    contractViolations: async () => (await call<{ violations: ContractViolation[] }>('GET', '/contract-violations')).violations,
+  };
+}
