@@ -2,10 +2,11 @@ import type QuickBooks from 'node-quickbooks';
 import type { Books, BooksDocument, PostedDocument } from '../../core/books/books';
 import type { BooksMapping } from '../../core/books/mapping';
 import { ACCOUNT_ROLES, type AccountRole } from '../../core/ledger/accounts';
-import { accountTypeFor, qbAmount, queryLiteral, ref } from './mapping';
+import { accountTypeFor, qbAmount, ref } from './mapping';
 import { call } from './client';
 
-type Created = Record<string, { Id: string }>;
+/** The client unwraps a create's `{ SalesReceipt: {…} }` answer to the entity itself. */
+type Created = { Id?: string };
 
 /** One merchant's QuickBooks Online company as core's Books port. */
 export class QuickBooksBooks implements Books {
@@ -62,19 +63,17 @@ export class QuickBooksBooks implements Books {
   }
 
   private created(type: string, body: Created): PostedDocument {
-    const id = body[type]?.Id;
-    if (!id) throw new Error(`QuickBooks answered without a ${type} id`);
-    return { documentType: type, documentId: id };
+    return { documentType: type, documentId: body.Id ?? missingId(type) };
   }
 
   /** The merchant's account for a role; by default found or created under the role's name. */
   private account(role: AccountRole): Promise<string> {
     return this.mapping.resolve(`account:${role}`, async () => {
       const name = ACCOUNT_ROLES[role].name;
-      const found = await this.findOne('Account', `Name = ${queryLiteral(name)}`);
+      const found = await this.findOne('Accounts', 'Account', { Name: name });
       if (found) return found;
       const body = { Name: name, ...accountTypeFor(role) };
-      return (await call<Created>((cb) => this.qbo.createAccount(body, cb), `the ${name} account`)).Account!.Id;
+      return (await call<Created>((cb) => this.qbo.createAccount(body, cb), `the ${name} account`)).Id ?? missingId('Account');
     });
   }
 
@@ -82,29 +81,32 @@ export class QuickBooksBooks implements Books {
   private item(role: AccountRole): Promise<string> {
     return this.mapping.resolve(`item:${role}`, async () => {
       const name = `${ACCOUNT_ROLES[role].name} (Settle)`;
-      const found = await this.findOne('Item', `Name = ${queryLiteral(name)}`);
+      const found = await this.findOne('Items', 'Item', { Name: name });
       if (found) return found;
       const body = { Name: name, Type: 'Service', IncomeAccountRef: ref(await this.account(role)) };
-      return (await call<Created>((cb) => this.qbo.createItem(body, cb), `the ${name} item`)).Item!.Id;
+      return (await call<Created>((cb) => this.qbo.createItem(body, cb), `the ${name} item`)).Id ?? missingId('Item');
     });
   }
 
   private async customer(who: { name: string; email: string }): Promise<string> {
     const key = `customer:${(who.email || who.name).toLowerCase()}`;
     return this.mapping.resolve(key, async () => {
-      const found = await this.findOne('Customer', `DisplayName = ${queryLiteral(who.name)}`);
+      const found = await this.findOne('Customers', 'Customer', { DisplayName: who.name });
       if (found) return found;
       const body = { DisplayName: who.name, ...(who.email ? { PrimaryEmailAddr: { Address: who.email } } : {}) };
-      return (await call<Created>((cb) => this.qbo.createCustomer(body, cb), `the customer ${who.name}`)).Customer!.Id;
+      return (await call<Created>((cb) => this.qbo.createCustomer(body, cb), `the customer ${who.name}`)).Id ?? missingId('Customer');
     });
   }
 
-  private async findOne(entity: string, where: string): Promise<string | undefined> {
-    const sql = `select * from ${entity} where ${where} maxresults 1`;
-    const body = await call<{ QueryResponse: Record<string, { Id: string }[] | undefined> }>(
-      (cb) => (this.qbo as unknown as { query: (q: string, cb: unknown) => void }).query(sql, cb),
-      `looking up ${entity}`,
-    );
+  /** The first entity whose field equals the value; the client quotes and escapes the query. */
+  private async findOne(plural: 'Accounts' | 'Items' | 'Customers', entity: string, where: Record<string, string>): Promise<string | undefined> {
+    const criteria = [...Object.entries(where).map(([field, value]) => ({ field, value, operator: '=' })), { field: 'limit', value: 1 }];
+    const find = this.qbo[`find${plural}`].bind(this.qbo) as (criteria: unknown, cb: (error: unknown, body?: unknown) => void) => void;
+    const body = await call<{ QueryResponse: Record<string, { Id: string }[] | undefined> }>((cb) => find(criteria, cb), `looking up ${entity}`);
     return body.QueryResponse[entity]?.[0]?.Id;
   }
+}
+
+function missingId(type: string): never {
+  throw new Error(`QuickBooks answered without a ${type} id`);
 }

@@ -18,8 +18,6 @@ export function accountTypeFor(role: AccountRole): { AccountType: string; Accoun
   }
 }
 
-/** Values inside a QuickBooks query string literal: single quotes are escaped with a backslash. */
-export const queryLiteral = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export interface Ref {
   value: string;

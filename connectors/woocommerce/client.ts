@@ -1,4 +1,4 @@
-import WooCommerceRestApi from '@woocommerce/woocommerce-rest-api';
+import WooCommerceRestApiModule from '@woocommerce/woocommerce-rest-api';
 import { RetryableError, SettleError } from '../../core/errors';
 
 export interface WooSettings {
@@ -8,6 +8,14 @@ export interface WooSecrets {
   consumerKey: string;
   consumerSecret: string;
 }
+
+/**
+ * The package is CommonJS compiled from ES modules (`exports.default = class …`): under Node's ESM
+ * loader the default import is the whole `exports` object, under bundlers it is the class itself.
+ */
+const moduleExports = WooCommerceRestApiModule as unknown as { default?: typeof WooCommerceRestApiModule };
+export const WooCommerceRestApi = moduleExports.default ?? WooCommerceRestApiModule;
+export type WooCommerceRestApi = InstanceType<typeof WooCommerceRestApiModule>;
 
 /**
  * The official REST client for one store. Over https it authenticates with Basic auth, over plain

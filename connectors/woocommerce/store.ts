@@ -1,4 +1,4 @@
-import type WooCommerceRestApi from '@woocommerce/woocommerce-rest-api';
+import type { WooCommerceRestApi } from './client';
 import type { Store, StoreOrder } from '../../core/stores/store';
 import { SettleError } from '../../core/errors';
 import { storeOrderFrom, type WooOrder } from './mapping';

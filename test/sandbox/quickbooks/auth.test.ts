@@ -74,12 +74,11 @@ describe('OAuth2 and API authentication', () => {
   it('throttles after 500 requests per minute per realm with 429 ThrottleExceeded', async () => {
     await sandbox.advanceClock(60); // fresh window
     const token = c.qbo.token;
-    let last: Response | undefined;
     for (let i = 0; i < 500; i += 5) {
       const batch = await Promise.all([0, 1, 2, 3, 4].map(() => api('/account/1', token)));
       expect(batch.every((r) => r.status === 200)).toBe(true);
     }
-    last = await api('/account/1', token);
+    const last = await api('/account/1', token);
     expect(last.status).toBe(429);
     const body = (await last.json()) as { Fault: { Error: { code: string; Message: string }[] } };
     expect(body.Fault.Error[0]).toMatchObject({ code: '3001', Message: expect.stringContaining('ThrottleExceeded') });

@@ -1,0 +1,134 @@
+// The request pipeline every /v1 route goes through, in Stripe's order: authenticate,
+// decode + check parameters against the spec, idempotency (POST), run, expand, validate
+// the response against the spec, remember it for idempotent replays, send.
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { type Account, type SandboxState, newId, snapshot } from './store';
+import { StripeApiError } from './errors';
+import { parseParams } from './params';
+import { requestSchema, validateStripeResponse } from './spec';
+import { applyExpand } from './expand';
+import type { RequestInfo, WebhookDispatcher } from './webhooks';
+
+export type KeyKind = 'secret' | 'publishable';
+
+export interface RouteCtx {
+  state: SandboxState;
+  hooks: WebhookDispatcher;
+  acct: Account;
+  keyKind: KeyKind;
+  request: RequestInfo;
+  path: Record<string, string>;
+}
+
+export interface RouteDef {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string; // express path, e.g. /v1/payment_intents/:intent
+  spec: string; // spec path template, e.g. /v1/payment_intents/{intent}
+  /** Publishable keys may call it (the handler then checks client_secret where needed). */
+  publishable?: boolean;
+  handler: (ctx: RouteCtx, params: Record<string, unknown>) => Record<string, unknown>;
+}
+
+const IDEMPOTENCY_TTL = 24 * 3600;
+
+function apiKey(req: Request): string | null {
+  const h = req.header('authorization');
+  if (!h) return null;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(h);
+  if (bearer) return bearer[1] ?? null;
+  const basic = /^Basic\s+(\S+)$/i.exec(h); // curl -u sk_test_...: also accepted by Stripe
+  if (basic) return Buffer.from(basic[1] ?? '', 'base64').toString('utf8').split(':')[0] ?? null;
+  return null;
+}
+
+function authenticate(state: SandboxState, req: Request, route: RouteDef): { acct: Account; keyKind: KeyKind } {
+  const key = apiKey(req);
+  if (!key)
+    throw new StripeApiError(401, 'invalid_request_error',
+      "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').");
+  const acct = state.accountForKey(key);
+  if (!acct)
+    throw new StripeApiError(401, 'invalid_request_error', `Invalid API Key provided: ${key.slice(0, 8)}${'*'.repeat(8)}${key.slice(-4)}`);
+  const keyKind: KeyKind = key === acct.publishableKey ? 'publishable' : 'secret';
+  // A publishable key on a secret-only endpoint: Stripe answers 403 (the SDKs raise
+  // PermissionError for it today; very old API versions used 401). Its type stays
+  // invalid_request_error.
+  if (keyKind === 'publishable' && !route.publishable)
+    throw new StripeApiError(403, 'invalid_request_error',
+      'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.');
+  return { acct, keyKind };
+}
+
+/** Canonical form of the parameters, so key order does not change the fingerprint. */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+function send(res: Response, requestId: string, status: number, body: unknown, replayed = false) {
+  const check = validateStripeResponse(body);
+  if (!check.ok) {
+    // The sandbox built something Stripe would never return: a sandbox bug, made loud.
+    console.error(`[stripe-sandbox] response failed the spec (${requestId})`, JSON.stringify(check.errors.slice(0, 20), null, 2));
+    status = 500;
+    body = new StripeApiError(500, 'api_error', `Stripe sandbox bug: response does not match the spec (${requestId}); see the sandbox log.`).body();
+    res.setHeader('Stripe-Should-Retry', 'false');
+  }
+  res.setHeader('Request-Id', requestId);
+  if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+  res.status(status).json(body);
+}
+
+export function runRoute(state: SandboxState, hooks: WebhookDispatcher, route: RouteDef) {
+  return (req: Request, res: Response) => {
+    const requestId = newId('req', 14);
+    try {
+      const { acct, keyKind } = authenticate(state, req, route);
+      const raw = route.method === 'POST'
+        ? (typeof req.body === 'string' ? req.body : '')
+        : req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
+      const params = parseParams(raw, requestSchema(route.method, route.spec));
+      const idemKey = route.method === 'POST' ? req.header('idempotency-key') ?? null : null;
+      let fingerprint = '';
+      if (idemKey) {
+        fingerprint = createHash('sha256')
+          .update(JSON.stringify([route.method, req.path, keyKind, canonical(params)]))
+          .digest('hex');
+        const prior = acct.idempotency.get(idemKey);
+        if (prior && state.now() - prior.createdAt < IDEMPOTENCY_TTL) {
+          if (prior.fingerprint !== fingerprint)
+            throw new StripeApiError(400, 'idempotency_error',
+              `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`);
+          return send(res, requestId, prior.status, snapshot(prior.body), true);
+        }
+      }
+      const ctx: RouteCtx = {
+        state, hooks, acct, keyKind,
+        request: { id: requestId, idempotency_key: idemKey },
+        path: req.params as Record<string, string>,
+      };
+      let status = 200;
+      let body: unknown;
+      try {
+        const out = snapshot(route.handler(ctx, params));
+        applyExpand(acct, out, params.expand);
+        body = out;
+      } catch (e) {
+        if (!(e instanceof StripeApiError)) throw e;
+        status = e.status;
+        body = e.body();
+      }
+      // Stripe saves the result once the endpoint started executing, errors included.
+      if (idemKey) acct.idempotency.set(idemKey, { fingerprint, status, body: snapshot(body), createdAt: state.now() });
+      return send(res, requestId, status, body);
+    } catch (e) {
+      if (e instanceof StripeApiError) return send(res, requestId, e.status, e.body());
+      console.error('[stripe-sandbox] internal error', e);
+      res.setHeader('Stripe-Should-Retry', 'false');
+      return send(res, requestId, 500, new StripeApiError(500, 'api_error', `Stripe sandbox internal error: ${e instanceof Error ? e.message : String(e)}`).body());
+    }
+  };
+}

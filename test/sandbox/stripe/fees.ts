@@ -1,0 +1,91 @@
+// The sandbox fee table from shared/scenarios/books.md, implemented exactly:
+//   USD settlement: 2.9% + $0.30 domestic card; +1.5% international card;
+//                   +1.0% when presentment currency differs from USD (conversion).
+//   JPY settlement: 3.6%, no fixed part, whatever the card.
+// Fee = round-half-up(settlement amount x total percentage, minor unit) + fixed part.
+// Conversion uses the fixed sandbox rate table below (settlement amount rounded half up).
+// All arithmetic is in integers (basis points, BigInt) so no float rounding creeps in.
+
+/** Currencies whose minor unit is the unit itself (Stripe's zero-decimal list, subset). */
+const ZERO_DECIMAL = new Set(['jpy', 'krw', 'vnd', 'clp']);
+export const minorDigits = (currency: string) => (ZERO_DECIMAL.has(currency) ? 0 : 2);
+
+/**
+ * Fixed sandbox FX rates: 1 unit of the first currency in units of the second, as
+ * decimal strings (parsed exactly). Documented rates: eur->usd 1.10, gbp->usd 1.25,
+ * cad->usd 0.75, jpy->usd 0.0067, usd->jpy 150, eur->jpy 160, gbp->jpy 190, cad->jpy 110.
+ */
+export const FX_RATES: Record<string, Record<string, string>> = {
+  eur: { usd: '1.10', jpy: '160' },
+  gbp: { usd: '1.25', jpy: '190' },
+  cad: { usd: '0.75', jpy: '110' },
+  jpy: { usd: '0.0067' },
+  usd: { jpy: '150' },
+};
+export const SUPPORTED_CURRENCIES = new Set(['usd', 'jpy', 'eur', 'gbp', 'cad']);
+
+/** round-half-up(numerator / denominator) for non-negative BigInts. */
+const divHalfUp = (n: bigint, d: bigint) => (n * 2n + d) / (d * 2n);
+
+function parseRate(rate: string): { num: bigint; den: bigint } {
+  const [whole, frac = ''] = rate.split('.');
+  return { num: BigInt(`${whole}${frac}`), den: 10n ** BigInt(frac.length) };
+}
+
+export interface Conversion {
+  amount: number; // in settlement currency minor units
+  exchangeRate: number | null;
+}
+
+export function convert(amount: number, from: string, to: string): Conversion {
+  if (from === to) return { amount, exchangeRate: null };
+  const rate = FX_RATES[from]?.[to];
+  if (!rate) throw new Error(`no sandbox FX rate ${from}->${to}`);
+  const { num, den } = parseRate(rate);
+  const scaleTo = 10n ** BigInt(minorDigits(to));
+  const scaleFrom = 10n ** BigInt(minorDigits(from));
+  const converted = divHalfUp(BigInt(amount) * num * scaleTo, den * scaleFrom);
+  return { amount: Number(converted), exchangeRate: Number(rate) };
+}
+
+export interface FeeInput {
+  settlementCurrency: string; // "usd" | "jpy"
+  settlementAmount: number; // minor units, after conversion
+  presentmentCurrency: string;
+  accountCountry: string;
+  cardCountry: string;
+}
+
+export interface FeeResult {
+  fee: number;
+  basisPoints: number;
+  fixed: number;
+  description: string;
+}
+
+export function computeFee(i: FeeInput): FeeResult {
+  let bp: number;
+  let fixed: number;
+  const parts: string[] = [];
+  if (i.settlementCurrency === 'jpy') {
+    bp = 360;
+    fixed = 0;
+    parts.push('3.6%');
+  } else if (i.settlementCurrency === 'usd') {
+    bp = 290;
+    fixed = 30;
+    parts.push('2.9% + 0.30');
+    if (i.cardCountry !== i.accountCountry) {
+      bp += 150;
+      parts.push('international card 1.5%');
+    }
+    if (i.presentmentCurrency !== 'usd') {
+      bp += 100;
+      parts.push('currency conversion 1.0%');
+    }
+  } else {
+    throw new Error(`sandbox has no fee table for settlement currency ${i.settlementCurrency}`);
+  }
+  const pct = divHalfUp(BigInt(i.settlementAmount) * BigInt(bp), 10000n);
+  return { fee: Number(pct) + fixed, basisPoints: bp, fixed, description: `Stripe processing fees (${parts.join(', ')})` };
+}

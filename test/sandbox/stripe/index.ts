@@ -1,0 +1,153 @@
+// Stripe sandbox: a stateful stand-in for api.stripe.com that the official SDK can be
+// pointed at (host/port/protocol options). See README.md in this folder.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { SandboxState, type Switches } from './store';
+import { WebhookDispatcher, type Delivery } from './webhooks';
+import { loadSpec, warmValidators } from './spec';
+import { runRoute } from './api';
+import { routes } from './routes';
+import { advanceClock } from './payouts';
+import { StripeApiError } from './errors';
+
+export { validateStripeResponse } from './spec';
+export { computeFee, convert, FX_RATES } from './fees';
+export { signPayload, type Delivery } from './webhooks';
+
+export interface SandboxAccount {
+  id: string;
+  secret_key: string;
+  publishable_key: string;
+}
+
+export interface StripeSandbox {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Same as POST /_sandbox/accounts. */
+  createAccount(opts?: { country?: 'US' | 'JP'; default_currency?: 'usd' | 'jpy' }): SandboxAccount;
+  /** Same as POST /_sandbox/clock/advance; returns the new sandbox time (unix seconds). */
+  advanceClock(seconds: number): { now: number };
+  /** Same as GET /_sandbox/deliveries?account=. */
+  deliveries(account: string): Delivery[];
+  /** Same as POST /_sandbox/switches. */
+  setSwitches(s: Partial<Switches>): Switches;
+  /** Same as POST /_sandbox/deliveries/release: sends held deliveries; returns how many. */
+  releaseDeliveries(opts?: { reverse?: boolean }): { released: number };
+  /** Sandbox clock, unix seconds. */
+  now(): number;
+  /** Resolves when no webhook delivery is running or waiting for a retry. */
+  webhooksIdle(): Promise<void>;
+}
+
+export interface StripeSandboxOptions {
+  port?: number;
+  host?: string;
+  webhookRetryDelaysMs?: number[];
+}
+
+const isLoopback = (addr: string | undefined) =>
+  addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
+
+export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promise<StripeSandbox> {
+  loadSpec(); // parse the 4 MB spec now, not on the first request
+  warmValidators();
+  const state = new SandboxState();
+  const hooks = new WebhookDispatcher(state, opts.webhookRetryDelaysMs ?? [1000, 5000, 30000]);
+
+  const createAccount: StripeSandbox['createAccount'] = (o = {}) => {
+    if (o.country !== undefined && o.country !== 'US' && o.country !== 'JP') throw new Error('country must be US or JP');
+    if (o.default_currency !== undefined && o.default_currency !== 'usd' && o.default_currency !== 'jpy')
+      throw new Error('default_currency must be usd or jpy');
+    const a = state.createAccount(o.country ?? (o.default_currency === 'jpy' ? 'JP' : 'US'), o.default_currency);
+    return { id: a.id, secret_key: a.secretKey, publishable_key: a.publishableKey };
+  };
+  const advance = (seconds: number) => {
+    if (!Number.isFinite(seconds) || seconds < 0) throw new Error('seconds must be a non-negative number');
+    return { now: advanceClock(state, hooks, Math.floor(seconds)) };
+  };
+  const setSwitches = (s: Partial<Switches>) => {
+    if (s.deliver_twice !== undefined) state.switches.deliver_twice = Boolean(s.deliver_twice);
+    if (s.hold_deliveries !== undefined) {
+      state.switches.hold_deliveries = Boolean(s.hold_deliveries);
+      if (!state.switches.hold_deliveries) hooks.release(); // nothing held is ever lost
+    }
+    return { ...state.switches };
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+
+  // Control endpoints: the "Stripe dashboard" of the sandbox; loopback callers only.
+  const control = express.Router();
+  control.use((req, res, next) => {
+    if (!isLoopback(req.socket.remoteAddress)) return void res.status(403).json({ error: 'loopback only' });
+    next();
+  });
+  control.use(express.json());
+  const guard = (fn: (req: Request) => unknown) => (req: Request, res: Response) => {
+    try {
+      res.json(fn(req));
+    } catch (e) {
+      res.status(400).json({ error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  control.post('/accounts', guard((req) => createAccount(req.body ?? {})));
+  control.post('/clock/advance', guard((req) => advance(Number(req.body?.seconds))));
+  control.get('/deliveries', guard((req) => {
+    const account = String(req.query.account ?? '');
+    if (!state.accounts.has(account)) throw new Error(`no such account: ${account}`);
+    return { data: hooks.deliveries(account) };
+  }));
+  control.post('/switches', guard((req) => setSwitches(req.body ?? {})));
+  control.post('/deliveries/release', guard((req) => ({ released: hooks.release({ reverse: req.body?.reverse === true }) })));
+  control.get('/clock', guard(() => ({ now: state.now() })));
+  app.use('/_sandbox', control);
+
+  // CORS for the browser calls (card data posted by the shopper's page on another origin).
+  app.use('/v1', (req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Stripe-Version, Idempotency-Key, Stripe-Account');
+    res.setHeader('Access-Control-Max-Age', '300');
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next();
+  });
+  // Bodies are kept raw: the bracket-notation decoder needs the original keys.
+  app.use('/v1', express.text({ type: () => true, limit: '1mb' }));
+  const router = express.Router();
+  for (const r of routes) {
+    const m = r.method === 'GET' ? router.get.bind(router) : r.method === 'POST' ? router.post.bind(router) : router.delete.bind(router);
+    m(r.path, runRoute(state, hooks, r));
+  }
+  app.use(router);
+  app.use((req: Request, res: Response) => {
+    const err = new StripeApiError(404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${req.path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`);
+    res.status(404).json(err.body());
+  });
+
+  const host = opts.host ?? '127.0.0.1';
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(opts.port ?? 0, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close: async () => {
+      hooks.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    createAccount,
+    advanceClock: advance,
+    deliveries: (account) => hooks.deliveries(account),
+    setSwitches,
+    releaseDeliveries: (o = {}) => ({ released: hooks.release(o) }),
+    now: () => state.now(),
+    webhooksIdle: () => hooks.idle(),
+  };
+}

@@ -1,0 +1,105 @@
+// In-memory state of the sandbox: accounts (one per merchant) and their objects, the
+// shared sandbox clock, idempotency records and switches. Objects are stored in the exact
+// Stripe shape they are returned in (JSON-like records), so responses are plain copies.
+import { randomBytes } from 'node:crypto';
+import type { TestCard } from './cards';
+
+export type StripeObject = Record<string, unknown> & { id: string; object: string };
+
+/** Stripe-looking ids: prefix + 24 base62-ish characters. */
+export function newId(prefix: string, length = 24): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const b of bytes) out += alphabet[b % alphabet.length];
+  return `${prefix}_${out}`;
+}
+
+export interface IdempotencyRecord {
+  fingerprint: string;
+  status: number;
+  body: unknown;
+  createdAt: number; // sandbox seconds
+}
+
+export interface Account {
+  id: string;
+  country: 'US' | 'JP';
+  defaultCurrency: 'usd' | 'jpy';
+  secretKey: string;
+  publishableKey: string;
+  bankAccountId: string;
+  paymentIntents: Map<string, StripeObject>;
+  paymentMethods: Map<string, StripeObject>;
+  /** per payment method: the test-card behaviour it carries (instead of the number) */
+  cardBehaviour: Map<string, TestCard>;
+  charges: Map<string, StripeObject>;
+  balanceTransactions: Map<string, StripeObject>;
+  /** balance transaction id -> payout id that carried it */
+  paidOutBy: Map<string, string>;
+  payouts: Map<string, StripeObject>;
+  refunds: Map<string, StripeObject>;
+  disputes: Map<string, StripeObject>;
+  events: Map<string, StripeObject>;
+  webhookEndpoints: Map<string, StripeObject>;
+  idempotency: Map<string, IdempotencyRecord>;
+}
+
+export interface Switches {
+  /** Every webhook delivery is made twice (tests of idempotent receivers). */
+  deliver_twice: boolean;
+  /** Queue deliveries instead of sending them, until released (possibly reversed). */
+  hold_deliveries: boolean;
+}
+
+export class SandboxState {
+  readonly accounts = new Map<string, Account>();
+  private readonly byKey = new Map<string, Account>();
+  /** Seconds added to the wall clock by /_sandbox/clock/advance. */
+  private offsetSeconds = 0;
+  readonly switches: Switches = { deliver_twice: false, hold_deliveries: false };
+
+  now(): number {
+    return Math.floor(Date.now() / 1000) + this.offsetSeconds;
+  }
+
+  advance(seconds: number): number {
+    this.offsetSeconds += seconds;
+    return this.now();
+  }
+
+  createAccount(country: 'US' | 'JP' = 'US', currency?: 'usd' | 'jpy'): Account {
+    const id = newId('acct', 16);
+    const acct: Account = {
+      id,
+      country,
+      defaultCurrency: currency ?? (country === 'JP' ? 'jpy' : 'usd'),
+      secretKey: newId('sk_test', 32),
+      publishableKey: newId('pk_test', 32),
+      bankAccountId: newId('ba'),
+      paymentIntents: new Map(),
+      paymentMethods: new Map(),
+      cardBehaviour: new Map(),
+      charges: new Map(),
+      balanceTransactions: new Map(),
+      paidOutBy: new Map(),
+      payouts: new Map(),
+      refunds: new Map(),
+      disputes: new Map(),
+      events: new Map(),
+      webhookEndpoints: new Map(),
+      idempotency: new Map(),
+    };
+    this.accounts.set(id, acct);
+    this.byKey.set(acct.secretKey, acct);
+    this.byKey.set(acct.publishableKey, acct);
+    return acct;
+  }
+
+  accountForKey(key: string): Account | undefined {
+    return this.byKey.get(key);
+  }
+}
+
+/** Deep copy, so snapshots (events, idempotent replays) do not change with later updates. */
+export const snapshot = <T>(o: T): T => structuredClone(o);

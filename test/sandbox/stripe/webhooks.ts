@@ -1,0 +1,188 @@
+// Events and webhook delivery. An event is stored on the account and queued for every
+// endpoint subscribed to its type. Deliveries run off the request path (the API answers
+// first), one at a time per account in creation order; a failure is retried after the
+// configured delays on its own timer, so one broken endpoint does not stall the others.
+import { createHmac } from 'node:crypto';
+import { type Account, type SandboxState, type StripeObject, newId, snapshot } from './store';
+import { SPEC_API_VERSION, validateStripeResponse } from './spec';
+
+export interface Delivery {
+  id: string;
+  event: string;
+  type: string;
+  endpoint: string;
+  url: string;
+  attempt: number;
+  status: number | null; // HTTP status, null on connection error
+  error?: string;
+  at: string; // ISO wall-clock time of the attempt
+}
+
+export interface RequestInfo {
+  id: string | null;
+  idempotency_key: string | null;
+}
+
+/** Stripe-Signature value the SDK's constructEvent accepts (NOTES.md, Webhooks.js). */
+export function signPayload(payload: string, secret: string, t = Math.floor(Date.now() / 1000)): string {
+  const sig = createHmac('sha256', secret).update(`${t}.${payload}`).digest('hex');
+  return `t=${t},v1=${sig}`;
+}
+
+export class WebhookDispatcher {
+  private readonly log = new Map<string, Delivery[]>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+  private held: { acct: Account; event: StripeObject; ep: StripeObject }[] = [];
+
+  constructor(
+    private readonly state: SandboxState,
+    private readonly retryDelaysMs: number[],
+  ) {}
+
+  /** Create, store and queue an event. `object` is snapshotted at this moment. */
+  emit(
+    acct: Account,
+    type: string,
+    object: StripeObject,
+    opts: { previous?: Record<string, unknown>; request?: RequestInfo } = {},
+  ): StripeObject {
+    const endpoints = [...acct.webhookEndpoints.values()].filter((ep) => {
+      const types = ep.enabled_events as string[];
+      return ep.status === 'enabled' && (types.includes('*') || types.includes(type));
+    });
+    const data: Record<string, unknown> = { object: snapshot(object) };
+    // The spec: previous_attributes is only included in events of type *.updated.
+    if (opts.previous && type.endsWith('.updated')) data.previous_attributes = snapshot(opts.previous);
+    const event: StripeObject = {
+      id: newId('evt'),
+      object: 'event',
+      api_version: SPEC_API_VERSION,
+      created: this.state.now(),
+      data,
+      livemode: false,
+      pending_webhooks: endpoints.length,
+      request: opts.request ?? { id: null, idempotency_key: null },
+      type,
+    };
+    const check = validateStripeResponse(event);
+    if (!check.ok) {
+      console.error('[stripe-sandbox] invalid event', type, JSON.stringify(check.errors, null, 2));
+      throw new Error(`sandbox bug: event ${type} does not match the spec`);
+    }
+    acct.events.set(event.id, event);
+    const copies = this.state.switches.deliver_twice ? 2 : 1;
+    for (const ep of endpoints) {
+      for (let i = 0; i < copies; i++) {
+        if (this.state.switches.hold_deliveries) this.held.push({ acct, event, ep });
+        else this.enqueue(acct, event, ep, 1);
+      }
+    }
+    return event;
+  }
+
+  /** Send the held deliveries, in creation order or reversed (out-of-order tests). */
+  release(opts: { reverse?: boolean } = {}): number {
+    const jobs = this.held;
+    this.held = [];
+    if (opts.reverse) jobs.reverse();
+    for (const j of jobs) this.enqueue(j.acct, j.event, j.ep, 1);
+    return jobs.length;
+  }
+
+  deliveries(accountId: string): Delivery[] {
+    return [...(this.log.get(accountId) ?? [])];
+  }
+
+  /** Resolves once no delivery is running or waiting for a retry timer. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0 && this.timers.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.settle();
+  }
+
+  private settle() {
+    if (this.inFlight === 0 && this.timers.size === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach((w) => w());
+    }
+  }
+
+  private enqueue(acct: Account, event: StripeObject, ep: StripeObject, attempt: number) {
+    if (this.closed) return;
+    this.inFlight++;
+    const prev = this.chains.get(acct.id) ?? Promise.resolve();
+    const next = prev
+      .then(() => this.attempt(acct, event, ep, attempt))
+      .catch((e) => console.error('[stripe-sandbox] delivery bug', e))
+      .finally(() => {
+        this.inFlight--;
+        this.settle();
+      });
+    this.chains.set(acct.id, next);
+  }
+
+  private async attempt(acct: Account, event: StripeObject, ep: StripeObject, attempt: number) {
+    if (this.closed) return;
+    // Stripe sends the event pretty-printed; the signature covers these exact bytes.
+    const payload = JSON.stringify(event, null, 2);
+    const url = String(ep.url);
+    const record: Delivery = {
+      id: newId('whdel'),
+      event: event.id,
+      type: String(event.type),
+      endpoint: ep.id,
+      url,
+      attempt,
+      status: null,
+      at: new Date().toISOString(),
+    };
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+          Accept: '*/*; q=0.5, application/xml',
+          'Cache-Control': 'no-cache',
+          // Signed with the wall clock, not the sandbox clock: receivers check the
+          // timestamp against their own clock (SDK tolerance 300 s).
+          'Stripe-Signature': signPayload(payload, String(ep.secret)),
+        },
+        body: payload,
+        signal: AbortSignal.timeout(10_000),
+      });
+      record.status = res.status;
+      await res.arrayBuffer().catch(() => undefined);
+    } catch (e) {
+      record.error = e instanceof Error ? e.message : String(e);
+    }
+    const list = this.log.get(acct.id) ?? [];
+    list.push(record);
+    this.log.set(acct.id, list);
+    const ok = record.status !== null && record.status >= 200 && record.status < 300;
+    if (ok) {
+      const pending = Number(event.pending_webhooks);
+      if (pending > 0) event.pending_webhooks = pending - 1;
+      return;
+    }
+    const delay = this.retryDelaysMs[attempt - 1];
+    if (delay === undefined || this.closed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.enqueue(acct, event, ep, attempt + 1);
+      this.settle();
+    }, delay);
+    this.timers.add(timer);
+  }
+}

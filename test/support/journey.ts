@@ -1,0 +1,130 @@
+/**
+ * The steps a merchant and a shopper take, over HTTP only: sign up, connect the platforms (the
+ * sandboxes' control endpoints stand in for their dashboards and consent screens), place an order
+ * in the store, pay on Settle's page. The demo and the end-to-end tests both walk this path.
+ */
+import { WooCommerceRestApi } from '../../connectors/woocommerce/client';
+import { startStripeSandbox, type StripeSandbox } from '../sandbox/stripe';
+import { startWooSandbox, type WooSandbox } from '../sandbox/woocommerce';
+import { startQuickBooksSandbox, type QuickBooksSandbox } from '../sandbox/quickbooks';
+
+export interface Sandboxes {
+  stripe: StripeSandbox;
+  woo: WooSandbox;
+  quickbooks: QuickBooksSandbox;
+  close(): Promise<void>;
+}
+
+export async function startSandboxes(ports: { stripe?: number; woo?: number; quickbooks?: number } = {}): Promise<Sandboxes> {
+  const [stripe, woo, quickbooks] = await Promise.all([
+    startStripeSandbox({ port: ports.stripe ?? 0, webhookRetryDelaysMs: [500, 1000, 2000, 5000] }),
+    startWooSandbox({ port: ports.woo ?? 0 }),
+    startQuickBooksSandbox({ port: ports.quickbooks ?? 0 }),
+  ]);
+  return { stripe, woo, quickbooks, close: async () => void (await Promise.all([stripe.close(), woo.close(), quickbooks.close()])) };
+}
+
+async function call<T>(url: string, init: { method?: string; body?: unknown; apiKey?: string } = {}): Promise<T> {
+  const response = await fetch(url, {
+    method: init.method ?? (init.body ? 'POST' : 'GET'),
+    headers: { 'Content-Type': 'application/json', ...(init.apiKey ? { Authorization: `Bearer ${init.apiKey}` } : {}) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} → ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export interface ConnectedMerchant {
+  merchantId: string;
+  apiKey: string;
+  stripeAccount: { id: string; secret_key: string; publishable_key: string };
+  woo: WooCommerceRestApi;
+  realmId: string;
+}
+
+/** A merchant signs up with Settle and connects Stripe, their WooCommerce store and QuickBooks. */
+export async function signUpAndConnect(settleUrl: string, sandboxes: Sandboxes, name: string): Promise<ConnectedMerchant> {
+  const { merchant, apiKey } = await call<{ merchant: { id: string }; apiKey: string }>(`${settleUrl}/api/merchants`, { body: { name } });
+
+  const stripeAccount = await call<ConnectedMerchant['stripeAccount']>(`${sandboxes.stripe.url}/_sandbox/accounts`, { body: { country: 'US', default_currency: 'usd' } });
+  await call(`${settleUrl}/api/connections/stripe`, { method: 'PUT', apiKey, body: { secretKey: stripeAccount.secret_key, publishableKey: stripeAccount.publishable_key } });
+
+  const keys = await call<{ consumer_key: string; consumer_secret: string }>(`${sandboxes.woo.url}_sandbox/api-keys`, { body: { permissions: 'read_write' } });
+  await call(`${settleUrl}/api/connections/woocommerce`, { method: 'PUT', apiKey, body: { siteUrl: sandboxes.woo.url, consumerKey: keys.consumer_key, consumerSecret: keys.consumer_secret } });
+
+  const app = await call<{ client_id: string; client_secret: string }>(`${sandboxes.quickbooks.url}/_sandbox/apps`, { body: {} });
+  const company = await call<{ realm_id: string; access_token: string; refresh_token: string; expires_in: number }>(
+    `${sandboxes.quickbooks.url}/_sandbox/companies`, { body: { client_id: app.client_id, company_name: name } },
+  );
+  await call(`${settleUrl}/api/connections/quickbooks`, {
+    method: 'PUT', apiKey,
+    body: { realmId: company.realm_id, clientId: app.client_id, clientSecret: app.client_secret, accessToken: company.access_token, refreshToken: company.refresh_token, expiresIn: company.expires_in },
+  });
+
+  const woo = new WooCommerceRestApi({ url: sandboxes.woo.url, consumerKey: keys.consumer_key, consumerSecret: keys.consumer_secret, version: 'wc/v3' });
+  return { merchantId: merchant.id, apiKey, stripeAccount, woo, realmId: company.realm_id };
+}
+
+export interface WooOrderView {
+  id: number;
+  number: string;
+  status: string;
+  total: string;
+  transaction_id: string;
+  date_paid: string | null;
+}
+
+/** The store's checkout: a shopper's cart becomes a pending WooCommerce order. */
+export async function placeOrder(woo: WooCommerceRestApi, order: { productId: number; quantity: number; shippingTotal?: string }): Promise<WooOrderView> {
+  const response = await woo.post('orders', {
+    status: 'pending',
+    currency: 'USD',
+    billing: { first_name: 'Ada', last_name: 'Shopper', email: 'ada@example.com' },
+    line_items: [{ product_id: order.productId, quantity: order.quantity }],
+    shipping_lines: order.shippingTotal ? [{ method_id: 'flat_rate', method_title: 'Flat rate', total: order.shippingTotal }] : [],
+  });
+  return response.data as WooOrderView;
+}
+
+/** The store plugin asks Settle for a payment for the order (server to server). */
+export async function startCheckout(settleUrl: string, apiKey: string, orderId: number): Promise<{ payment: { id: string }; payUrl: string }> {
+  return call(`${settleUrl}/api/checkouts`, { apiKey, body: { storePlatform: 'woocommerce', orderId: String(orderId) } });
+}
+
+/**
+ * What the payment page does in the shopper's browser: read the payment, send the card straight to
+ * Stripe (never to Settle), confirm. Returns the payment intent's status.
+ */
+export async function payAsShopper(settleUrl: string, paymentId: string, cardNumber = '4242424242424242'): Promise<string> {
+  const page = await call<{ stripe: { apiBase: string; publishableKey: string; paymentIntentId: string; clientSecret: string } }>(`${settleUrl}/api/pay/${paymentId}`);
+  const stripePost = async (path: string, form: Record<string, string>) => {
+    const response = await fetch(`${page.stripe.apiBase}${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${page.stripe.publishableKey}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form),
+    });
+    return (await response.json()) as { id: string; status?: string; error?: { message: string } };
+  };
+  const method = await stripePost('/v1/payment_methods', { type: 'card', 'card[number]': cardNumber, 'card[exp_month]': '12', 'card[exp_year]': '2030', 'card[cvc]': '123' });
+  if (method.error) throw new Error(method.error.message);
+  const intent = await stripePost(`/v1/payment_intents/${page.stripe.paymentIntentId}/confirm`, { payment_method: method.id, client_secret: page.stripe.clientSecret });
+  return intent.error ? `declined: ${intent.error.message}` : (intent.status ?? 'unknown');
+}
+
+export interface PaymentsView {
+  payments: { id: string; orderNumber: string; status: string; orderStatus: string; booksStatus: string; booksDocuments: number; amountFormatted: string }[];
+  balances: { role: string; name: string; currency: string; balance: number; balanceFormatted: string }[];
+}
+
+export const readPayments = (settleUrl: string, apiKey: string) => call<PaymentsView>(`${settleUrl}/api/payments`, { apiKey });
+
+export interface QuickBooksDocuments {
+  documents: Record<string, { Id: string; Name?: string; TotalAmt?: number; Amount?: number; CurrentBalance?: number; AccountType?: string }[]>;
+}
+export const readBooks = (sandboxes: Sandboxes, realmId: string) =>
+  call<QuickBooksDocuments>(`${sandboxes.quickbooks.url}/_sandbox/companies/${realmId}/documents`);
+
+/** Moves Stripe's clock past the funds' availability, so the daily automatic payout runs. */
+export const advanceStripeClock = (sandboxes: Sandboxes, seconds: number) =>
+  call<{ now: number }>(`${sandboxes.stripe.url}/_sandbox/clock/advance`, { body: { seconds } });

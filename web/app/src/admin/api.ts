@@ -1,0 +1,71 @@
+// Typed client for GET /api/payments. The session is an httpOnly cookie, so the
+// browser attaches it for us; we never see or store a token in JS.
+
+import type { Money } from '../money';
+
+export type PaymentStatus = 'succeeded' | 'awaiting_payment' | 'failed';
+export type OrderStatus = 'paid' | 'marking_paid' | 'awaiting_payment';
+export type BooksStatus = 'posted' | 'pending' | 'not_applicable';
+
+export interface PaymentRow {
+  id: string;
+  orderId: string;
+  orderNumber: string;
+  amount: Money;
+  amountFormatted?: string | null;
+  // Typed as string too: a newer server may add states; the UI shows them raw rather than crash.
+  status: PaymentStatus | (string & {});
+  orderStatus: OrderStatus | (string & {});
+  booksStatus: BooksStatus | (string & {});
+  booksDocuments: number;
+  failureMessage: string | null;
+  createdAt: string;
+}
+
+export interface LedgerBalance {
+  role: string;
+  name: string;
+  currency: string;
+  balance: number;
+  balanceFormatted?: string | null;
+}
+
+export interface PaymentsResponse {
+  merchant: { id: string; name: string };
+  payments: PaymentRow[];
+  balances: LedgerBalance[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export async function fetchPayments(signal?: AbortSignal): Promise<PaymentsResponse> {
+  let res: Response;
+  try {
+    res = await fetch('/api/payments', {
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+      signal,
+    });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiError(0, 'network', 'Could not reach Settle. Check your connection; we will keep retrying.');
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? `Request failed (HTTP ${res.status}).`);
+  }
+  if (!body || typeof body !== 'object' || !Array.isArray((body as PaymentsResponse).payments)) {
+    throw new ApiError(res.status, 'bad_response', 'Settle sent an unexpected response.');
+  }
+  return body as PaymentsResponse;
+}

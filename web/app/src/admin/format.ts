@@ -1,0 +1,10 @@
+// Locale-aware date formatting for the admin table. The browser's locale is
+// the merchant's; timestamps arrive as ISO strings in UTC.
+export const locale: string | undefined = typeof navigator !== 'undefined' ? navigator.language : undefined;
+
+const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d);
+}

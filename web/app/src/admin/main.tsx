@@ -1,0 +1,18 @@
+// Admin entry: Polaris needs its CSS and an AppProvider with translations.
+import '@shopify/polaris/build/esm/styles.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { AppProvider } from '@shopify/polaris';
+import en from '@shopify/polaris/locales/en.json';
+import { PaymentsPage } from './PaymentsPage';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('admin.html is missing #root');
+
+createRoot(root).render(
+  <StrictMode>
+    <AppProvider i18n={en}>
+      <PaymentsPage />
+    </AppProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,45 @@
+// Settle's public, unauthenticated endpoint describing one payment for the shopper.
+import type { Money } from '../money';
+import type { StripeConfig } from './stripe';
+
+export interface PayInfo {
+  paymentId: string;
+  merchantName: string;
+  orderNumber: string;
+  amount: Money;
+  amountFormatted?: string | null;
+  status: 'awaiting_payment' | 'succeeded' | (string & {});
+  stripe: StripeConfig;
+  returnUrl: string | null;
+}
+
+export class PayInfoError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PayInfoError';
+  }
+}
+
+export async function fetchPayInfo(paymentId: string): Promise<PayInfo> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/pay/${encodeURIComponent(paymentId)}`, {
+      headers: { Accept: 'application/json' },
+      cache: 'no-store',
+    });
+  } catch {
+    throw new PayInfoError(0, 'We couldn’t load this payment. Check your connection and refresh the page.');
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const msg = (body as { error?: { message?: string } } | null)?.error?.message;
+    throw new PayInfoError(
+      res.status,
+      res.status === 404 ? 'We couldn’t find this payment. Check the link from the store.' : (msg ?? 'We couldn’t load this payment.'),
+    );
+  }
+  return body as PayInfo;
+}

@@ -1,0 +1,71 @@
+// Minimal Stripe REST calls made directly from the shopper's browser. Card data
+// goes only to Stripe (apiBase), never to Settle's server. Used in
+// sandbox/test mode; see main.ts for why live keys are refused.
+import type { CardInput } from './card';
+import type { StripeErrorBody } from './errors';
+
+export interface StripeConfig {
+  apiBase: string;
+  publishableKey: string;
+  paymentIntentId: string;
+  clientSecret: string;
+}
+
+export interface PaymentIntentResult {
+  id: string;
+  status: string;
+  last_payment_error?: StripeErrorBody | null;
+}
+
+/** Thrown for any non-2xx Stripe response or network failure. */
+export class StripeRequestError extends Error {
+  constructor(readonly body: StripeErrorBody) {
+    // Deliberately not Stripe's message: it may echo request details.
+    super(`Stripe request failed: ${body.type ?? 'unknown'}/${body.code ?? ''}`);
+    this.name = 'StripeRequestError';
+  }
+}
+
+async function post<T>(cfg: StripeConfig, path: string, params: Record<string, string>): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`${cfg.apiBase.replace(/\/+$/, '')}${path}`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${cfg.publishableKey}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      // Card data travels in the body only — never in the URL, where it could end up in logs.
+      body: new URLSearchParams(params).toString(),
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+    });
+  } catch {
+    throw new StripeRequestError({ type: 'api_connection_error' });
+  }
+  const json: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const error = (json as { error?: StripeErrorBody } | null)?.error;
+    throw new StripeRequestError(error ?? { type: 'api_error' });
+  }
+  return json as T;
+}
+
+export async function createCardPaymentMethod(cfg: StripeConfig, card: CardInput): Promise<string> {
+  const pm = await post<{ id: string }>(cfg, '/v1/payment_methods', {
+    type: 'card',
+    'card[number]': card.number,
+    'card[exp_month]': String(card.expMonth),
+    'card[exp_year]': String(card.expYear),
+    'card[cvc]': card.cvc,
+  });
+  return pm.id;
+}
+
+export function confirmPaymentIntent(cfg: StripeConfig, paymentMethodId: string): Promise<PaymentIntentResult> {
+  return post<PaymentIntentResult>(cfg, `/v1/payment_intents/${encodeURIComponent(cfg.paymentIntentId)}/confirm`, {
+    payment_method: paymentMethodId,
+    client_secret: cfg.clientSecret,
+  });
+}
