@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import type { Database, Queryable } from '../../core/storage/database';
 
@@ -8,6 +9,8 @@ import type { Database, Queryable } from '../../core/storage/database';
  * fsynced under Node: it is for the demo and trials; production runs on PostgreSQL.
  */
 export async function openPglite(options: { dataDir?: string } = {}): Promise<Database> {
+  // PGlite makes only the last folder of the path; a fresh SETTLE_DATA_DIR may lack its parents.
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir, {
     parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) },
   });

@@ -105,3 +105,21 @@ export async function loadEntry(db: Queryable, merchantId: string, entryId: stri
     postings: postings.map((p) => ({ role: p.account_role, amount: { amount: p.amount, currency: p.currency } })),
   };
 }
+
+/** The merchant's journal, newest first, each entry with its postings: what the bookkeeper reads. */
+export async function listEntries(db: Queryable, merchantId: string, limit = 100): Promise<EntryWithPostings[]> {
+  const entries = await db.query<{ id: string; kind: string; source_ref: string; payment_id: string | null; description: string; occurred_at: Date | string }>(
+    `SELECT id, kind, source_ref, payment_id, description, occurred_at FROM ledger_entries
+      WHERE merchant_id = $1 ORDER BY occurred_at DESC, created_at DESC LIMIT $2`,
+    [merchantId, limit],
+  );
+  if (entries.length === 0) return [];
+  const postings = await db.query<{ entry_id: string; account_role: AccountRole; amount: number; currency: string }>(
+    'SELECT entry_id, account_role, amount, currency FROM ledger_postings WHERE entry_id = ANY($1::text[]) ORDER BY entry_id, line',
+    [entries.map((e) => e.id)],
+  );
+  return entries.map((e) => ({
+    id: e.id, kind: e.kind, sourceRef: e.source_ref, paymentId: e.payment_id, description: e.description, occurredAt: new Date(e.occurred_at),
+    postings: postings.filter((p) => p.entry_id === e.id).map((p) => ({ role: p.account_role, amount: { amount: p.amount, currency: p.currency } })),
+  }));
+}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startSettleProcess, settleEnv, eventually, type SettleProcess } from '../support/settle-process';
 import { TEST_DATABASE_URL, freshSchemaName } from '../support/databases';
 import {
-  advanceStripeClock, payAsShopper, placeOrder, readBooks, readPayments, signUpAndConnect, startCheckout, startSandboxes,
+  advanceStripeClock, payAsShopper, placeOrder, readBooks, readLedgerEntries, readPayments, signUpAndConnect, startCheckout, startSandboxes,
   type ConnectedMerchant, type Sandboxes,
 } from '../support/journey';
 
@@ -68,6 +68,13 @@ describe('walking skeleton: one payment into the store and the books (books scen
     const view = await eventually(() => readPayments(settleUrl, merchant.apiKey), (v) => v.payments[0]?.booksStatus === 'posted');
     expect(view.payments).toHaveLength(1);
     expect(view.payments[0]).toMatchObject({ status: 'succeeded', orderStatus: 'paid', amountFormatted: '$100.00' });
+    const [sale, ...others] = await readLedgerEntries(settleUrl, merchant.apiKey);
+    expect(others).toHaveLength(0);
+    expect(sale!.postings.map((p) => [p.account, p.debit, p.credit])).toEqual([
+      ['Stripe clearing', '$96.80', null],
+      ['Payment processing fees', '$3.20', null],
+      ['Sales income', null, '$100.00'],
+    ]);
     const books = await eventually(() => readBooks(sandboxes, merchant.realmId), (b) => (b.documents.Purchase ?? []).length > 0);
     expect(books.documents.SalesReceipt?.map((d) => d.TotalAmt)).toEqual([100]);
     expect(books.documents.Purchase?.map((d) => d.TotalAmt)).toEqual([3.2]);

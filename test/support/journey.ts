@@ -113,7 +113,10 @@ export async function payAsShopper(settleUrl: string, paymentId: string, cardNum
 }
 
 export interface PaymentsView {
-  payments: { id: string; orderNumber: string; status: string; orderStatus: string; booksStatus: string; booksDocuments: number; amountFormatted: string }[];
+  payments: {
+    id: string; orderId: string; orderNumber: string; status: string; orderStatus: string; failureMessage: string | null;
+    booksStatus: string; booksDocuments: number; amountFormatted: string;
+  }[];
   balances: { role: string; name: string; currency: string; balance: number; balanceFormatted: string }[];
 }
 
@@ -128,3 +131,17 @@ export const readBooks = (sandboxes: Sandboxes, realmId: string) =>
 /** Moves Stripe's clock past the funds' availability, so the daily automatic payout runs. */
 export const advanceStripeClock = (sandboxes: Sandboxes, seconds: number) =>
   call<{ now: number }>(`${sandboxes.stripe.url}/_sandbox/clock/advance`, { body: { seconds } });
+
+export interface LedgerEntryView {
+  id: string;
+  kind: string;
+  description: string;
+  occurredAt: string;
+  postings: { role: string; account: string; amount: { amount: number; currency: string }; debit: string | null; credit: string | null }[];
+}
+export const readLedgerEntries = async (settleUrl: string, apiKey: string) =>
+  (await call<{ entries: LedgerEntryView[] }>(`${settleUrl}/api/ledger/entries`, { apiKey })).entries;
+
+/** A short-lived link that signs the merchant into Settle's admin (what the store plugin opens). */
+export const adminSignInLink = async (settleUrl: string, apiKey: string) =>
+  (await call<{ url: string }>(`${settleUrl}/api/admin-links`, { method: 'POST', apiKey, body: {} })).url;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Services } from '../services';
 import { startCheckout } from '../../../core/payments/checkout';
 import { listPayments, type Payment } from '../../../core/payments/payments';
-import { accountBalances } from '../../../core/ledger/journal';
+import { accountBalances, listEntries } from '../../../core/ledger/journal';
+import { ACCOUNT_ROLES } from '../../../core/ledger/accounts';
 import { parseBody, route } from '../http';
 import { formatMoney } from '../format';
 
@@ -42,6 +43,21 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
 
   router.get('/api/ledger/balances', auth, route(async (req, res) => {
     res.json({ balances: await accountBalances(services.db, req.merchant!.id) });
+  }));
+
+  // The journal as a bookkeeper reads it: each entry's debits and credits by account.
+  router.get('/api/ledger/entries', auth, route(async (req, res) => {
+    const entries = await listEntries(services.db, req.merchant!.id);
+    res.json({
+      entries: entries.map((e) => ({
+        id: e.id, kind: e.kind, description: e.description, sourceRef: e.sourceRef, paymentId: e.paymentId, occurredAt: e.occurredAt.toISOString(),
+        postings: e.postings.map((p) => ({
+          role: p.role, account: ACCOUNT_ROLES[p.role].name, amount: p.amount,
+          debit: p.amount.amount > 0 ? formatMoney(p.amount) : null,
+          credit: p.amount.amount < 0 ? formatMoney({ ...p.amount, amount: -p.amount.amount }) : null,
+        })),
+      })),
+    });
   }));
   return router;
 }
