@@ -106,12 +106,15 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
   router.post('/:entity', express.json({ limit: '1mb' }), (req: Request, res: Response) => {
     const name = entityFrom(req);
     const operation = req.query.operation;
+    const voiding = req.query.include === 'void';
     return once(req, res, async () => {
       const company = companyOf(res);
       let entity;
       if (operation === undefined) entity = await books.create(company, name, req.body);
-      else if (operation === 'update') entity = await books.update(company, name, req.body);
-      else throw faults.unsupported(`operation=${String(operation)} is not supported by the sandbox`);
+      else if (operation === 'update') entity = await (voiding ? books.void(company, name, req.body) : books.update(company, name, req.body));
+      else if (operation === 'delete') entity = await books.remove(company, name, req.body);
+      // operation=void is Invoice's form (not served here); SalesReceipt voids via update&include=void.
+      else throw faults.unsupportedOperation(String(operation), name);
       return { status: 200, body: { [name]: entity, time: store.isoNow() } };
     });
   });

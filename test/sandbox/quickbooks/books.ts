@@ -1,13 +1,14 @@
 // Entity lifecycle for one company: create, read, update (full or sparse) with SyncToken
-// checks, the XSD check of every request body, and balance bookkeeping through postings
-// (an update reverses the old postings and applies the new ones).
+// checks, delete and void of transactions, the XSD check of every request body, and balance
+// bookkeeping through postings (an update reverses the old postings and applies the new ones;
+// a delete reverses them; a void re-posts the transaction with every amount zeroed).
 import { faults, QboFault } from './faults';
 import { centsToNumber } from './money';
+import { isObj, present, type Obj } from './rule-kit';
 import { applyPostings, Rules, type Posting } from './rules';
 import type { Company, Entity, SandboxStore } from './store';
+import { depositsLinking } from './txn-rules';
 import type { XsdValidator } from './xsd-validator';
-
-type Obj = Record<string, unknown>;
 
 /** URL segment (what node-quickbooks sends, lower-cased) → entity name. */
 export const ENTITY_BY_PATH: Record<string, string> = {
@@ -17,7 +18,18 @@ export const ENTITY_BY_PATH: Record<string, string> = {
   salesreceipt: 'SalesReceipt',
   purchase: 'Purchase',
   transfer: 'Transfer',
+  refundreceipt: 'RefundReceipt',
+  journalentry: 'JournalEntry',
+  deposit: 'Deposit',
 };
+
+/** Transactions QuickBooks deletes with POST ?operation=delete (name lists such as Account,
+ * Customer and Item cannot be deleted, only made inactive). */
+export const DELETABLE = new Set(['SalesReceipt', 'RefundReceipt', 'Purchase', 'Transfer', 'JournalEntry', 'Deposit']);
+/** Transactions voided with a sparse POST ?operation=update&include=void (Intuit's SalesReceipt
+ * reference). Of the entities the sandbox serves, only SalesReceipt documents a void:
+ * RefundReceipt, Purchase, Transfer, JournalEntry and Deposit can only be deleted. */
+export const VOIDABLE = new Set(['SalesReceipt']);
 
 // Output-only fields: QuickBooks ignores them on input (CurrentBalance is read-only; totals
 // are computed). Removing them before the rules run keeps clients from setting them.
@@ -25,6 +37,8 @@ const READ_ONLY = ['MetaData', 'domain', 'sparse', 'status', 'TotalAmt', 'Balanc
 
 // The XSD declares Transfer/TransferEx without minOccurs="0" (required), yet Intuit's JSON
 // API neither sends nor requires it; an empty TransferEx is added to the XML form only.
+// RefundReceipt, JournalEntry and Deposit have no such quirk: their *Ex elements are optional
+// and Intuit's request and response samples validate as they are.
 function xsdForm(entityName: string, body: Obj): Obj {
   return entityName === 'Transfer' && body.TransferEx === undefined ? { ...body, TransferEx: {} } : body;
 }
@@ -39,7 +53,7 @@ export class Books {
   private readonly rules: Rules;
   /** Stored response forms the XSD refused (checked in the background; should stay empty). */
   readonly violations: ContractViolation[] = [];
-  private readonly postings = new Map<string, Posting[]>(); // "Entity/Id" → postings
+  private readonly postings = new Map<string, Posting[]>(); // "realm/Entity/Id" → postings
 
   constructor(
     private readonly store: SandboxStore,
@@ -111,7 +125,7 @@ export class Books {
       sparse: false,
       MetaData: { CreateTime: meta?.CreateTime ?? now, LastUpdatedTime: now },
     };
-    const key = `${entityName}/${id}`;
+    const key = `${company.realmId}/${entityName}/${id}`; // ids are per company
     const accounts = this.store.table(company, 'Account');
     this.store.table(company, entityName).set(id, entity);
     const old = this.postings.get(key);
@@ -122,29 +136,74 @@ export class Books {
   }
 
   async create(company: Company, entityName: string, body: unknown): Promise<Entity> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw faults.invalid(entityName, 'Request body must be a JSON object');
-    await this.checkRequest(entityName, body as Obj);
-    const { Id: _ignored, SyncToken: _ignored2, ...rest } = body as Obj;
+    if (!isObj(body)) throw faults.invalid(entityName, 'Request body must be a JSON object');
+    await this.checkRequest(entityName, body);
+    const { Id: _ignored, SyncToken: _ignored2, ...rest } = body;
     const created = this.insert(company, entityName, rest);
     this.checkResponseLater(entityName, created);
     return created;
   }
 
+  /** The stored entity a delete/void/update body names, after the XSD and SyncToken checks. */
+  private async target(company: Company, entityName: string, body: unknown): Promise<{ req: Obj; current: Entity }> {
+    if (!isObj(body)) throw faults.invalid(entityName, 'Request body must be a JSON object');
+    if (!present(body.Id)) throw faults.required('Id');
+    if (!present(body.SyncToken)) throw faults.required('SyncToken');
+    await this.checkRequest(entityName, body);
+    const current = this.store.table(company, entityName).get(String(body.Id));
+    if (!current) throw faults.notFound(entityName, String(body.Id));
+    if (String(body.SyncToken) !== current.SyncToken) throw faults.stale(current.Id);
+    return { req: body, current };
+  }
+
   async update(company: Company, entityName: string, body: unknown): Promise<Entity> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw faults.invalid(entityName, 'Request body must be a JSON object');
-    const req = body as Obj;
-    if (!present(req.Id)) throw faults.required('Id');
-    if (!present(req.SyncToken)) throw faults.required('SyncToken');
-    await this.checkRequest(entityName, req);
-    const current = this.store.table(company, entityName).get(String(req.Id));
-    if (!current) throw faults.notFound(entityName, String(req.Id));
-    if (String(req.SyncToken) !== current.SyncToken) throw faults.stale(current.Id);
+    const { req, current } = await this.target(company, entityName, body);
     // sparse=true: only the given fields change; otherwise the body replaces the entity.
     const merged: Obj = req.sparse === true || req.sparse === 'true' ? { ...current, ...req } : { ...req };
     delete merged.Id;
     delete merged.SyncToken;
+    return this.save(company, entityName, merged, current);
+  }
+
+  /** POST ?operation=delete: reverses the postings and removes the transaction. */
+  async remove(company: Company, entityName: string, body: unknown): Promise<Obj> {
+    if (!DELETABLE.has(entityName)) throw faults.unsupportedOperation('delete', entityName);
+    const { current } = await this.target(company, entityName, body);
+    this.refuseIfDeposited(company, entityName, current.Id);
+    const key = `${company.realmId}/${entityName}/${current.Id}`;
+    const old = this.postings.get(key);
+    if (old) applyPostings(company, this.store.table(company, 'Account'), old, -1);
+    this.postings.delete(key);
+    this.store.table(company, entityName).delete(current.Id);
+    return { status: 'Deleted', domain: 'QBO', Id: current.Id };
+  }
+
+  /** POST ?operation=update&include=void: the transaction stays, with every amount and
+   * quantity zeroed and "Voided" put in front of PrivateNote (Intuit's SalesReceipt reference;
+   * the separator before an existing note is the sandbox's guess). */
+  async void(company: Company, entityName: string, body: unknown): Promise<Entity> {
+    if (!VOIDABLE.has(entityName)) throw faults.unsupportedOperation('void', entityName);
+    const { current } = await this.target(company, entityName, body);
+    this.refuseIfDeposited(company, entityName, current.Id);
+    const { Id: _id, SyncToken: _token, ...rest } = structuredClone(current);
+    const lines = (Array.isArray(rest.Line) ? rest.Line : []).filter(isObj).map((l) => {
+      const d = l.SalesItemLineDetail;
+      if (!isObj(d)) return { ...l, Amount: 0 };
+      const { UnitPrice: _price, ...detail } = d;
+      return { ...l, Amount: 0, SalesItemLineDetail: { ...detail, Qty: 0 } };
+    });
+    const note = typeof rest.PrivateNote === 'string' && rest.PrivateNote !== '' ? `Voided - ${rest.PrivateNote}` : 'Voided';
+    return this.save(company, entityName, { ...rest, Line: lines, PrivateNote: note }, current);
+  }
+
+  // A SalesReceipt linked from a Deposit cannot be deleted or voided (fault 6540).
+  private refuseIfDeposited(company: Company, entityName: string, id: string): void {
+    if (entityName === 'SalesReceipt' && depositsLinking(this.rules.kit, company, entityName, id).length > 0) throw faults.deposited();
+  }
+
+  private save(company: Company, entityName: string, draft: Obj, current: Entity): Entity {
     try {
-      const updated = this.insert(company, entityName, merged, current);
+      const updated = this.insert(company, entityName, draft, current);
       this.checkResponseLater(entityName, updated);
       return updated;
     } catch (err) {
@@ -153,5 +212,3 @@ export class Books {
     }
   }
 }
-
-const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';

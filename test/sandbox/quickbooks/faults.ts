@@ -6,7 +6,12 @@
 //  3200 AuthenticationFailed ("message=AuthenticationFailed; errorCode=003200; statusCode=401")
 //  — the form Intuit's 401 bodies use (not in the local contracts; type set to the XSD enum
 //  value AuthenticationFault, real responses have been seen with "AUTHENTICATION");
-//  3001 ThrottleExceeded, type SERVICE — quoted 429 bodies in SDK issue trackers.
+//  3001 ThrottleExceeded, type SERVICE — quoted 429 bodies in SDK issue trackers;
+//  6000 "A business validation error has occurred while processing your request" with Detail
+//  "Business Validation Error: ..." and 6540 Deposited Transaction cannot be changed — the same
+//  Intuit blog (6000's Detail varies by rule; the sandbox's own wording is used per rule);
+//  500 Unsupported Operation ("Operation ... is not supported.") — Intuit's "Handling common
+//  errors" page.
 export interface FaultError {
   Message: string;
   Detail: string;
@@ -30,6 +35,9 @@ export class QboFault extends Error {
 const validation = (code: string, Message: string, Detail: string, element?: string): QboFault =>
   new QboFault(400, 'ValidationFault', [{ Message, Detail, code, ...(element ? { element } : {}) }]);
 
+const business = (detail: string): QboFault =>
+  validation('6000', 'A business validation error has occurred while processing your request', `Business Validation Error: ${detail}`);
+
 export const faults = {
   required: (element: string) =>
     validation('2020', 'Required param missing, need to supply the required value for the API', `Required parameter ${element} is missing in the request`, element),
@@ -46,6 +54,20 @@ export const faults = {
     validation('2010', 'Request has invalid or unsupported property', `XSD (${entity}): ${errors.join(' | ')}`),
   notFound: (entity: string, id: string) =>
     validation('610', 'Object Not Found', `Object Not Found : Something you're trying to use has been made inactive or deleted. ${entity} Id=${id}`),
+  business: (detail: string) => business(detail),
+  // Unconfirmed: Intuit's documentation says a journal entry's debits must equal its credits
+  // but no source available here quotes the fault for an unbalanced one. It is assumed to be
+  // the generic business-validation fault 6000; the Detail wording is the sandbox's own.
+  unbalanced: (debits: number, credits: number) =>
+    business(`The journal entry is out of balance: debits total ${debits}, credits total ${credits}. Debits and credits must be equal.`),
+  deposited: () =>
+    validation(
+      '6540',
+      'Deposited Transaction cannot be changed',
+      'This transaction has been deposited. If you want to change or delete it, you must first edit the deposit it appears on and remove it.',
+    ),
+  unsupportedOperation: (operation: string, entity: string) =>
+    validation('500', 'Unsupported Operation', `Operation ${operation} is not supported. (${entity})`),
   query: (detail: string) =>
     validation('4000', 'Error parsing query', `QueryParserError: ${detail}`),
   unsupported: (detail: string) =>

@@ -139,3 +139,24 @@ describe('QuickBooks sandbox through node-quickbooks', () => {
     expect(await sandbox.contractViolations()).toEqual([]);
   });
 });
+
+describe('companies are kept apart', () => {
+  it('the same document id in two companies moves only its own company’s balances', async () => {
+    const [one, two] = [await connect(sandbox), await connect(sandbox)];
+    const post = async (who: Connected, amount: number) => {
+      const bank = await who.call<Obj>('createAccount', { Name: 'Clearing', AccountType: 'Bank' });
+      const income = await who.call<Obj>('createAccount', { Name: 'Income', AccountType: 'Income' });
+      const item = await who.call<Obj>('createItem', { Name: 'Sale', Type: 'Service', IncomeAccountRef: { value: income.Id } });
+      const receipt = await who.call<Obj>('createSalesReceipt', {
+        DepositToAccountRef: { value: bank.Id },
+        Line: [{ Amount: amount, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: item.Id }, Qty: 1, UnitPrice: amount } }],
+      });
+      return { bank: bank.Id, receipt: receipt.Id, who };
+    };
+    const first = await post(one, 100);
+    const second = await post(two, 25);
+    expect(second.receipt).toBe(first.receipt); // ids are numbered per company
+    expect((await one.call<Obj>('getAccount', first.bank)).CurrentBalance).toBe(100);
+    expect((await two.call<Obj>('getAccount', second.bank)).CurrentBalance).toBe(25);
+  });
+});
