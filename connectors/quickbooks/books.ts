@@ -2,8 +2,10 @@ import type QuickBooks from 'node-quickbooks';
 import type { Books, BooksDocument, PostedDocument } from '../../core/books/books';
 import type { BooksMapping } from '../../core/books/mapping';
 import { ACCOUNT_ROLES, type AccountRole } from '../../core/ledger/accounts';
+import type { Money } from '../../core/money';
 import { accountTypeFor, qbAmount, ref } from './mapping';
 import { call } from './client';
+import { SettleError } from '../../core/errors';
 
 /** The client unwraps a create's `{ SalesReceipt: {…} }` answer to the entity itself. */
 type Created = { Id?: string };
@@ -17,25 +19,34 @@ export class QuickBooksBooks implements Books {
 
   async post(document: BooksDocument, requestId: string): Promise<PostedDocument> {
     switch (document.kind) {
-      case 'sale_receipt': {
-        const lines = [];
-        for (const line of document.lines) {
-          lines.push({
-            Amount: qbAmount(line.amount),
-            Description: line.description,
-            DetailType: 'SalesItemLineDetail',
-            SalesItemLineDetail: { ItemRef: ref(await this.item(line.role)), Qty: 1, UnitPrice: qbAmount(line.amount) },
-          });
-        }
+      case 'sale_receipt':
+      case 'refund_receipt': {
         const body = {
           requestId,
           TxnDate: document.date,
           PrivateNote: document.memo,
           CustomerRef: ref(await this.customer(document.customer)),
-          DepositToAccountRef: ref(await this.account(document.depositTo)),
-          Line: lines,
+          // A sales receipt deposits into this account; a refund receipt pays the money back out of it.
+          DepositToAccountRef: ref(await this.account(document.kind === 'sale_receipt' ? document.depositTo : document.refundFrom)),
+          Line: await this.itemLines(document.lines),
         };
-        return this.created('SalesReceipt', await call<Created>((cb) => this.qbo.createSalesReceipt(body, cb), 'the sales receipt'));
+        if (document.kind === 'sale_receipt') {
+          return this.created('SalesReceipt', await call<Created>((cb) => this.qbo.createSalesReceipt(body, cb), 'the sales receipt'));
+        }
+        return this.created('RefundReceipt', await call<Created>((cb) => this.qbo.createRefundReceipt(body, cb), 'the refund receipt'));
+      }
+      case 'journal': {
+        const lines = [];
+        for (const line of document.lines) {
+          lines.push({
+            Amount: qbAmount({ ...line.amount, amount: Math.abs(line.amount.amount) }),
+            Description: document.memo.slice(0, 4000),
+            DetailType: 'JournalEntryLineDetail',
+            JournalEntryLineDetail: { PostingType: line.amount.amount > 0 ? 'Debit' : 'Credit', AccountRef: ref(await this.account(line.role)) },
+          });
+        }
+        const body = { requestId, TxnDate: document.date, PrivateNote: document.memo, Line: lines };
+        return this.created('JournalEntry', await call<Created>((cb) => this.qbo.createJournalEntry(body, cb), 'the journal entry'));
       }
       case 'expense': {
         const body = {
@@ -62,6 +73,20 @@ export class QuickBooksBooks implements Books {
     }
   }
 
+  /** Receipt lines: one service item per ledger role, so QuickBooks books each to the role's account. */
+  private async itemLines(lines: { role: AccountRole; description: string; amount: Money }[]) {
+    const result = [];
+    for (const line of lines) {
+      result.push({
+        Amount: qbAmount(line.amount),
+        Description: line.description,
+        DetailType: 'SalesItemLineDetail',
+        SalesItemLineDetail: { ItemRef: ref(await this.item(line.role)), Qty: 1, UnitPrice: qbAmount(line.amount) },
+      });
+    }
+    return result;
+  }
+
   private created(type: string, body: Created): PostedDocument {
     return { documentType: type, documentId: body.Id ?? missingId(type) };
   }
@@ -70,10 +95,8 @@ export class QuickBooksBooks implements Books {
   private account(role: AccountRole): Promise<string> {
     return this.mapping.resolve(`account:${role}`, async () => {
       const name = ACCOUNT_ROLES[role].name;
-      const found = await this.findOne('Accounts', 'Account', { Name: name });
-      if (found) return found;
       const body = { Name: name, ...accountTypeFor(role) };
-      return (await call<Created>((cb) => this.qbo.createAccount(body, cb), `the ${name} account`)).Id ?? missingId('Account');
+      return this.findOrCreate('Accounts', 'Account', { Name: name }, (cb) => this.qbo.createAccount(body, cb), `the ${name} account`);
     });
   }
 
@@ -81,21 +104,35 @@ export class QuickBooksBooks implements Books {
   private item(role: AccountRole): Promise<string> {
     return this.mapping.resolve(`item:${role}`, async () => {
       const name = `${ACCOUNT_ROLES[role].name} (Settle)`;
-      const found = await this.findOne('Items', 'Item', { Name: name });
-      if (found) return found;
       const body = { Name: name, Type: 'Service', IncomeAccountRef: ref(await this.account(role)) };
-      return (await call<Created>((cb) => this.qbo.createItem(body, cb), `the ${name} item`)).Id ?? missingId('Item');
+      return this.findOrCreate('Items', 'Item', { Name: name }, (cb) => this.qbo.createItem(body, cb), `the ${name} item`);
     });
   }
 
   private async customer(who: { name: string; email: string }): Promise<string> {
     const key = `customer:${(who.email || who.name).toLowerCase()}`;
     return this.mapping.resolve(key, async () => {
-      const found = await this.findOne('Customers', 'Customer', { DisplayName: who.name });
-      if (found) return found;
       const body = { DisplayName: who.name, ...(who.email ? { PrimaryEmailAddr: { Address: who.email } } : {}) };
-      return (await call<Created>((cb) => this.qbo.createCustomer(body, cb), `the customer ${who.name}`)).Id ?? missingId('Customer');
+      return this.findOrCreate('Customers', 'Customer', { DisplayName: who.name }, (cb) => this.qbo.createCustomer(body, cb), `the customer ${who.name}`);
     });
+  }
+
+  /**
+   * Finds the named account, item or customer, or creates it. Two jobs may race to create the same
+   * name: QuickBooks refuses the second as a duplicate, which then finds the first one's.
+   */
+  private async findOrCreate(
+    plural: 'Accounts' | 'Items' | 'Customers', entity: string, where: Record<string, string>,
+    create: (cb: (error: unknown, body?: unknown) => void) => void, what: string,
+  ): Promise<string> {
+    const found = await this.findOne(plural, entity, where);
+    if (found) return found;
+    try {
+      return (await call<Created>(create, what)).Id ?? missingId(entity);
+    } catch (error) {
+      if (!(error instanceof SettleError && error.code === 'books_duplicate_name')) throw error;
+      return (await this.findOne(plural, entity, where)) ?? Promise.reject(error);
+    }
   }
 
   /** The first entity whose field equals the value; the client quotes and escapes the query. */

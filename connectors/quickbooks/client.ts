@@ -51,5 +51,7 @@ function quickBooksFailure(error: unknown, doing: string): Error {
     return new SettleError('books_access_denied', `QuickBooks refused Settle's connection while ${doing}; reconnect QuickBooks.`, 502);
   }
   const detail = first ? `${first.Message ?? ''} ${first.Detail ?? ''}`.trim() : (e.message ?? 'unknown fault');
+  // 6240 Duplicate Name Exists: another job created the same account, item or customer first.
+  if (first?.code === '6240') return new SettleError('books_duplicate_name', `QuickBooks refused ${doing}: ${detail}`, 409);
   return new SettleError('books_rejected', `QuickBooks refused ${doing}: ${detail}`, 502);
 }

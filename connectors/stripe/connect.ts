@@ -1,9 +1,9 @@
+import type Stripe from 'stripe';
 import { SettleError } from '../../core/errors';
 import { stripeClient } from './client';
 import type { StripeSettings } from './processor';
+import { STRIPE_EVENTS } from './mapping';
 
-/** Events Settle acts on; registering only these keeps Stripe from sending what we would drop. */
-export const STRIPE_EVENTS = ['payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.succeeded', 'payout.paid'] as const;
 
 /**
  * Connects a merchant's Stripe account with their API keys: checks the keys, registers Settle's
@@ -20,7 +20,7 @@ export async function connectStripe(input: { secretKey: string; publishableKey: 
   }
   const stripe = stripeClient(input.secretKey, input.apiBase);
   try {
-    const endpoint = await stripe.webhookEndpoints.create({ url: input.webhookUrl, enabled_events: [...STRIPE_EVENTS] });
+    const endpoint = await stripe.webhookEndpoints.create({ url: input.webhookUrl, enabled_events: STRIPE_EVENTS as Stripe.WebhookEndpointCreateParams.EnabledEvent[] });
     if (!endpoint.secret) throw new Error('Stripe returned no signing secret');
     return {
       settings: { publishableKey: input.publishableKey, webhookEndpointId: endpoint.id },

@@ -1,24 +1,70 @@
 import type Stripe from 'stripe';
 import { money } from '../../core/money';
-import type { PayoutFacts, ProcessorEvent, SettledCharge } from '../../core/payments/processor';
+import type { BalanceMovement, DisputeFacts, PayoutFacts, ProcessorEvent, RefundFacts } from '../../core/payments/processor';
 
 /** Stripe amounts are already integer minor units; only the currency's case differs from ours. */
 export const stripeMoney = (amount: number, currency: string) => money(amount, currency.toUpperCase());
 
-export function settledChargeFrom(intent: Stripe.PaymentIntent): SettledCharge {
+const idOf = (value: string | { id: string } | null | undefined) => (value == null ? null : typeof value === 'string' ? value : value.id);
+
+/** The payment intent behind a balance transaction's source (a charge, refund or dispute), when expanded. */
+function paymentRefOf(source: Stripe.BalanceTransaction['source']): string | null {
+  if (!source || typeof source === 'string') return null;
+  const withIntent = source as { payment_intent?: string | { id: string } | null };
+  return idOf(withIntent.payment_intent);
+}
+
+export function movementFrom(txn: Stripe.BalanceTransaction, paymentRef: string | null = paymentRefOf(txn.source)): BalanceMovement {
+  return {
+    id: txn.id,
+    category: txn.reporting_category,
+    amount: stripeMoney(txn.amount, txn.currency),
+    fee: stripeMoney(txn.fee, txn.currency),
+    net: stripeMoney(txn.net, txn.currency),
+    feeDetails: txn.fee_details.map((f) => ({ type: f.type, description: f.description, amount: stripeMoney(f.amount, f.currency) })),
+    exchangeRate: txn.exchange_rate == null ? null : String(txn.exchange_rate),
+    sourceId: idOf(txn.source),
+    paymentRef,
+    occurredAt: new Date(txn.created * 1000),
+    availableOn: new Date(txn.available_on * 1000),
+    description: txn.description,
+  };
+}
+
+export function chargeMovementFrom(intent: Stripe.PaymentIntent): BalanceMovement {
   const charge = intent.latest_charge;
   if (!charge || typeof charge === 'string') throw new Error(`payment ${intent.id} has no expanded charge`);
   const txn = charge.balance_transaction;
   if (!txn || typeof txn === 'string') throw new Error(`charge ${charge.id} has no expanded balance transaction`);
+  return movementFrom(txn, intent.id);
+}
+
+export function refundFactsFrom(refund: Stripe.Refund): RefundFacts {
+  const paymentRef = idOf(refund.payment_intent);
+  if (!paymentRef) throw new Error(`refund ${refund.id} belongs to no payment intent`);
   return {
-    processorRef: intent.id,
-    chargeId: charge.id,
-    balanceTransactionId: txn.id,
-    gross: stripeMoney(txn.amount, txn.currency),
-    fee: stripeMoney(txn.fee, txn.currency),
-    net: stripeMoney(txn.net, txn.currency),
-    presented: stripeMoney(charge.amount, charge.currency),
-    settledAt: new Date(txn.created * 1000),
+    refundId: refund.id,
+    paymentRef,
+    amount: stripeMoney(refund.amount, refund.currency),
+    status: (refund.status ?? 'pending') as RefundFacts['status'],
+    failureReason: refund.failure_reason ?? null,
+    settleRefundId: refund.metadata?.settle_refund ?? null,
+    reason: refund.metadata?.settle_reason ?? refund.reason ?? null,
+    movementIds: [idOf(refund.balance_transaction), idOf(refund.failure_balance_transaction)].filter((id): id is string => id !== null),
+  };
+}
+
+export function disputeFactsFrom(dispute: Stripe.Dispute): DisputeFacts {
+  const paymentRef = idOf(dispute.payment_intent);
+  if (!paymentRef) throw new Error(`dispute ${dispute.id} belongs to no payment intent`);
+  return {
+    disputeId: dispute.id,
+    paymentRef,
+    amount: stripeMoney(dispute.amount, dispute.currency),
+    status: dispute.status,
+    reason: dispute.reason,
+    evidenceDueBy: dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null,
+    movements: dispute.balance_transactions.map((t) => movementFrom(t, paymentRef)),
   };
 }
 
@@ -26,26 +72,30 @@ export function payoutFactsFrom(payout: Stripe.Payout, transactions: Stripe.Bala
   return {
     payoutId: payout.id,
     amount: stripeMoney(payout.amount, payout.currency),
+    status: payout.status,
     arrivedAt: new Date(payout.arrival_date * 1000),
-    // The payout's own balance transaction is the money leaving; the rest are what it carries.
-    balanceTransactionIds: transactions.filter((t) => t.type !== 'payout').map((t) => t.id),
+    movements: transactions.map((t) => movementFrom(t)),
   };
 }
 
+const REFUND_EVENTS = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
+const DISPUTE_EVENTS = new Set([
+  'charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed', 'charge.dispute.funds_withdrawn', 'charge.dispute.funds_reinstated',
+]);
+const PAYOUT_EVENTS = new Set(['payout.paid', 'payout.failed', 'payout.canceled', 'payout.updated']);
+
+/** The webhook events Settle asks Stripe for: the ones it acts on, and no others. */
+export const STRIPE_EVENTS = ['payment_intent.succeeded', 'payment_intent.payment_failed', ...REFUND_EVENTS, ...DISPUTE_EVENTS, ...PAYOUT_EVENTS];
+
 /** What core acts on, from a verified Stripe event. Other event types are recorded and ignored. */
 export function processorEventFrom(event: Stripe.Event): ProcessorEvent {
-  switch (event.type) {
-    case 'payment_intent.succeeded':
-      return { kind: 'payment_succeeded', processorRef: event.data.object.id };
-    case 'payment_intent.payment_failed':
-      return {
-        kind: 'payment_failed',
-        processorRef: event.data.object.id,
-        message: event.data.object.last_payment_error?.message ?? 'The payment was declined.',
-      };
-    case 'payout.paid':
-      return { kind: 'payout_paid', payoutId: event.data.object.id };
-    default:
-      return { kind: 'ignored', reason: `${event.type} is not used yet` };
+  const object = event.data.object as { id: string; last_payment_error?: { message?: string } | null };
+  if (event.type === 'payment_intent.succeeded') return { kind: 'payment_succeeded', processorRef: object.id };
+  if (event.type === 'payment_intent.payment_failed') {
+    return { kind: 'payment_failed', processorRef: object.id, message: object.last_payment_error?.message ?? 'The payment was declined.' };
   }
+  if (REFUND_EVENTS.has(event.type)) return { kind: 'refund_changed', refundId: object.id };
+  if (DISPUTE_EVENTS.has(event.type)) return { kind: 'dispute_changed', disputeId: object.id };
+  if (PAYOUT_EVENTS.has(event.type)) return { kind: 'payout_changed', payoutId: object.id };
+  return { kind: 'ignored', reason: `${event.type} is not used` };
 }

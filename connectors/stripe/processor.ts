@@ -1,12 +1,15 @@
 import type Stripe from 'stripe';
 import type { PaymentProcessor, ShopperSession } from '../../core/payments/processor';
-import { RetryableError } from '../../core/errors';
-import { payoutFactsFrom, processorEventFrom, settledChargeFrom } from './mapping';
+import { RetryableError, SettleError } from '../../core/errors';
+import { chargeMovementFrom, disputeFactsFrom, movementFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
 
 export interface StripeSettings {
   publishableKey: string;
   webhookEndpointId: string;
 }
+
+/** Stripe's own refund reasons; anything else the merchant wrote travels in metadata. */
+const STRIPE_REFUND_REASONS = new Set(['duplicate', 'fraudulent', 'requested_by_customer']);
 
 /** One merchant's Stripe account as core's PaymentProcessor. */
 export class StripeProcessor implements PaymentProcessor {
@@ -39,17 +42,47 @@ export class StripeProcessor implements PaymentProcessor {
     return { apiBase: this.apiBase, publishableKey: this.settings.publishableKey, clientSecret: intent.client_secret, processorRef };
   }
 
-  async settledCharge(processorRef: string) {
+  async chargeMovement(processorRef: string) {
     const intent = await unknownOutcomeIsRetryable(() =>
       this.stripe.paymentIntents.retrieve(processorRef, { expand: ['latest_charge.balance_transaction'] }),
     );
-    return settledChargeFrom(intent);
+    return chargeMovementFrom(intent);
+  }
+
+  async movement(movementId: string) {
+    return movementFrom(await unknownOutcomeIsRetryable(() => this.stripe.balanceTransactions.retrieve(movementId, { expand: ['source'] })));
+  }
+
+  async refund(input: Parameters<PaymentProcessor['refund']>[0]) {
+    const reason = input.reason && STRIPE_REFUND_REASONS.has(input.reason) ? (input.reason as Stripe.RefundCreateParams.Reason) : undefined;
+    const refund = await unknownOutcomeIsRetryable(() =>
+      this.stripe.refunds.create(
+        {
+          payment_intent: input.processorRef,
+          amount: input.amount.amount,
+          ...(reason ? { reason } : {}),
+          metadata: { settle_refund: input.settleRefundId, ...(input.reason && !reason ? { settle_reason: input.reason.slice(0, 500) } : {}) },
+        },
+        { idempotencyKey: input.idempotencyKey },
+      ),
+    );
+    return refundFactsFrom(refund);
+  }
+
+  async refundFacts(refundId: string) {
+    return refundFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.refunds.retrieve(refundId)));
+  }
+
+  async dispute(disputeId: string) {
+    return disputeFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.disputes.retrieve(disputeId)));
   }
 
   async payout(payoutId: string) {
     const payout = await unknownOutcomeIsRetryable(() => this.stripe.payouts.retrieve(payoutId));
-    const transactions = await unknownOutcomeIsRetryable(() =>
-      this.stripe.balanceTransactions.list({ payout: payoutId, limit: 100 }).autoPagingToArray({ limit: 10_000 }),
+    // A payout can carry thousands of transactions: page through them all, 100 at a time.
+    const transactions: Stripe.BalanceTransaction[] = [];
+    await unknownOutcomeIsRetryable(() =>
+      this.stripe.balanceTransactions.list({ payout: payoutId, limit: 100, expand: ['data.source'] }).autoPagingEach((t) => void transactions.push(t)),
     );
     return payoutFactsFrom(payout, transactions);
   }
@@ -59,14 +92,20 @@ export class StripeProcessor implements PaymentProcessor {
   }
 }
 
-/** A 5xx, 429 or lost connection says nothing about what happened: retry the job, re-reading. */
+/**
+ * A 5xx, 429 or lost connection says nothing about what happened: retry the job, re-reading.
+ * Stripe refusing the request (already refunded, disputed, too large) is a fact to show the merchant.
+ */
 async function unknownOutcomeIsRetryable<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    const e = error as { type?: string; statusCode?: number; message?: string };
+    const e = error as { type?: string; statusCode?: number; message?: string; code?: string };
     if (e.type === 'StripeConnectionError' || e.type === 'StripeAPIError' || e.type === 'StripeRateLimitError' || (e.statusCode ?? 0) >= 500) {
       throw new RetryableError(`Stripe did not answer clearly: ${e.message ?? 'unknown error'}`);
+    }
+    if (e.type === 'StripeInvalidRequestError' && e.code && e.code !== 'parameter_unknown' && e.code !== 'parameter_missing') {
+      throw new SettleError(`stripe_${e.code}`, `Stripe refused: ${e.message ?? e.code}`, 409);
     }
     throw error;
   }

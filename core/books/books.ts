@@ -13,7 +13,19 @@ export type BooksDocument =
       depositTo: AccountRole;
       memo: string;
     }
+  | {
+      kind: 'refund_receipt';
+      date: string;
+      reference: string;
+      customer: { name: string; email: string };
+      /** Amounts taken back from each role (income, …); their sum is what was paid back. */
+      lines: { role: AccountRole; description: string; amount: Money }[];
+      refundFrom: AccountRole;
+      memo: string;
+    }
   | { kind: 'expense'; date: string; reference: string; paidFrom: AccountRole; expense: AccountRole; amount: Money; memo: string }
+  /** Debits (positive) and credits (negative) that sum to zero, as the ledger posted them. */
+  | { kind: 'journal'; date: string; reference: string; lines: { role: AccountRole; amount: Money }[]; memo: string }
   | { kind: 'transfer'; date: string; reference: string; from: AccountRole; to: AccountRole; amount: Money; memo: string };
 
 export interface PostedDocument {
@@ -28,4 +40,19 @@ export interface Books {
    * returns the document already created instead of a second one.
    */
   post(document: BooksDocument, requestId: string): Promise<PostedDocument>;
+}
+
+/** The document's amount as the books show it: a receipt's total, a journal's debits. */
+export function documentTotal(document: BooksDocument): Money {
+  switch (document.kind) {
+    case 'sale_receipt':
+    case 'refund_receipt':
+    case 'journal': {
+      const counted = document.kind === 'journal' ? document.lines.filter((l) => l.amount.amount > 0) : document.lines;
+      const currency = document.lines[0]?.amount.currency ?? 'USD';
+      return { amount: counted.reduce((sum, l) => sum + l.amount.amount, 0), currency };
+    }
+    default:
+      return document.amount;
+  }
 }

@@ -4,42 +4,39 @@ import { ACCOUNT_ROLES } from '../ledger/accounts';
 import { money } from '../money';
 import type { BooksDocument } from './books';
 
+type Part = { part: string; document: BooksDocument };
+
 /**
- * What one ledger entry becomes in the merchant's books, part by part. Each part is posted with its
- * own request id, so a crash between two parts resumes at the part that is missing.
+ * What one ledger entry becomes in the merchant's books, part by part (per-transaction posting):
+ * a sale is a sales receipt into clearing plus the fee as an expense; a refund a refund receipt
+ * out of clearing; a payout a transfer from clearing to the bank; anything else (failed refunds,
+ * disputes, adjustments) a journal entry with exactly the ledger's lines. Each part is posted with
+ * its own request id, so a crash between two parts resumes at the part that is missing.
  */
-export function booksDocumentsFor(entry: EntryWithPostings, order?: StoreOrder): { part: string; document: BooksDocument }[] {
+export function booksDocumentsFor(entry: EntryWithPostings, order?: StoreOrder): Part[] {
   const date = entry.occurredAt.toISOString().slice(0, 10);
   const reference = entry.sourceRef.replace(/^stripe:/, '');
-  if (entry.kind === 'sale') {
-    const fee = entry.postings.find((p) => p.role === 'processing_fees');
-    const credits = entry.postings.filter((p) => p.amount.amount < 0);
-    const parts: { part: string; document: BooksDocument }[] = [
-      {
-        part: 'receipt',
-        document: {
-          kind: 'sale_receipt',
-          date,
-          reference,
-          customer: order?.customer ?? { name: 'Online shopper', email: '' },
-          lines: credits.map((p) => ({ role: p.role, description: ACCOUNT_ROLES[p.role].name, amount: money(-p.amount.amount, p.amount.currency) })),
-          depositTo: 'stripe_clearing',
-          memo: `${entry.description} (${reference})`,
-        },
-      },
-    ];
-    if (fee) {
-      parts.push({
-        part: 'fee',
-        document: { kind: 'expense', date, reference, paidFrom: 'stripe_clearing', expense: 'processing_fees', amount: fee.amount, memo: `Stripe fee on ${entry.description.toLowerCase()} (${reference})` },
-      });
+  const memo = `${entry.description} (${reference})`;
+  const customer = order?.customer ?? { name: 'Online shopper', email: '' };
+  const lines = (sign: 1 | -1) =>
+    entry.postings
+      .filter((p) => p.role !== 'stripe_clearing' && p.role !== 'processing_fees' && Math.sign(p.amount.amount) === sign)
+      .map((p) => ({ role: p.role, description: ACCOUNT_ROLES[p.role].name, amount: money(sign * p.amount.amount, p.amount.currency) }));
+  const fee = entry.postings.find((p) => p.role === 'processing_fees' && p.amount.amount > 0);
+  const feePart = (): Part[] =>
+    fee ? [{ part: 'fee', document: { kind: 'expense', date, reference, paidFrom: 'stripe_clearing', expense: 'processing_fees', amount: fee.amount, memo: `Stripe fee: ${memo}` } }] : [];
+
+  switch (entry.kind) {
+    case 'sale':
+      return [{ part: 'receipt', document: { kind: 'sale_receipt', date, reference, customer, lines: lines(-1), depositTo: 'stripe_clearing', memo } }, ...feePart()];
+    case 'refund':
+      if (lines(-1).length > 0 || lines(1).length === 0) break; // not the plain shape: post it as a journal
+      return [{ part: 'refund', document: { kind: 'refund_receipt', date, reference, customer, lines: lines(1), refundFrom: 'stripe_clearing', memo } }, ...feePart()];
+    case 'payout': {
+      const bank = entry.postings.find((p) => p.role === 'bank');
+      if (!bank || bank.amount.amount <= 0 || entry.postings.length !== 2) break;
+      return [{ part: 'transfer', document: { kind: 'transfer', date, reference, from: 'stripe_clearing', to: 'bank', amount: bank.amount, memo } }];
     }
-    return parts;
   }
-  if (entry.kind === 'payout') {
-    const bank = entry.postings.find((p) => p.role === 'bank');
-    if (!bank) return [];
-    return [{ part: 'transfer', document: { kind: 'transfer', date, reference, from: 'stripe_clearing', to: 'bank', amount: bank.amount, memo: entry.description } }];
-  }
-  return [];
+  return [{ part: 'journal', document: { kind: 'journal', date, reference, lines: entry.postings.map((p) => ({ role: p.role, amount: p.amount })), memo } }];
 }

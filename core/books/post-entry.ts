@@ -3,6 +3,7 @@ import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
 import { loadEntry } from '../ledger/journal';
 import { findPayment } from '../payments/payments';
 import { booksDocumentsFor } from './documents';
+import { documentTotal } from './books';
 
 /**
  * Posts a ledger entry to the merchant's books. Each part's request id derives from the entry, so
@@ -25,8 +26,7 @@ export async function postEntryToBooks(settle: Settle, outboxId: string): Promis
     if (posted.has(part)) continue;
     const requestId = `${entry.id}.${part}`;
     const result = await books.post(document, requestId);
-    const amount = document.kind === 'sale_receipt' ? document.lines.reduce((s, l) => s + l.amount.amount, 0) : document.amount.amount;
-    const currency = document.kind === 'sale_receipt' ? (document.lines[0]?.amount.currency ?? '') : document.amount.currency;
+    const { amount, currency } = documentTotal(document);
     await settle.db.query(
       `INSERT INTO books_documents (merchant_id, entry_id, part, request_id, document_type, document_id, amount, currency)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (entry_id, part) DO NOTHING`,

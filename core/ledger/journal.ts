@@ -10,9 +10,12 @@ export interface Posting {
   amount: Money;
 }
 
+/** What a journal entry records, by the balance movement behind it. */
+export type JournalKind = 'sale' | 'refund' | 'refund_failure' | 'dispute' | 'dispute_reversal' | 'payout' | 'payout_reversal' | 'fee' | 'adjustment';
+
 export interface NewJournalEntry {
   merchantId: string;
-  kind: 'sale' | 'payout';
+  kind: JournalKind;
   /** The fact this entry records (e.g. "stripe:txn_…"); the same fact can be posted only once. */
   sourceRef: string;
   paymentId?: string;

@@ -9,32 +9,74 @@ export interface ShopperSession {
   processorRef: string;
 }
 
-/** A payment that has settled into the merchant's processor balance, in the settlement currency. */
-export interface SettledCharge {
-  processorRef: string;
-  chargeId: string;
-  balanceTransactionId: string;
-  gross: Money;
+/**
+ * Why money moved in the merchant's processor balance, in Stripe's reporting categories
+ * (charge, refund, refund_failure, dispute, dispute_reversal, payout, payout_reversal, fee,
+ * adjustment, …). Kept as Stripe's word: the ledger maps the ones it knows and books the rest
+ * as adjustments, so a new category is never lost.
+ */
+export type MovementCategory = string;
+
+/**
+ * One balance transaction: a fact about the merchant's processor balance, in the settlement
+ * currency. `amount - fee = net`; `net` is what the balance (the clearing account) changed by.
+ */
+export interface BalanceMovement {
+  id: string;
+  category: MovementCategory;
+  amount: Money;
   fee: Money;
   net: Money;
-  /** Presentment amount, when the shopper paid in another currency than the merchant settles in. */
-  presented: Money;
-  settledAt: Date;
+  feeDetails: { type: string; description: string | null; amount: Money }[];
+  /** Settlement per presentment unit, as the processor reports it (a decimal string), when converted. */
+  exchangeRate: string | null;
+  /** The charge, refund, dispute or payout that caused it. */
+  sourceId: string | null;
+  /** The payment (processor reference) it belongs to, when it belongs to one. */
+  paymentRef: string | null;
+  occurredAt: Date;
+  availableOn: Date;
+  description: string | null;
+}
+
+export interface RefundFacts {
+  refundId: string;
+  paymentRef: string;
+  amount: Money;
+  status: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'requires_action';
+  failureReason: string | null;
+  /** Settle's own refund id when Settle asked for it; absent for refunds made in the processor's dashboard. */
+  settleRefundId: string | null;
+  reason: string | null;
+  movementIds: string[];
+}
+
+export interface DisputeFacts {
+  disputeId: string;
+  paymentRef: string;
+  amount: Money;
+  status: string;
+  reason: string;
+  evidenceDueBy: Date | null;
+  movements: BalanceMovement[];
 }
 
 export interface PayoutFacts {
   payoutId: string;
   amount: Money;
+  status: string;
   arrivedAt: Date;
-  /** Balance transaction ids the payout carries; their sum is the payout. */
-  balanceTransactionIds: string[];
+  /** Every balance transaction the payout carries, and its own (category payout): they sum to zero. */
+  movements: BalanceMovement[];
 }
 
 /** An event from the processor, already verified and reduced to what core acts on. */
 export type ProcessorEvent =
   | { kind: 'payment_succeeded'; processorRef: string }
   | { kind: 'payment_failed'; processorRef: string; message: string }
-  | { kind: 'payout_paid'; payoutId: string }
+  | { kind: 'refund_changed'; refundId: string }
+  | { kind: 'dispute_changed'; disputeId: string }
+  | { kind: 'payout_changed'; payoutId: string }
   | { kind: 'ignored'; reason: string };
 
 /** The payments port: one merchant's account at a payment processor (Stripe). */
@@ -42,7 +84,13 @@ export interface PaymentProcessor {
   /** Creates the payment; `idempotencyKey` derives from Settle's ids so a retry cannot charge twice. */
   createPayment(input: { amount: Money; description: string; metadata: Record<string, string>; idempotencyKey: string }): Promise<{ processorRef: string }>;
   shopperSession(processorRef: string): Promise<ShopperSession>;
-  settledCharge(processorRef: string): Promise<SettledCharge>;
+  /** The balance transaction of a succeeded payment's charge. */
+  chargeMovement(processorRef: string): Promise<BalanceMovement>;
+  movement(movementId: string): Promise<BalanceMovement>;
+  /** Refunds the payment; the key derives from Settle's refund id, so a retry refunds once. */
+  refund(input: { processorRef: string; amount: Money; settleRefundId: string; reason: string | null; idempotencyKey: string }): Promise<RefundFacts>;
+  refundFacts(refundId: string): Promise<RefundFacts>;
+  dispute(disputeId: string): Promise<DisputeFacts>;
   payout(payoutId: string): Promise<PayoutFacts>;
   /** Reads a stored raw webhook payload as core's event. */
   readEvent(payload: unknown): ProcessorEvent;

@@ -1,15 +1,19 @@
 import type { Settle } from '../ports';
 import { loadInboundEvent, markInboundProcessed, type InboxEvent } from '../inbox/inbox';
 import type { Queryable } from '../storage/database';
-import { addToOutbox, QUEUE_FOR_TOPIC, type OutboxTopic } from '../outbox/outbox';
-import { saleEntry, payoutEntry } from '../ledger/entries';
-import { postEntry } from '../ledger/journal';
+import { addToOutbox, QUEUE_FOR_TOPIC } from '../outbox/outbox';
 import { findPaymentByProcessorRef, setPaymentStatus } from './payments';
+import { recordRefundFacts } from './refunds';
+import { recordDisputeFacts } from './disputes';
+import { assignToPayout, movementContext, recordMovement, recordedMovementIds, type OutboxWork } from './movements';
+import type { BalanceMovement, PaymentProcessor } from './processor';
+import type { MovementContext } from '../ledger/entries';
 
 /**
- * Applies one recorded webhook. Reads what it needs from the processor first, then changes the
- * payment, the ledger, the outbox and the inbox row in one transaction, so a crash leaves either
- * nothing or everything; running it again finds the work done.
+ * Applies one recorded webhook. The event only says what changed; the facts are re-read from the
+ * processor, so duplicates and events arriving out of order come to the same result. Everything
+ * the event changes (payment, refunds, ledger, outbox, the inbox row) commits in one transaction:
+ * a crash leaves either nothing or everything, and running it again finds the work done.
  */
 export async function applyInboundEvent(settle: Settle, inboxId: number): Promise<string> {
   const event = await loadInboundEvent(settle.db, inboxId);
@@ -18,50 +22,90 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
 
   const processor = await settle.platforms.processorFor(event.merchantId);
   const fact = processor.readEvent(event.payload);
-  const outbox: { id: string; topic: OutboxTopic; payload: Record<string, string> }[] = [];
+  const merchantId = event.merchantId;
 
-  if (fact.kind === 'payment_succeeded') {
-    const payment = await findPaymentByProcessorRef(settle.db, event.merchantId, fact.processorRef);
-    if (!payment) return finish(settle, event, [], `no Settle payment for ${fact.processorRef}`);
-    const charge = await processor.settledCharge(fact.processorRef);
-    const store = await settle.platforms.storeFor(event.merchantId, payment.storePlatform);
-    const order = await store.getOrder(payment.orderId);
-    return finish(settle, event, outbox, 'payment recorded', async (tx) => {
-      await setPaymentStatus(tx, payment.id, 'succeeded');
-      const { entryId } = await postEntry(tx, saleEntry(event.merchantId, payment, charge, order));
-      outbox.push({ id: `store:${payment.id}`, topic: 'store.mark_paid', payload: { paymentId: payment.id } });
-      outbox.push({ id: `books:${entryId}`, topic: 'books.post_entry', payload: { entryId } });
-    });
+  switch (fact.kind) {
+    case 'payment_succeeded': {
+      const payment = await findPaymentByProcessorRef(settle.db, merchantId, fact.processorRef);
+      if (!payment) return finish(settle, event, `no Settle payment for ${fact.processorRef}`);
+      const movements = await withContext(settle, merchantId, [await processor.chargeMovement(fact.processorRef)]);
+      return finish(settle, event, 'payment recorded', async (tx) => {
+        await setPaymentStatus(tx, payment.id, 'succeeded');
+        const work = await recordAll(tx, merchantId, movements);
+        return [...work, { id: `store:${payment.id}`, topic: 'store.mark_paid', payload: { paymentId: payment.id } }];
+      });
+    }
+    case 'payment_failed': {
+      const payment = await findPaymentByProcessorRef(settle.db, merchantId, fact.processorRef);
+      if (!payment) return finish(settle, event, `no Settle payment for ${fact.processorRef}`);
+      // A declined attempt: the shopper may try another card, so the payment stays open for it.
+      return finish(settle, event, 'decline recorded', async (tx) => {
+        await setPaymentStatus(tx, payment.id, 'awaiting_payment', fact.message);
+        return [];
+      });
+    }
+    case 'refund_changed': {
+      const facts = await processor.refundFacts(fact.refundId);
+      const payment = await findPaymentByProcessorRef(settle.db, merchantId, facts.paymentRef);
+      const movements = await withContext(settle, merchantId, await newMovements(settle, processor, merchantId, facts.movementIds));
+      return finish(settle, event, `refund ${facts.refundId} ${facts.status}`, async (tx) => {
+        if (payment) await recordRefundFacts(tx, merchantId, payment, facts);
+        return recordAll(tx, merchantId, movements);
+      });
+    }
+    case 'dispute_changed': {
+      const facts = await processor.dispute(fact.disputeId);
+      const payment = await findPaymentByProcessorRef(settle.db, merchantId, facts.paymentRef);
+      const recorded = await recordedMovementIds(settle.db, merchantId, facts.movements.map((m) => m.id));
+      const movements = await withContext(settle, merchantId, facts.movements.filter((m) => !recorded.has(m.id)));
+      return finish(settle, event, `dispute ${facts.disputeId} ${facts.status}`, async (tx) => {
+        if (payment) await recordDisputeFacts(tx, merchantId, payment, facts);
+        return recordAll(tx, merchantId, movements);
+      });
+    }
+    case 'payout_changed': {
+      const payout = await processor.payout(fact.payoutId);
+      if (payout.status !== 'paid') return finish(settle, event, `payout ${payout.payoutId} is ${payout.status}`);
+      // The payout carries every movement it pays out: any whose webhook was missed is posted here.
+      const recorded = await recordedMovementIds(settle.db, merchantId, payout.movements.map((m) => m.id));
+      const movements = await withContext(settle, merchantId, payout.movements.filter((m) => !recorded.has(m.id)));
+      return finish(settle, event, `payout ${payout.payoutId} recorded`, async (tx) => {
+        const work = await recordAll(tx, merchantId, movements);
+        await assignToPayout(tx, merchantId, payout.payoutId, payout.movements.map((m) => m.id));
+        return work;
+      });
+    }
+    case 'ignored':
+      return finish(settle, event, fact.reason);
   }
-  if (fact.kind === 'payment_failed') {
-    const payment = await findPaymentByProcessorRef(settle.db, event.merchantId, fact.processorRef);
-    if (!payment) return finish(settle, event, [], `no Settle payment for ${fact.processorRef}`);
-    // A declined attempt: the shopper may try another card, so the payment stays open for it.
-    return finish(settle, event, [], 'decline recorded', (tx) => setPaymentStatus(tx, payment.id, 'awaiting_payment', fact.message));
-  }
-  if (fact.kind === 'payout_paid') {
-    const payout = await processor.payout(fact.payoutId);
-    return finish(settle, event, outbox, 'payout recorded', async (tx) => {
-      const { entryId } = await postEntry(tx, payoutEntry(event.merchantId, payout));
-      outbox.push({ id: `books:${entryId}`, topic: 'books.post_entry', payload: { entryId } });
-    });
-  }
-  return finish(settle, event, [], fact.reason);
 }
 
-async function finish(
-  settle: Settle,
-  event: InboxEvent,
-  outbox: { id: string; topic: OutboxTopic; payload: Record<string, string> }[],
-  outcome: string,
-  change?: (tx: Queryable) => Promise<void>,
-): Promise<string> {
-  await settle.db.transaction(async (tx) => {
-    await change?.(tx);
-    for (const item of outbox) await addToOutbox(tx, { ...item, merchantId: event.merchantId });
+/** The movements among `ids` that the ledger does not hold yet, read from the processor. */
+async function newMovements(settle: Settle, processor: PaymentProcessor, merchantId: string, ids: string[]): Promise<BalanceMovement[]> {
+  const recorded = await recordedMovementIds(settle.db, merchantId, ids);
+  return Promise.all(ids.filter((id) => !recorded.has(id)).map((id) => processor.movement(id)));
+}
+
+async function withContext(settle: Settle, merchantId: string, movements: BalanceMovement[]): Promise<{ movement: BalanceMovement; context: MovementContext }[]> {
+  const result = [];
+  for (const movement of movements) result.push({ movement, context: await movementContext(settle, merchantId, movement) });
+  return result;
+}
+
+async function recordAll(tx: Queryable, merchantId: string, movements: { movement: BalanceMovement; context: MovementContext }[]): Promise<OutboxWork[]> {
+  const work: OutboxWork[] = [];
+  for (const { movement, context } of movements) work.push(...(await recordMovement(tx, merchantId, movement, context)));
+  return work;
+}
+
+async function finish(settle: Settle, event: InboxEvent, outcome: string, change?: (tx: Queryable) => Promise<OutboxWork[]>): Promise<string> {
+  const work = await settle.db.transaction(async (tx) => {
+    const items = (await change?.(tx)) ?? [];
+    for (const item of items) await addToOutbox(tx, { ...item, merchantId: event.merchantId });
     await markInboundProcessed(tx, event.id);
+    return items;
   });
   // After commit: if this enqueue is lost to a crash, the outbox sweep enqueues the work again.
-  for (const item of outbox) await settle.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], item.id, { outboxId: item.id });
+  for (const item of work) await settle.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], item.id, { outboxId: item.id });
   return outcome;
 }

@@ -4,6 +4,7 @@
  * in the store, pay on Settle's page. The demo and the end-to-end tests both walk this path.
  */
 import { WooCommerceRestApi } from '../../connectors/woocommerce/client';
+import { stripeClient } from '../../connectors/stripe/client';
 import { startStripeSandbox, type StripeSandbox } from '../sandbox/stripe';
 import { startWooSandbox, type WooSandbox } from '../sandbox/woocommerce';
 import { startQuickBooksSandbox, type QuickBooksSandbox } from '../sandbox/quickbooks';
@@ -44,10 +45,11 @@ export interface ConnectedMerchant {
 }
 
 /** A merchant signs up with Settle and connects Stripe, their WooCommerce store and QuickBooks. */
-export async function signUpAndConnect(settleUrl: string, sandboxes: Sandboxes, name: string): Promise<ConnectedMerchant> {
+export async function signUpAndConnect(settleUrl: string, sandboxes: Sandboxes, name: string, options: { currency?: 'USD' | 'JPY' } = {}): Promise<ConnectedMerchant> {
+  const yen = options.currency === 'JPY';
   const { merchant, apiKey } = await call<{ merchant: { id: string }; apiKey: string }>(`${settleUrl}/api/merchants`, { body: { name } });
 
-  const stripeAccount = await call<ConnectedMerchant['stripeAccount']>(`${sandboxes.stripe.url}/_sandbox/accounts`, { body: { country: 'US', default_currency: 'usd' } });
+  const stripeAccount = await call<ConnectedMerchant['stripeAccount']>(`${sandboxes.stripe.url}/_sandbox/accounts`, { body: yen ? { country: 'JP', default_currency: 'jpy' } : { country: 'US', default_currency: 'usd' } });
   await call(`${settleUrl}/api/connections/stripe`, { method: 'PUT', apiKey, body: { secretKey: stripeAccount.secret_key, publishableKey: stripeAccount.publishable_key } });
 
   const keys = await call<{ consumer_key: string; consumer_secret: string }>(`${sandboxes.woo.url}_sandbox/api-keys`, { body: { permissions: 'read_write' } });
@@ -55,7 +57,7 @@ export async function signUpAndConnect(settleUrl: string, sandboxes: Sandboxes, 
 
   const app = await call<{ client_id: string; client_secret: string }>(`${sandboxes.quickbooks.url}/_sandbox/apps`, { body: {} });
   const company = await call<{ realm_id: string; access_token: string; refresh_token: string; expires_in: number }>(
-    `${sandboxes.quickbooks.url}/_sandbox/companies`, { body: { client_id: app.client_id, company_name: name } },
+    `${sandboxes.quickbooks.url}/_sandbox/companies`, { body: { client_id: app.client_id, company_name: name, home_currency: yen ? 'JPY' : 'USD' } },
   );
   await call(`${settleUrl}/api/connections/quickbooks`, {
     method: 'PUT', apiKey,
@@ -76,10 +78,10 @@ export interface WooOrderView {
 }
 
 /** The store's checkout: a shopper's cart becomes a pending WooCommerce order. */
-export async function placeOrder(woo: WooCommerceRestApi, order: { productId: number; quantity: number; shippingTotal?: string }): Promise<WooOrderView> {
+export async function placeOrder(woo: WooCommerceRestApi, order: { productId: number; quantity: number; shippingTotal?: string; currency?: string }): Promise<WooOrderView> {
   const response = await woo.post('orders', {
     status: 'pending',
-    currency: 'USD',
+    currency: order.currency ?? 'USD',
     billing: { first_name: 'Ada', last_name: 'Shopper', email: 'ada@example.com' },
     line_items: [{ product_id: order.productId, quantity: order.quantity }],
     shipping_lines: order.shippingTotal ? [{ method_id: 'flat_rate', method_title: 'Flat rate', total: order.shippingTotal }] : [],
@@ -145,3 +147,6 @@ export const readLedgerEntries = async (settleUrl: string, apiKey: string) =>
 /** A short-lived link that signs the merchant into Settle's admin (what the store plugin opens). */
 export const adminSignInLink = async (settleUrl: string, apiKey: string) =>
   (await call<{ url: string }>(`${settleUrl}/api/admin-links`, { method: 'POST', apiKey, body: {} })).url;
+
+/** The merchant working in Stripe's own dashboard: the official SDK with their key, at the sandbox. */
+export const stripeDashboard = (sandboxes: Sandboxes, merchant: ConnectedMerchant) => stripeClient(merchant.stripeAccount.secret_key, sandboxes.stripe.url);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { applyInboundEvent } from '../../core/payments/settlement';
 import { markStoreOrderPaid } from '../../core/stores/mark-paid';
 import { postEntryToBooks } from '../../core/books/post-entry';
+import { sendRefund } from '../../core/payments/refunds';
 import { pendingOutboxItems, recordOutboxFailure, QUEUE_FOR_TOPIC } from '../../core/outbox/outbox';
 import { unprocessedInboundEvents } from '../../core/inbox/inbox';
 import { RetryableError, SettleError } from '../../core/errors';
@@ -17,6 +18,7 @@ const HANDLERS: Record<QueueName, Handler> = {
   inbound: (s, job) => applyInboundEvent(s, Number(job.data.inboxId)),
   store: (s, job) => markStoreOrderPaid(s, String(job.data.outboxId)),
   books: (s, job) => postEntryToBooks(s, String(job.data.outboxId)),
+  processor: (s, job) => sendRefund(s, String(job.data.outboxId)),
 };
 
 /** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */

@@ -35,8 +35,8 @@ export interface WooSandbox {
   createApiKeys(permissions?: ApiKey["permissions"]): ApiKeyPair;
   /** POST /_sandbox/products: same body as REST create; returns the REST representation. */
   createProduct(body: Record<string, unknown>): Record<string, unknown>;
-  /** POST /_sandbox/tax-rate: percent string like "9.0000", or null for no tax. */
-  setTaxRate(rate: string | null): void;
+  /** POST /_sandbox/tax-rate: percent string like "9.0000", or null for no tax; shipping taxed unless `shippingTaxable` is false. */
+  setTaxRate(rate: string | null, shippingTaxable?: boolean): void;
   /** GET /_sandbox/webhook-deliveries (waits for queued deliveries first). */
   webhookDeliveries(): Promise<Delivery[]>;
   /** Resolves when no webhook delivery is queued or in flight. */
@@ -109,7 +109,7 @@ export async function startWooSandbox(opts: WooSandboxOptions = {}): Promise<Woo
       const p = createProduct(store, validateRequest("product", body));
       return productView(siteUrl, p);
     },
-    setTaxRate(rate: string | null) { store.taxRate = taxRateOf(rate); },
+    setTaxRate(rate: string | null, shippingTaxable = true) { store.taxRate = taxRateOf(rate); store.shippingTaxable = shippingTaxable; },
     async webhookDeliveries() { await site.hooks.idle(); return store.deliveries.map((d) => ({ ...d })); },
     waitForWebhooks: () => site.hooks.idle(),
   };
@@ -128,7 +128,10 @@ export async function startWooSandbox(opts: WooSandboxOptions = {}): Promise<Woo
     sendJson(res, 201, helpers.createApiKeys(perm as ApiKey["permissions"]));
   });
   control.post("/products", (req, res) => sendJson(res, 201, helpers.createProduct(req.body ?? {})));
-  control.post("/tax-rate", (req, res) => { helpers.setTaxRate(req.body?.rate ?? null); sendJson(res, 200, { rate: store.taxRate }); });
+  control.post("/tax-rate", (req, res) => {
+    helpers.setTaxRate(req.body?.rate ?? null, req.body?.shipping_taxable !== false);
+    sendJson(res, 200, { rate: store.taxRate, shipping_taxable: store.shippingTaxable });
+  });
   control.get("/webhook-deliveries", async (req, res) => {
     const all = await helpers.webhookDeliveries();
     const id = req.query.webhook_id === undefined ? undefined : Number(req.query.webhook_id);

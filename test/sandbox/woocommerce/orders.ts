@@ -39,7 +39,7 @@ export function calculateTotals(store: Store, o: Order): void {
     const p = store.products.get(l.productId);
     l.tax = p && p.extra.tax_status === "none" ? 0 : taxOf(store, o, l.total);
   }
-  for (const s of o.shippingLines) s.tax = taxOf(store, o, s.total);
+  for (const s of o.shippingLines) s.tax = store.shippingTaxable ? taxOf(store, o, s.total) : 0;
   for (const f of o.feeLines) f.tax = f.taxStatus === "taxable" ? taxOf(store, o, f.total) : 0;
 }
 

@@ -138,6 +138,8 @@ export class Store {
   readonly deliveries: Delivery[] = [];
   /** Sandbox-only: one standard tax rate for the whole site (POST /_sandbox/tax-rate). */
   taxRate: string | null = null;
+  /** WooCommerce's "Shipping tax class" setting: false plays "Zero rate" (shipping is not taxed). */
+  shippingTaxable = true;
 
   nextPostId = () => ++this.postId;
   nextItemId = () => ++this.itemId;

@@ -3,10 +3,18 @@ import { z } from 'zod';
 import type { Services } from '../services';
 import { startCheckout } from '../../../core/payments/checkout';
 import { listPayments, type Payment } from '../../../core/payments/payments';
+import { listRefunds, requestRefund, type Refund } from '../../../core/payments/refunds';
 import { accountBalances, listEntries } from '../../../core/ledger/journal';
 import { ACCOUNT_ROLES } from '../../../core/ledger/accounts';
 import { parseBody, route } from '../http';
 import { formatMoney } from '../format';
+
+const refundBody = z
+  .object({
+    amount: z.number().int().positive().optional().describe('minor units; the whole remaining amount when absent'),
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
 
 const checkoutBody = z.object({ storePlatform: z.literal('woocommerce'), orderId: z.string().regex(/^\d{1,19}$/, 'a WooCommerce order id') }).strict();
 
@@ -14,6 +22,13 @@ export function paymentView(p: Payment) {
   return {
     id: p.id, orderId: p.orderId, orderNumber: p.orderNumber, amount: p.amount, amountFormatted: formatMoney(p.amount),
     status: p.status, orderStatus: p.orderStatus, failureMessage: p.failureMessage, createdAt: p.createdAt.toISOString(),
+  };
+}
+
+export function refundView(r: Refund) {
+  return {
+    id: r.id, paymentId: r.paymentId, amount: r.amount, amountFormatted: formatMoney(r.amount), reason: r.reason, origin: r.origin,
+    status: r.status, failureMessage: r.failureMessage, createdAt: r.createdAt.toISOString(),
   };
 }
 
@@ -25,6 +40,18 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
     const request = parseBody(checkoutBody, req);
     const payment = await startCheckout(services, req.merchant!.id, request);
     res.status(201).json({ payment: paymentView(payment), payUrl: `${services.config.publicUrl}/pay/${payment.id}` });
+  }));
+
+  // A refund from Settle's admin or API. The amount is in minor units of the payment's currency.
+  router.post('/api/payments/:paymentId/refunds', auth, json({ limit: services.config.API_BODY_LIMIT }), route(async (req, res) => {
+    const { amount, reason } = parseBody(refundBody, req);
+    const refund = await requestRefund(services, req.merchant!.id, String(req.params.paymentId), { amount, reason });
+    res.status(refund.status === 'succeeded' ? 201 : 202).json({ refund: refundView(refund) });
+  }));
+
+  router.get('/api/payments/:paymentId/refunds', auth, route(async (req, res) => {
+    const refunds = await listRefunds(services.db, req.merchant!.id, String(req.params.paymentId));
+    res.json({ refunds: refunds.map(refundView) });
   }));
 
   router.get('/api/payments', auth, route(async (req, res) => {

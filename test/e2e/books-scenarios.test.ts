@@ -1,0 +1,194 @@
+/**
+ * The accounting acceptance cases of shared/scenarios/books.md, end to end: each scenario is its own
+ * merchant, driven only through HTTP (Settle's API and payment flow, the Stripe dashboard played by
+ * the official SDK against the sandbox, the store's REST API), with Settle's server and worker as
+ * separate processes on PostgreSQL. Each ends with the balances in Settle's ledger AND in the
+ * QuickBooks sandbox, to the cent, and one QuickBooks document per business event.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toDecimal, minorUnitExponent } from '../../core/money';
+import { ACCOUNT_ROLES, type AccountRole } from '../../core/ledger/accounts';
+import { freePort, startSettleProcess, settleEnv, eventually, type SettleProcess } from '../support/settle-process';
+import { TEST_DATABASE_URL, freshSchemaName } from '../support/databases';
+import {
+  advanceStripeClock, payAsShopper, placeOrder, readBooks, readPayments, signUpAndConnect, startCheckout, startSandboxes, stripeDashboard,
+  type ConnectedMerchant, type Sandboxes,
+} from '../support/journey';
+
+type Balances = Partial<Record<AccountRole, number>>;
+type DocumentCounts = Record<string, number>;
+
+describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 150_000 }, () => {
+  let sandboxes: Sandboxes;
+  let server: SettleProcess;
+  let worker: SettleProcess;
+  let settleUrl: string;
+
+  beforeAll(async () => {
+    sandboxes = await startSandboxes();
+    const port = await freePort();
+    const env = settleEnv({
+      port, databaseUrl: TEST_DATABASE_URL, schema: freshSchemaName(),
+      stripeApiBase: sandboxes.stripe.url, quickBooksApiBase: sandboxes.quickbooks.apiBaseUrl, quickBooksTokenUrl: sandboxes.quickbooks.tokenUrl,
+    });
+    server = await startSettleProcess([], env);
+    worker = await startSettleProcess(['--worker-only'], env);
+    settleUrl = env.PUBLIC_URL!;
+  }, 120_000);
+
+  afterAll(async () => {
+    if (process.env.SHOW_SETTLE_OUTPUT) console.log(server?.output(), worker?.output());
+    await server?.stop();
+    await worker?.stop();
+    await sandboxes?.close();
+  });
+
+  const merchantFor = (name: string, currency: 'USD' | 'JPY' = 'USD') => signUpAndConnect(settleUrl, sandboxes, name, { currency });
+
+  /** A shopper buys one product at `price` and pays by card; returns Settle's payment id. */
+  async function sale(m: ConnectedMerchant, o: { price: string; card?: string; currency?: string; shipping?: string; waitForStore?: boolean }) {
+    const product = (await m.woo.post('products', { name: `Item ${o.price}`, regular_price: o.price, manage_stock: true, stock_quantity: 5 })).data;
+    const order = await placeOrder(m.woo, { productId: product.id, quantity: 1, currency: o.currency, shippingTotal: o.shipping });
+    const checkout = await startCheckout(settleUrl, m.apiKey, order.id);
+    expect(await payAsShopper(settleUrl, checkout.payment.id, o.card)).toBe('succeeded');
+    if (o.waitForStore !== false) {
+      await eventually(async () => (await m.woo.get(`orders/${order.id}`)).data.status, (s) => s === 'processing');
+    }
+    return { paymentId: checkout.payment.id, orderId: order.id, total: order.total };
+  }
+
+  async function refundThroughSettle(m: ConnectedMerchant, paymentId: string, amount: number) {
+    const response = await fetch(`${settleUrl}/api/payments/${paymentId}/refunds`, {
+      method: 'POST', headers: { Authorization: `Bearer ${m.apiKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ amount, reason: 'requested_by_customer' }),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()).refund as { id: string; status: string; origin: string };
+  }
+
+  const payOut = () => advanceStripeClock(sandboxes, 3 * 86_400);
+
+  /** Waits until the ledger and QuickBooks both show `expected`, then checks the documents. */
+  async function expectBooks(m: ConnectedMerchant, currency: string, expected: Balances, documents: DocumentCounts) {
+    const exponent = minorUnitExponent(currency);
+    const want = Object.fromEntries(Object.entries({ stripe_clearing: 0, ...expected }).map(([role, minor]) => [role, minor]));
+    const ledgerNow = async () =>
+      Object.fromEntries((await readPayments(settleUrl, m.apiKey)).balances.filter((b) => b.balance !== 0 || b.role === 'stripe_clearing').map((b) => [b.role, b.balance]));
+    const ledger = await eventually(ledgerNow, (l) => JSON.stringify(sorted(l)) === JSON.stringify(sorted(want)), 60_000).catch(async () => ledgerNow());
+    expect(sorted(ledger)).toEqual(sorted(want));
+
+    const booksNow = async () => {
+      const books = await readBooks(sandboxes, m.realmId);
+      const byName = new Map((books.documents.Account ?? []).map((a) => [a.Name, a.CurrentBalance]));
+      const balances = Object.fromEntries(Object.keys(want).map((role) => [role, byName.get(ACCOUNT_ROLES[role as AccountRole].name)?.toFixed(exponent) ?? 'missing']));
+      const counts = Object.fromEntries(Object.keys(documents).map((type) => [type, (books.documents[type] ?? []).length]));
+      return { balances, counts };
+    };
+    const wantBooks = {
+      balances: Object.fromEntries(Object.entries(want).map(([role, minor]) => [role, toDecimal({ amount: minor, currency })])),
+      counts: documents,
+    };
+    const books = await eventually(booksNow, (b) => JSON.stringify(b) === JSON.stringify(wantBooks), 60_000).catch(async () => booksNow());
+    if (JSON.stringify(books) !== JSON.stringify(wantBooks)) console.log(JSON.stringify((await readBooks(sandboxes, m.realmId)).documents, null, 1));
+    expect(books).toEqual(wantBooks);
+  }
+
+  it('1. one sale: income 100.00, fees 3.20, bank 96.80', async () => {
+    const m = await merchantFor('Scenario One');
+    await sale(m, { price: '100.00' });
+    await payOut();
+    await expectBooks(m, 'USD', { income: 10000, processing_fees: 320, bank: 9680 }, { SalesReceipt: 1, Purchase: 1, Transfer: 1 });
+  });
+
+  it('2. partial refund from Settle: income 60.00, fees 3.20, bank 56.80', async () => {
+    const m = await merchantFor('Scenario Two');
+    const { paymentId } = await sale(m, { price: '100.00' });
+    const refund = await refundThroughSettle(m, paymentId, 4000);
+    expect(refund).toMatchObject({ status: 'succeeded', origin: 'settle' });
+    await payOut();
+    await expectBooks(m, 'USD', { income: 6000, processing_fees: 320, bank: 5680 }, { SalesReceipt: 1, Purchase: 1, RefundReceipt: 1, Transfer: 1 });
+  });
+
+  it('3. lost dispute in a busy payout: income 250.00, fees 7.85, dispute losses 50.00 + fees 15.00, bank 177.15', async () => {
+    const m = await merchantFor('Scenario Three');
+    await sale(m, { price: '200.00' });
+    await sale(m, { price: '50.00', card: '4000000000000259' });
+    const stripe = stripeDashboard(sandboxes, m);
+    const [dispute] = (await stripe.disputes.list({ limit: 1 })).data;
+    await stripe.disputes.close(dispute!.id);
+    await payOut();
+    await expectBooks(
+      m, 'USD', { income: 25000, processing_fees: 785, dispute_losses: 5000, dispute_fees: 1500, bank: 17715 },
+      { SalesReceipt: 2, Purchase: 2, JournalEntry: 1, Transfer: 1 },
+    );
+  });
+
+  it('4. foreign shopper: EUR 100.00 by a French card to a USD merchant, income 110.00, fees 6.24, bank 103.76', async () => {
+    const m = await merchantFor('Scenario Four');
+    await sale(m, { price: '100.00', currency: 'EUR', card: '4000002500000003' });
+    await payOut();
+    await expectBooks(m, 'USD', { income: 11000, processing_fees: 624, bank: 10376 }, { SalesReceipt: 1, Purchase: 1, Transfer: 1 });
+  });
+
+  it('5. yen: a JPY merchant sells JPY 10,000, income 10,000, fees 360, bank 9,640', async () => {
+    const m = await merchantFor('Scenario Five', 'JPY');
+    await sale(m, { price: '10000', currency: 'JPY' });
+    await payOut();
+    await expectBooks(m, 'JPY', { income: 10000, processing_fees: 360, bank: 9640 }, { SalesReceipt: 1, Purchase: 1, Transfer: 1 });
+  });
+
+  it('6. tax and shipping from the WooCommerce order: income 80.00, shipping 10.00, tax 7.20, fees 3.12, bank 94.08', async () => {
+    const m = await merchantFor('Scenario Six');
+    sandboxes.woo.setTaxRate('9.0000', false);
+    try {
+      const { total } = await sale(m, { price: '80.00', shipping: '10.00' });
+      expect(total).toBe('97.20');
+      await payOut();
+      await expectBooks(
+        m, 'USD', { income: 8000, shipping_income: 1000, sales_tax_payable: 720, processing_fees: 312, bank: 9408 },
+        { SalesReceipt: 1, Purchase: 1, Transfer: 1 },
+      );
+    } finally {
+      sandboxes.woo.setTaxRate(null);
+    }
+  });
+
+  it('7. scenario 2 with every webhook twice and in reverse order, the refund made in Stripe’s dashboard', async () => {
+    const m = await merchantFor('Scenario Seven');
+    sandboxes.stripe.setSwitches({ deliver_twice: true, hold_deliveries: true });
+    try {
+      const { paymentId, orderId } = await sale(m, { price: '100.00', waitForStore: false });
+      const stripe = stripeDashboard(sandboxes, m);
+      const payments = await readPayments(settleUrl, m.apiKey);
+      expect(payments.payments[0]).toMatchObject({ id: paymentId, status: 'awaiting_payment' });
+      const [intent] = (await stripe.paymentIntents.list({ limit: 1 })).data;
+      await stripe.refunds.create({ payment_intent: intent!.id, amount: 4000 });
+      await payOut();
+      sandboxes.stripe.setSwitches({ hold_deliveries: false });
+      sandboxes.stripe.releaseDeliveries({ reverse: true });
+      await expectBooks(m, 'USD', { income: 6000, processing_fees: 320, bank: 5680 }, { SalesReceipt: 1, Purchase: 1, RefundReceipt: 1, Transfer: 1 });
+      const order = await eventually(async () => (await m.woo.get(`orders/${orderId}`)).data, (o) => o.status === 'processing');
+      expect(order.transaction_id).toBe(intent!.id);
+      const refunds = await (await fetch(`${settleUrl}/api/payments/${paymentId}/refunds`, { headers: { Authorization: `Bearer ${m.apiKey}` } })).json();
+      expect(refunds.refunds).toMatchObject([{ origin: 'processor', status: 'succeeded', amountFormatted: '$40.00' }]);
+    } finally {
+      sandboxes.stripe.setSwitches({ deliver_twice: false, hold_deliveries: false });
+    }
+  });
+
+  it('8. refund that fails: income 100.00, fees 3.20, bank 96.80', async () => {
+    const m = await merchantFor('Scenario Eight');
+    const { paymentId } = await sale(m, { price: '100.00', card: '4000000000005126' });
+    await refundThroughSettle(m, paymentId, 4000);
+    await payOut();
+    await expectBooks(
+      m, 'USD', { income: 10000, processing_fees: 320, bank: 9680 },
+      { SalesReceipt: 1, Purchase: 1, RefundReceipt: 1, JournalEntry: 1, Transfer: 1 },
+    );
+    const refunds = await (await fetch(`${settleUrl}/api/payments/${paymentId}/refunds`, { headers: { Authorization: `Bearer ${m.apiKey}` } })).json();
+    expect(refunds.refunds).toMatchObject([{ status: 'failed', failureMessage: expect.stringContaining('The refund failed') }]);
+  });
+});
+
+function sorted(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}
