@@ -1,9 +1,9 @@
-// Typed client for GET /api/payments. The session is an httpOnly cookie, so the
-// browser attaches it for us; we never see or store a token in JS.
+// Typed client for Settle's admin API (payments here, payouts in payouts-api.ts). The session is an
+// httpOnly cookie, so the browser attaches it for us; we never see or store a token in JS.
 
 import type { Money } from '../money';
 
-export type PaymentStatus = 'succeeded' | 'awaiting_payment' | 'failed';
+export type PaymentStatus = 'succeeded' | 'awaiting_payment' | 'authorized' | 'canceled' | 'failed';
 export type OrderStatus = 'paid' | 'marking_paid' | 'awaiting_payment';
 export type BooksStatus = 'posted' | 'pending' | 'not_applicable';
 
@@ -47,10 +47,11 @@ export class ApiError extends Error {
   }
 }
 
-export async function fetchPayments(signal?: AbortSignal): Promise<PaymentsResponse> {
+/** GET a JSON resource of Settle's API with the session cookie; errors become ApiError with the server's words. */
+export async function getJson<T>(url: string, isValid: (body: unknown) => boolean, signal?: AbortSignal): Promise<T> {
   let res: Response;
   try {
-    res = await fetch('/api/payments', {
+    res = await fetch(url, {
       credentials: 'same-origin',
       headers: { Accept: 'application/json' },
       signal,
@@ -64,8 +65,12 @@ export async function fetchPayments(signal?: AbortSignal): Promise<PaymentsRespo
     const e = (body as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? `Request failed (HTTP ${res.status}).`);
   }
-  if (!body || typeof body !== 'object' || !Array.isArray((body as PaymentsResponse).payments)) {
+  if (!body || typeof body !== 'object' || !isValid(body)) {
     throw new ApiError(res.status, 'bad_response', 'Settle sent an unexpected response.');
   }
-  return body as PaymentsResponse;
+  return body as T;
+}
+
+export function fetchPayments(signal?: AbortSignal): Promise<PaymentsResponse> {
+  return getJson<PaymentsResponse>('/api/payments', (body) => Array.isArray((body as PaymentsResponse).payments), signal);
 }

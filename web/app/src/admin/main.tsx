@@ -1,10 +1,10 @@
-// Admin entry: Polaris needs its CSS and an AppProvider with translations.
+// Admin entry: Polaris needs its CSS and an AppProvider with translations; AdminApp holds the tabs.
 import '@shopify/polaris/build/esm/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppProvider } from '@shopify/polaris';
 import en from '@shopify/polaris/locales/en.json';
-import { PaymentsPage } from './PaymentsPage';
+import { AdminApp } from './AdminApp';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('admin.html is missing #root');
@@ -12,7 +12,7 @@ if (!root) throw new Error('admin.html is missing #root');
 createRoot(root).render(
   <StrictMode>
     <AppProvider i18n={en}>
-      <PaymentsPage />
+      <AdminApp />
     </AppProvider>
   </StrictMode>,
 );

@@ -16,6 +16,12 @@ export function paymentBadge(status: string): BadgeSpec {
       return { label: 'Awaiting payment', tone: 'attention', progress: 'incomplete' };
     case 'failed':
       return { label: 'Failed', tone: 'critical' };
+    // Manual capture: the card holds the money; it is taken (and the order marked paid) at capture.
+    case 'authorized':
+      return { label: 'Authorized, not captured', tone: 'info', progress: 'partiallyComplete' };
+    // The hold was released (by the merchant, or it expired after 7 days): nothing was taken.
+    case 'canceled':
+      return { label: 'Canceled, nothing taken' };
     default:
       return { label: status };
   }

@@ -1,0 +1,34 @@
+// The admin's two screens, Payments and Payouts, as tabs. The choice is kept in the URL's hash
+// (#payouts) so a reload or a shared link opens the same screen.
+import { useState } from 'react';
+import { Tabs } from '@shopify/polaris';
+import { PaymentsPage } from './PaymentsPage';
+import { PayoutsPage } from './PayoutsPage';
+
+const TABS = [
+  { id: 'payments', content: 'Payments', panelID: 'payments-panel' },
+  { id: 'payouts', content: 'Payouts', panelID: 'payouts-panel' },
+];
+const PAYOUTS = 1;
+
+export function AdminApp() {
+  const [selected, setSelected] = useState(() => (window.location.hash === '#payouts' ? PAYOUTS : 0));
+  const select = (index: number) => {
+    setSelected(index);
+    const { pathname, search } = window.location;
+    window.history.replaceState(null, '', index === PAYOUTS ? '#payouts' : `${pathname}${search}`);
+  };
+  const tab = TABS[selected]!;
+
+  return (
+    <>
+      {/* Lined up with the Page below it (Polaris' default page width and padding). */}
+      <div style={{ maxWidth: '62.375rem', margin: '0 auto', padding: 'var(--p-space-400) var(--p-space-400) 0' }}>
+        <Tabs tabs={TABS} selected={selected} onSelect={select} />
+      </div>
+      <div id={tab.panelID} role="tabpanel" aria-labelledby={tab.id}>
+        {selected === PAYOUTS ? <PayoutsPage /> : <PaymentsPage />}
+      </div>
+    </>
+  );
+}
