@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { money } from '../../core/money';
-import type { BalanceMovement, DisputeFacts, PayoutFacts, ProcessorEvent, RefundFacts } from '../../core/payments/processor';
+import type { BalanceMovement, DisputeFacts, PaymentFacts, PayoutFacts, ProcessorEvent, RefundFacts } from '../../core/payments/processor';
 
 /** Stripe amounts are already integer minor units; only the currency's case differs from ours. */
 export const stripeMoney = (amount: number, currency: string) => money(amount, currency.toUpperCase());
@@ -31,12 +31,42 @@ export function movementFrom(txn: Stripe.BalanceTransaction, paymentRef: string 
   };
 }
 
-export function chargeMovementFrom(intent: Stripe.PaymentIntent): BalanceMovement {
+/** The captured charge's balance transaction, when the intent was read with it expanded. */
+function saleMovementOf(intent: Stripe.PaymentIntent): BalanceMovement | null {
   const charge = intent.latest_charge;
-  if (!charge || typeof charge === 'string') throw new Error(`payment ${intent.id} has no expanded charge`);
+  if (!charge || typeof charge === 'string' || !charge.captured) return null;
   const txn = charge.balance_transaction;
-  if (!txn || typeof txn === 'string') throw new Error(`charge ${charge.id} has no expanded balance transaction`);
-  return movementFrom(txn, intent.id);
+  return txn && typeof txn !== 'string' ? movementFrom(txn, intent.id) : null;
+}
+
+const PAYMENT_STATUS: Partial<Record<string, PaymentFacts['status']>> = {
+  requires_payment_method: 'awaiting_payment',
+  requires_confirmation: 'awaiting_payment',
+  requires_action: 'awaiting_payment',
+  processing: 'processing',
+  requires_capture: 'authorized',
+  succeeded: 'succeeded',
+  canceled: 'canceled',
+};
+
+export function paymentFactsFrom(intent: Stripe.PaymentIntent): PaymentFacts {
+  return {
+    processorRef: intent.id,
+    // A status newer than this mapping is treated as not paid yet: nothing is posted for it.
+    status: PAYMENT_STATUS[intent.status] ?? 'awaiting_payment',
+    capturable: stripeMoney(intent.amount_capturable, intent.currency),
+    received: stripeMoney(intent.amount_received, intent.currency),
+    // Stripe cancels an authorization left uncaptured for 7 days with the reason "automatic".
+    expired: intent.status === 'canceled' && intent.cancellation_reason === 'automatic',
+    failureMessage: intent.last_payment_error ? failureMessageOf(intent.last_payment_error) : null,
+    sale: saleMovementOf(intent),
+  };
+}
+
+/** Stripe's own message, except where it speaks to a developer rather than the merchant. */
+function failureMessageOf(error: { code?: string; message?: string }): string {
+  if (error.code === 'payment_intent_authentication_failure') return 'The shopper did not complete their bank’s verification (3-D Secure).';
+  return error.message ?? 'The payment was declined.';
 }
 
 export function refundFactsFrom(refund: Stripe.Refund): RefundFacts {
@@ -84,16 +114,22 @@ const DISPUTE_EVENTS = new Set([
 ]);
 const PAYOUT_EVENTS = new Set(['payout.paid', 'payout.failed', 'payout.canceled', 'payout.updated']);
 
+/** An authorization held, or released (canceled by the merchant, or expired after 7 days). */
+const PAYMENT_CHANGED_EVENTS = new Set(['payment_intent.amount_capturable_updated', 'payment_intent.canceled']);
+
 /** The webhook events Settle asks Stripe for: the ones it acts on, and no others. */
-export const STRIPE_EVENTS = ['payment_intent.succeeded', 'payment_intent.payment_failed', ...REFUND_EVENTS, ...DISPUTE_EVENTS, ...PAYOUT_EVENTS];
+export const STRIPE_EVENTS = [
+  'payment_intent.succeeded', 'payment_intent.payment_failed', ...PAYMENT_CHANGED_EVENTS, ...REFUND_EVENTS, ...DISPUTE_EVENTS, ...PAYOUT_EVENTS,
+];
 
 /** What core acts on, from a verified Stripe event. Other event types are recorded and ignored. */
 export function processorEventFrom(event: Stripe.Event): ProcessorEvent {
-  const object = event.data.object as { id: string; last_payment_error?: { message?: string } | null };
+  const object = event.data.object as { id: string; last_payment_error?: { code?: string; message?: string } | null };
   if (event.type === 'payment_intent.succeeded') return { kind: 'payment_succeeded', processorRef: object.id };
   if (event.type === 'payment_intent.payment_failed') {
-    return { kind: 'payment_failed', processorRef: object.id, message: object.last_payment_error?.message ?? 'The payment was declined.' };
+    return { kind: 'payment_failed', processorRef: object.id, message: failureMessageOf(object.last_payment_error ?? {}) };
   }
+  if (PAYMENT_CHANGED_EVENTS.has(event.type)) return { kind: 'payment_changed', processorRef: object.id };
   if (REFUND_EVENTS.has(event.type)) return { kind: 'refund_changed', refundId: object.id };
   if (DISPUTE_EVENTS.has(event.type)) return { kind: 'dispute_changed', disputeId: object.id };
   if (PAYOUT_EVENTS.has(event.type)) return { kind: 'payout_changed', payoutId: object.id };

@@ -1,12 +1,15 @@
 import type Stripe from 'stripe';
 import type { PaymentProcessor, ShopperSession } from '../../core/payments/processor';
 import { RetryableError, SettleError } from '../../core/errors';
-import { chargeMovementFrom, disputeFactsFrom, movementFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
+import { disputeFactsFrom, movementFrom, paymentFactsFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
 
 export interface StripeSettings {
   publishableKey: string;
   webhookEndpointId: string;
 }
+
+/** Read with the intent: the captured charge's balance transaction (the sale's fee and net). */
+const SALE = ['latest_charge.balance_transaction'];
 
 /** Stripe's own refund reasons; anything else the merchant wrote travels in metadata. */
 const STRIPE_REFUND_REASONS = new Set(['duplicate', 'fraudulent', 'requested_by_customer']);
@@ -25,8 +28,10 @@ export class StripeProcessor implements PaymentProcessor {
         {
           amount: input.amount.amount,
           currency: input.amount.currency.toLowerCase(),
-          // Cards and card wallets; no redirect-based methods, since the payment page confirms in place.
-          automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+          // The payment page sends only cards, but follows a redirect for 3-D Secure (its return_url
+          // brings the shopper back), which Stripe allows only when redirects are.
+          automatic_payment_methods: { enabled: true, allow_redirects: 'always' },
+          capture_method: input.captureMethod,
           description: input.description,
           metadata: input.metadata,
         },
@@ -42,11 +47,19 @@ export class StripeProcessor implements PaymentProcessor {
     return { apiBase: this.apiBase, publishableKey: this.settings.publishableKey, clientSecret: intent.client_secret, processorRef };
   }
 
-  async chargeMovement(processorRef: string) {
+  async paymentFacts(processorRef: string) {
+    return paymentFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.paymentIntents.retrieve(processorRef, { expand: SALE })));
+  }
+
+  async capture(input: Parameters<PaymentProcessor['capture']>[0]) {
     const intent = await unknownOutcomeIsRetryable(() =>
-      this.stripe.paymentIntents.retrieve(processorRef, { expand: ['latest_charge.balance_transaction'] }),
+      this.stripe.paymentIntents.capture(input.processorRef, { amount_to_capture: input.amount.amount, expand: SALE }, { idempotencyKey: input.idempotencyKey }),
     );
-    return chargeMovementFrom(intent);
+    return paymentFactsFrom(intent);
+  }
+
+  async cancel(input: Parameters<PaymentProcessor['cancel']>[0]) {
+    return paymentFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.paymentIntents.cancel(input.processorRef, {}, { idempotencyKey: input.idempotencyKey })));
   }
 
   async movement(movementId: string) {

@@ -1,5 +1,6 @@
 import type { WooCommerceRestApi } from './client';
 import type { Store, StoreOrder } from '../../core/stores/store';
+import { toDecimal } from '../../core/money';
 import { SettleError } from '../../core/errors';
 import { storeOrderFrom, type WooOrder } from './mapping';
 import { wooFailure } from './client';
@@ -33,14 +34,42 @@ export class WooStore implements Store {
         .catch((e: unknown) => Promise.reject(wooFailure(e, `marking order ${order.number} paid`)));
     }
     // A retry after a crash finds the order paid; the note is added only if it is not there yet.
+    await this.addOrderNote({ orderId: input.orderId, note: input.note });
+  }
+
+  async addOrderNote(input: { orderId: string; note: string }): Promise<void> {
     const notes = await this.api
       .get(`${orderPath(input.orderId)}/notes`)
       .then((r: { data: { note: string }[] }) => r.data)
-      .catch((e: unknown) => Promise.reject(wooFailure(e, `reading the notes of order ${order.number}`)));
+      .catch((e: unknown) => Promise.reject(wooFailure(e, `reading the notes of order ${input.orderId}`)));
     if (!notes.some((n) => n.note === input.note)) {
       await this.api
         .post(`${orderPath(input.orderId)}/notes`, { note: input.note, customer_note: false })
-        .catch((e: unknown) => Promise.reject(wooFailure(e, `adding a note to order ${order.number}`)));
+        .catch((e: unknown) => Promise.reject(wooFailure(e, `adding a note to order ${input.orderId}`)));
+    }
+  }
+
+  async syncRefund(input: Parameters<Store['syncRefund']>[0]): Promise<void> {
+    // WooCommerce refunds carry no metadata through the REST API; the reason holds Settle's id.
+    const marker = `[Settle ${input.refundId}]`;
+    const path = `${orderPath(input.orderId)}/refunds`;
+    const existing = await this.api
+      .get(path, { per_page: 100 })
+      .then((r: { data: { id: number; reason: string }[] }) => r.data.find((x) => x.reason.includes(marker)))
+      .catch((e: unknown) => Promise.reject(wooFailure(e, `reading the refunds of order ${input.orderId}`)));
+    if (input.status === 'succeeded' && !existing) {
+      // api_refund false: the money already went back through Stripe; WooCommerce must not refund again.
+      await this.api
+        .post(path, { amount: toDecimal(input.amount), reason: `${input.reason ?? 'Refund'} ${marker}`, api_refund: false, api_restock: false })
+        .catch((e: unknown) => Promise.reject(wooFailure(e, `recording a refund on order ${input.orderId}`)));
+    }
+    if (input.status === 'failed' && existing) {
+      await this.api
+        .delete(`${path}/${existing.id}`, { force: true })
+        .catch((e: unknown) => Promise.reject(wooFailure(e, `removing a failed refund from order ${input.orderId}`)));
+      await this.api
+        .post(`${orderPath(input.orderId)}/notes`, { note: `Settle: the refund of ${toDecimal(input.amount)} ${input.amount.currency} failed at the card issuer; the money stayed with the store. ${marker}`, customer_note: false })
+        .catch((e: unknown) => Promise.reject(wooFailure(e, `adding a note to order ${input.orderId}`)));
     }
   }
 

@@ -34,20 +34,22 @@ export async function movementContext(settle: Settle, merchantId: string, moveme
 
 /**
  * In the caller's transaction: posts the movement's journal entry (once, by its id) and keeps the
- * movement beside it. Returns the books work for an entry that is new.
+ * movement beside it, in one statement. Returns the books work for an entry that is new.
  */
 export async function recordMovement(tx: Queryable, merchantId: string, movement: BalanceMovement, context: MovementContext): Promise<OutboxWork[]> {
-  const { entryId, created } = await postEntry(tx, movementEntry(merchantId, movement, context));
-  await tx.query(
-    `INSERT INTO balance_movements (merchant_id, id, category, amount, fee, net, currency, fee_details, exchange_rate, source_id,
-                                    payment_id, occurred_at, available_on, entry_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14) ON CONFLICT (merchant_id, id) DO NOTHING`,
-    [
+  const { entryId, created } = await postEntry(tx, movementEntry(merchantId, movement, context), {
+    insert: `INSERT INTO balance_movements (merchant_id, id, category, amount, fee, net, currency, fee_details, exchange_rate, source_id,
+                                            payment_id, occurred_at, available_on, entry_id)
+             SELECT $1::text, $2::text, $3::text, $4::bigint, $5::bigint, $6::bigint, $7::text, $8::jsonb, $9::numeric, $10::text,
+                    $11::text, $12::timestamptz, $13::timestamptz, entry.id
+               FROM entry
+             ON CONFLICT (merchant_id, id) DO NOTHING`,
+    params: [
       merchantId, movement.id, movement.category, movement.amount.amount, movement.fee.amount, movement.net.amount, movement.net.currency,
       JSON.stringify(movement.feeDetails.map((f) => ({ type: f.type, description: f.description, amount: f.amount.amount, currency: f.amount.currency }))),
-      movement.exchangeRate, movement.sourceId, context.payment?.id ?? null, movement.occurredAt.toISOString(), movement.availableOn.toISOString(), entryId,
+      movement.exchangeRate, movement.sourceId, context.payment?.id ?? null, movement.occurredAt.toISOString(), movement.availableOn.toISOString(),
     ],
-  );
+  });
   return created ? [{ id: `books:${entryId}`, topic: 'books.post_entry', payload: { entryId } }] : [];
 }
 

@@ -1,8 +1,14 @@
 import type { Queryable } from '../storage/database';
 import type { Money } from '../money';
 
-export type PaymentStatus = 'awaiting_payment' | 'succeeded' | 'failed';
+/**
+ * `authorized`: the card holds the money until the merchant captures it (manual capture only);
+ * `canceled`: the hold was released (by the merchant, or it expired) and nothing was taken.
+ */
+export type PaymentStatus = 'awaiting_payment' | 'authorized' | 'succeeded' | 'failed' | 'canceled';
 export type OrderSyncStatus = 'awaiting_payment' | 'marking_paid' | 'paid';
+/** `manual`: the shopper's card is only authorized; the merchant captures (part of) it later. */
+export type CaptureMethod = 'automatic' | 'manual';
 
 /** A shopper's payment for one store order. */
 export interface Payment {
@@ -11,8 +17,12 @@ export interface Payment {
   storePlatform: 'woocommerce' | 'shopify';
   orderId: string;
   orderNumber: string;
+  /** What the order asked for (and, with manual capture, what the card was authorized for). */
   amount: Money;
   status: PaymentStatus;
+  captureMethod: CaptureMethod;
+  /** What was taken from the card, once it was; less than `amount` after a partial capture. */
+  capturedAmount: Money | null;
   processorRef: string;
   orderStatus: OrderSyncStatus;
   failureMessage: string | null;
@@ -21,25 +31,29 @@ export interface Payment {
 
 type PaymentRow = {
   id: string; merchant_id: string; store_platform: 'woocommerce' | 'shopify'; order_id: string; order_number: string;
-  amount: number; currency: string; status: PaymentStatus; processor_ref: string; order_status: OrderSyncStatus;
-  failure_message: string | null; created_at: Date | string;
+  amount: number; currency: string; status: PaymentStatus; capture_method: CaptureMethod; amount_captured: number | string | null;
+  processor_ref: string; order_status: OrderSyncStatus; failure_message: string | null; created_at: Date | string;
 }
 
-const COLUMNS = 'id, merchant_id, store_platform, order_id, order_number, amount, currency, status, processor_ref, order_status, failure_message, created_at';
+const COLUMNS =
+  'id, merchant_id, store_platform, order_id, order_number, amount, currency, status, capture_method, amount_captured, processor_ref, order_status, failure_message, created_at';
 
 function fromRow(r: PaymentRow): Payment {
   return {
     id: r.id, merchantId: r.merchant_id, storePlatform: r.store_platform, orderId: r.order_id, orderNumber: r.order_number,
-    amount: { amount: r.amount, currency: r.currency }, status: r.status, processorRef: r.processor_ref,
+    amount: { amount: r.amount, currency: r.currency }, status: r.status, captureMethod: r.capture_method,
+    capturedAmount: r.amount_captured === null ? null : { amount: Number(r.amount_captured), currency: r.currency }, processorRef: r.processor_ref,
     orderStatus: r.order_status, failureMessage: r.failure_message, createdAt: new Date(r.created_at),
   };
 }
 
-export async function insertPayment(tx: Queryable, p: Omit<Payment, 'status' | 'orderStatus' | 'failureMessage' | 'createdAt'>): Promise<Payment> {
+type NewPayment = Omit<Payment, 'status' | 'captureMethod' | 'capturedAmount' | 'orderStatus' | 'failureMessage' | 'createdAt'> & { captureMethod?: CaptureMethod };
+
+export async function insertPayment(tx: Queryable, p: NewPayment): Promise<Payment> {
   await tx.query(
-    `INSERT INTO payments (id, merchant_id, store_platform, order_id, order_number, amount, currency, status, processor_ref)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_payment', $8) ON CONFLICT DO NOTHING`,
-    [p.id, p.merchantId, p.storePlatform, p.orderId, p.orderNumber, p.amount.amount, p.amount.currency, p.processorRef],
+    `INSERT INTO payments (id, merchant_id, store_platform, order_id, order_number, amount, currency, status, capture_method, processor_ref)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_payment', $8, $9) ON CONFLICT DO NOTHING`,
+    [p.id, p.merchantId, p.storePlatform, p.orderId, p.orderNumber, p.amount.amount, p.amount.currency, p.captureMethod ?? 'automatic', p.processorRef],
   );
   // Two checkouts for one order race to the unique constraint; both answer with the winner.
   return (await findPaymentForOrder(tx, p.merchantId, p.storePlatform, p.orderId))!;
@@ -78,11 +92,30 @@ export async function listPayments(db: Queryable, merchantId: string, limit = 10
   return rows.map((r) => ({ ...fromRow(r), booksDocuments: r.books_documents }));
 }
 
-export async function setPaymentStatus(tx: Queryable, id: string, status: PaymentStatus, failureMessage: string | null = null): Promise<void> {
-  // A succeeded payment never goes back: a late "failed" event for an earlier attempt is ignored.
+/**
+ * The states a payment may come from. The processor's facts only move forward: a late event for an
+ * earlier attempt (a decline, an authorization) never undoes a capture, and nothing follows a
+ * cancellation.
+ */
+const MAY_COME_FROM: Record<PaymentStatus, PaymentStatus[]> = {
+  awaiting_payment: ['awaiting_payment', 'failed'],
+  failed: ['awaiting_payment', 'failed'],
+  authorized: ['awaiting_payment', 'failed', 'authorized'],
+  succeeded: ['awaiting_payment', 'failed', 'authorized', 'succeeded'],
+  canceled: ['awaiting_payment', 'failed', 'authorized', 'canceled'],
+};
+
+export async function setPaymentStatus(
+  tx: Queryable,
+  id: string,
+  status: PaymentStatus,
+  failureMessage: string | null = null,
+  capturedAmount: number | null = null,
+): Promise<void> {
   await tx.query(
-    `UPDATE payments SET status = $2, failure_message = $3, updated_at = now() WHERE id = $1 AND status <> 'succeeded'`,
-    [id, status, failureMessage],
+    `UPDATE payments SET status = $2, failure_message = $3, amount_captured = coalesce($4, amount_captured), updated_at = now()
+      WHERE id = $1 AND status = ANY($5::text[])`,
+    [id, status, failureMessage, capturedAmount, MAY_COME_FROM[status]],
   );
 }
 

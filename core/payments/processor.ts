@@ -70,9 +70,27 @@ export interface PayoutFacts {
   movements: BalanceMovement[];
 }
 
+/**
+ * A payment as the processor holds it now. `authorized`: the card holds `capturable` until it is
+ * captured; `canceled`: released or expired, nothing taken (`expired` says which).
+ */
+export interface PaymentFacts {
+  processorRef: string;
+  status: 'awaiting_payment' | 'processing' | 'authorized' | 'succeeded' | 'canceled';
+  capturable: Money;
+  /** What was taken from the card (presentment currency). */
+  received: Money;
+  expired: boolean;
+  failureMessage: string | null;
+  /** The sale's balance transaction, once money was taken (at capture, for a manual capture). */
+  sale: BalanceMovement | null;
+}
+
 /** An event from the processor, already verified and reduced to what core acts on. */
 export type ProcessorEvent =
   | { kind: 'payment_succeeded'; processorRef: string }
+  /** Authorized, canceled or expired: the facts are re-read (paymentFacts) to learn which. */
+  | { kind: 'payment_changed'; processorRef: string }
   | { kind: 'payment_failed'; processorRef: string; message: string }
   | { kind: 'refund_changed'; refundId: string }
   | { kind: 'dispute_changed'; disputeId: string }
@@ -81,11 +99,19 @@ export type ProcessorEvent =
 
 /** The payments port: one merchant's account at a payment processor (Stripe). */
 export interface PaymentProcessor {
-  /** Creates the payment; `idempotencyKey` derives from Settle's ids so a retry cannot charge twice. */
-  createPayment(input: { amount: Money; description: string; metadata: Record<string, string>; idempotencyKey: string }): Promise<{ processorRef: string }>;
+  /**
+   * Creates the payment; `idempotencyKey` derives from Settle's ids so a retry cannot charge twice.
+   * With `captureMethod: 'manual'` the shopper's card is only authorized until `capture`.
+   */
+  createPayment(input: {
+    amount: Money; description: string; metadata: Record<string, string>; idempotencyKey: string; captureMethod: 'automatic' | 'manual';
+  }): Promise<{ processorRef: string }>;
   shopperSession(processorRef: string): Promise<ShopperSession>;
-  /** The balance transaction of a succeeded payment's charge. */
-  chargeMovement(processorRef: string): Promise<BalanceMovement>;
+  paymentFacts(processorRef: string): Promise<PaymentFacts>;
+  /** Takes `amount` (at most what is authorized; the rest is released). The key derives from Settle's payment id and the amount. */
+  capture(input: { processorRef: string; amount: Money; idempotencyKey: string }): Promise<PaymentFacts>;
+  /** Releases an authorization (or a payment not yet made); nothing is taken from the card. */
+  cancel(input: { processorRef: string; idempotencyKey: string }): Promise<PaymentFacts>;
   movement(movementId: string): Promise<BalanceMovement>;
   /** Refunds the payment; the key derives from Settle's refund id, so a retry refunds once. */
   refund(input: { processorRef: string; amount: Money; settleRefundId: string; reason: string | null; idempotencyKey: string }): Promise<RefundFacts>;

@@ -3,7 +3,8 @@ import type { Queryable } from '../storage/database';
 import { RetryableError, SettleError, NotFoundError } from '../errors';
 import { newId } from '../ids';
 import { money, toDecimal, type Money } from '../money';
-import { addToOutbox, loadOutboxItem, markOutboxDone } from '../outbox/outbox';
+import { addToOutbox, loadOutboxItem, markOutboxDone, QUEUE_FOR_TOPIC } from '../outbox/outbox';
+import type { OutboxWork } from './movements';
 import { findPayment, type Payment } from './payments';
 import type { RefundFacts } from './processor';
 
@@ -50,6 +51,9 @@ export async function requestRefund(
     const [locked] = await tx.query<{ id: string }>('SELECT id FROM payments WHERE merchant_id = $1 AND id = $2 FOR UPDATE', [merchantId, paymentId]);
     const payment = locked && (await findPayment(tx, merchantId, paymentId));
     if (!payment) throw new NotFoundError('This payment');
+    if (payment.status === 'authorized') {
+      throw new SettleError('payment_not_refundable', `Order ${payment.orderNumber} is only authorized, not captured: cancel the authorization instead of refunding.`, 409);
+    }
     if (payment.status !== 'succeeded') throw new SettleError('payment_not_refundable', `Order ${payment.orderNumber} has not been paid, so there is nothing to refund.`, 409);
     const [disputed] = await tx.query('SELECT 1 FROM disputes WHERE merchant_id = $1 AND payment_id = $2', [merchantId, paymentId]);
     if (disputed) throw new SettleError('payment_disputed', `The shopper disputed order ${payment.orderNumber} with their bank; it cannot be refunded while disputed. See the dispute instead.`, 409);
@@ -82,7 +86,8 @@ async function refundableAmount(db: Queryable, payment: Payment): Promise<number
     `SELECT coalesce(sum(amount), 0)::bigint AS taken FROM refunds WHERE payment_id = $1 AND status IN ('requested', 'pending', 'succeeded')`,
     [payment.id],
   );
-  return payment.amount.amount - (row?.taken ?? 0);
+  // After a partial capture only what was captured was ever taken, so only that can go back.
+  return (payment.capturedAmount ?? payment.amount).amount - (row?.taken ?? 0);
 }
 
 export async function findRefund(db: Queryable, merchantId: string, id: string): Promise<Refund | undefined> {
@@ -107,10 +112,13 @@ export async function sendRefund(settle: Settle, outboxId: string): Promise<stri
     const facts = await processor.refund({
       processorRef: payment.processorRef, amount: refund.amount, settleRefundId: refund.id, reason: refund.reason, idempotencyKey: `refund-${refund.id}`,
     });
-    await settle.db.transaction(async (tx) => {
-      await recordRefundFacts(tx, item.merchantId, payment, facts);
+    const work = await settle.db.transaction(async (tx) => {
+      const storeWork = await recordRefundFacts(tx, item.merchantId, payment, facts);
+      for (const w of storeWork) await addToOutbox(tx, { ...w, merchantId: item.merchantId });
       await markOutboxDone(tx, item.id);
+      return storeWork;
     });
+    for (const w of work) await settle.jobs.enqueue(QUEUE_FOR_TOPIC[w.topic], w.id, { outboxId: w.id });
     return `refund ${refund.id} sent as ${facts.refundId}`;
   } catch (error) {
     if (error instanceof RetryableError || !(error instanceof SettleError)) throw error;
@@ -127,20 +135,27 @@ export async function sendRefund(settle: Settle, outboxId: string): Promise<stri
  * does not matter). A refund Settle asked for is found by its id in the metadata; one made in the
  * processor's dashboard becomes a new refund of origin "processor", once.
  */
-export async function recordRefundFacts(tx: Queryable, merchantId: string, payment: Payment, facts: RefundFacts): Promise<void> {
+export async function recordRefundFacts(tx: Queryable, merchantId: string, payment: Payment, facts: RefundFacts): Promise<OutboxWork[]> {
   const status: RefundStatus = facts.status === 'requires_action' ? 'pending' : facts.status;
   const failure = facts.status === 'failed' ? `The refund failed: ${facts.failureReason ?? 'the card issuer refused it'}.` : null;
+  let rows: { id: string; origin: Refund['origin'] }[] = [];
   if (facts.settleRefundId) {
-    const updated = await tx.query(
-      `UPDATE refunds SET processor_ref = $3, status = $4, failure_message = $5, updated_at = now() WHERE merchant_id = $1 AND id = $2 RETURNING id`,
+    rows = await tx.query(
+      `UPDATE refunds SET processor_ref = $3, status = $4, failure_message = $5, updated_at = now() WHERE merchant_id = $1 AND id = $2 RETURNING id, origin`,
       [merchantId, facts.settleRefundId, facts.refundId, status, failure],
     );
-    if (updated.length > 0) return;
   }
-  await tx.query(
-    `INSERT INTO refunds (id, merchant_id, payment_id, amount, currency, reason, origin, status, processor_ref, failure_message)
-     VALUES ($1, $2, $3, $4, $5, $6, 'processor', $7, $8, $9)
-     ON CONFLICT (processor_ref) DO UPDATE SET status = EXCLUDED.status, failure_message = EXCLUDED.failure_message, updated_at = now()`,
-    [newId('rf'), merchantId, payment.id, facts.amount.amount, facts.amount.currency, facts.reason, status, facts.refundId, failure],
-  );
+  if (rows.length === 0) {
+    rows = await tx.query(
+      `INSERT INTO refunds (id, merchant_id, payment_id, amount, currency, reason, origin, status, processor_ref, failure_message)
+       VALUES ($1, $2, $3, $4, $5, $6, 'processor', $7, $8, $9)
+       ON CONFLICT (processor_ref) DO UPDATE SET status = EXCLUDED.status, failure_message = EXCLUDED.failure_message, updated_at = now()
+       RETURNING id, origin`,
+      [newId('rf'), merchantId, payment.id, facts.amount.amount, facts.amount.currency, facts.reason, status, facts.refundId, failure],
+    );
+  }
+  const refund = rows[0]!;
+  // A refund started in the store's admin is already on the order; others are shown there (or taken off once failed).
+  if (refund.origin === 'store' || (status !== 'succeeded' && status !== 'failed')) return [];
+  return [{ id: `store-refund:${refund.id}:${status}`, topic: 'store.sync_refund', payload: { refundId: refund.id, status } }];
 }

@@ -1,10 +1,13 @@
 import type { Settle } from '../ports';
+import { RetryableError } from '../errors';
 import { loadInboundEvent, markInboundProcessed, type InboxEvent } from '../inbox/inbox';
 import type { Queryable } from '../storage/database';
 import { addToOutbox, QUEUE_FOR_TOPIC } from '../outbox/outbox';
 import { findPaymentByProcessorRef, setPaymentStatus } from './payments';
 import { recordRefundFacts } from './refunds';
+import { recordAuthorizationFacts } from './authorizations';
 import { recordDisputeFacts } from './disputes';
+import { notePayoutStatus, recordPayout } from './payouts';
 import { assignToPayout, movementContext, recordMovement, recordedMovementIds, type OutboxWork } from './movements';
 import type { BalanceMovement, PaymentProcessor } from './processor';
 import type { MovementContext } from '../ledger/entries';
@@ -25,15 +28,26 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
   const merchantId = event.merchantId;
 
   switch (fact.kind) {
-    case 'payment_succeeded': {
+    case 'payment_succeeded':
+    case 'payment_changed': {
+      // Authorized, captured, released or expired: Stripe's answer now says which, whatever the event.
+      const facts = await processor.paymentFacts(fact.processorRef);
       const payment = await findPaymentByProcessorRef(settle.db, merchantId, fact.processorRef);
-      if (!payment) return finish(settle, event, `no Settle payment for ${fact.processorRef}`);
-      const movements = await withContext(settle, merchantId, [await processor.chargeMovement(fact.processorRef)]);
-      return finish(settle, event, 'payment recorded', async (tx) => {
-        await setPaymentStatus(tx, payment.id, 'succeeded');
-        const work = await recordAll(tx, merchantId, movements);
-        return [...work, { id: `store:${payment.id}`, topic: 'store.mark_paid', payload: { paymentId: payment.id } }];
-      });
+      if (facts.status === 'succeeded' && facts.sale) {
+        const movements = await withContext(settle, merchantId, [facts.sale]);
+        // A sale taken in Stripe itself (dashboard, payment link) has no Settle payment, but its charge
+        // is in the balance all the same. Post it now, as its refunds and disputes are posted: left to
+        // the payout that carries it, the clearing account would miss it until then.
+        if (!payment) return finish(settle, event, `sale ${fact.processorRef} recorded (no Settle payment)`, (tx) => recordAll(tx, merchantId, movements));
+        return finish(settle, event, 'payment recorded', async (tx) => {
+          await setPaymentStatus(tx, payment.id, 'succeeded', null, facts.received.amount);
+          const work = await recordAll(tx, merchantId, movements);
+          return [...work, { id: `store:${payment.id}`, topic: 'store.mark_paid', payload: { paymentId: payment.id } }];
+        });
+      }
+      if (!payment && facts.status !== 'succeeded') return finish(settle, event, `payment ${fact.processorRef} is ${facts.status} (no Settle payment)`);
+      if (!payment) throw new RetryableError(`sale ${fact.processorRef} has no balance transaction yet`);
+      return finish(settle, event, `payment ${facts.status}`, (tx) => recordAuthorizationFacts(tx, payment, facts));
     }
     case 'payment_failed': {
       const payment = await findPaymentByProcessorRef(settle.db, merchantId, fact.processorRef);
@@ -49,8 +63,8 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
       const payment = await findPaymentByProcessorRef(settle.db, merchantId, facts.paymentRef);
       const movements = await withContext(settle, merchantId, await newMovements(settle, processor, merchantId, facts.movementIds));
       return finish(settle, event, `refund ${facts.refundId} ${facts.status}`, async (tx) => {
-        if (payment) await recordRefundFacts(tx, merchantId, payment, facts);
-        return recordAll(tx, merchantId, movements);
+        const storeWork = payment ? await recordRefundFacts(tx, merchantId, payment, facts) : [];
+        return [...storeWork, ...(await recordAll(tx, merchantId, movements))];
       });
     }
     case 'dispute_changed': {
@@ -65,13 +79,19 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
     }
     case 'payout_changed': {
       const payout = await processor.payout(fact.payoutId);
-      if (payout.status !== 'paid') return finish(settle, event, `payout ${payout.payoutId} is ${payout.status}`);
+      if (payout.status !== 'paid') {
+        return finish(settle, event, `payout ${payout.payoutId} is ${payout.status}`, async (tx) => {
+          await notePayoutStatus(tx, merchantId, payout);
+          return [];
+        });
+      }
       // The payout carries every movement it pays out: any whose webhook was missed is posted here.
       const recorded = await recordedMovementIds(settle.db, merchantId, payout.movements.map((m) => m.id));
       const movements = await withContext(settle, merchantId, payout.movements.filter((m) => !recorded.has(m.id)));
       return finish(settle, event, `payout ${payout.payoutId} recorded`, async (tx) => {
         const work = await recordAll(tx, merchantId, movements);
         await assignToPayout(tx, merchantId, payout.payoutId, payout.movements.map((m) => m.id));
+        await recordPayout(tx, merchantId, payout);
         return work;
       });
     }

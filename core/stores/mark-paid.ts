@@ -1,6 +1,6 @@
 import type { Settle } from '../ports';
 import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
-import { findPayment, setOrderSyncStatus } from '../payments/payments';
+import { findPayment, setOrderSyncStatus, type Payment } from '../payments/payments';
 import { toDecimal } from '../money';
 import { accountBalancesForPayment } from '../ledger/payment-view';
 
@@ -23,7 +23,7 @@ export async function markStoreOrderPaid(settle: Settle, outboxId: string): Prom
     transactionId: payment.processorRef,
     paymentTitle: 'Card (Settle)',
     note:
-      `Settle: paid ${toDecimal(payment.amount)} ${payment.amount.currency} by card (${payment.processorRef}). ` +
+      `Settle: paid ${paidText(payment)} by card (${payment.processorRef}). ` +
       (fee && net ? `Processing fee ${toDecimal(fee)} ${fee.currency}, net ${toDecimal(net)} ${net.currency}.` : ''),
   });
   await settle.db.transaction(async (tx) => {
@@ -31,4 +31,11 @@ export async function markStoreOrderPaid(settle: Settle, outboxId: string): Prom
     await markOutboxDone(tx, item.id);
   });
   return `order ${payment.orderNumber} marked paid`;
+}
+
+/** "100.00 USD", or after a partial capture "60.00 USD (captured of 100.00 USD authorized)". */
+function paidText(payment: Payment): string {
+  const paid = payment.capturedAmount ?? payment.amount;
+  const text = `${toDecimal(paid)} ${paid.currency}`;
+  return paid.amount === payment.amount.amount ? text : `${text} (captured of ${toDecimal(payment.amount)} ${payment.amount.currency} authorized)`;
 }

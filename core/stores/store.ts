@@ -31,4 +31,12 @@ export interface Store {
    * Must be safe to call twice: a second call for an order already paid by this transaction does nothing.
    */
   markOrderPaid(input: { orderId: string; transactionId: string; paymentTitle: string; note: string }): Promise<void>;
+  /**
+   * Shows on the order a refund the processor has already made (or, when `failed`, takes it off
+   * again), without the store refunding the shopper a second time. Keyed by Settle's refund id,
+   * so calling it twice changes nothing.
+   */
+  syncRefund(input: { orderId: string; refundId: string; amount: Money; reason: string | null; status: 'succeeded' | 'failed' }): Promise<void>;
+  /** A private note on the order for the merchant (e.g. a card authorization released). Adding the same note twice keeps one. */
+  addOrderNote(input: { orderId: string; note: string }): Promise<void>;
 }

@@ -65,6 +65,13 @@ describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 1
     return (await response.json()).refund as { id: string; status: string; origin: string };
   }
 
+  /** The refunds on a WooCommerce order, once they look like `done` (they are synced by the worker). */
+  async function storeRefunds(m: ConnectedMerchant, orderId: number, done: (r: unknown[]) => boolean = (r) => r.length > 0) {
+    const read = async () =>
+      ((await m.woo.get(`orders/${orderId}/refunds`)).data as { amount: string; refunded_payment: boolean }[]).map((r) => ({ amount: r.amount, refunded_payment: r.refunded_payment }));
+    return eventually(read, done, 30_000);
+  }
+
   const payOut = () => advanceStripeClock(sandboxes, 3 * 86_400);
 
   /** Waits until the ledger and QuickBooks both show `expected`, then checks the documents. */
@@ -101,11 +108,13 @@ describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 1
 
   it('2. partial refund from Settle: income 60.00, fees 3.20, bank 56.80', async () => {
     const m = await merchantFor('Scenario Two');
-    const { paymentId } = await sale(m, { price: '100.00' });
+    const { paymentId, orderId } = await sale(m, { price: '100.00' });
     const refund = await refundThroughSettle(m, paymentId, 4000);
     expect(refund).toMatchObject({ status: 'succeeded', origin: 'settle' });
     await payOut();
     await expectBooks(m, 'USD', { income: 6000, processing_fees: 320, bank: 5680 }, { SalesReceipt: 1, Purchase: 1, RefundReceipt: 1, Transfer: 1 });
+    // The merchant sees the refund on the WooCommerce order, recorded without refunding the shopper again.
+    expect(await storeRefunds(m, orderId)).toEqual([{ amount: '40.00', refunded_payment: false }]);
   });
 
   it('3. lost dispute in a busy payout: income 250.00, fees 7.85, dispute losses 50.00 + fees 15.00, bank 177.15', async () => {
@@ -168,6 +177,7 @@ describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 1
       await expectBooks(m, 'USD', { income: 6000, processing_fees: 320, bank: 5680 }, { SalesReceipt: 1, Purchase: 1, RefundReceipt: 1, Transfer: 1 });
       const order = await eventually(async () => (await m.woo.get(`orders/${orderId}`)).data, (o) => o.status === 'processing');
       expect(order.transaction_id).toBe(intent!.id);
+      expect(await storeRefunds(m, orderId)).toEqual([{ amount: '40.00', refunded_payment: false }]);
       const refunds = await (await fetch(`${settleUrl}/api/payments/${paymentId}/refunds`, { headers: { Authorization: `Bearer ${m.apiKey}` } })).json();
       expect(refunds.refunds).toMatchObject([{ origin: 'processor', status: 'succeeded', amountFormatted: '$40.00' }]);
     } finally {
@@ -177,7 +187,7 @@ describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 1
 
   it('8. refund that fails: income 100.00, fees 3.20, bank 96.80', async () => {
     const m = await merchantFor('Scenario Eight');
-    const { paymentId } = await sale(m, { price: '100.00', card: '4000000000005126' });
+    const { paymentId, orderId } = await sale(m, { price: '100.00', card: '4000000000005126' });
     await refundThroughSettle(m, paymentId, 4000);
     await payOut();
     await expectBooks(
@@ -186,6 +196,10 @@ describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 1
     );
     const refunds = await (await fetch(`${settleUrl}/api/payments/${paymentId}/refunds`, { headers: { Authorization: `Bearer ${m.apiKey}` } })).json();
     expect(refunds.refunds).toMatchObject([{ status: 'failed', failureMessage: expect.stringContaining('The refund failed') }]);
+    // The store shows the order as paid in full again, with a note saying why.
+    expect(await storeRefunds(m, orderId, (r) => r.length === 0)).toEqual([]);
+    const notes = (await m.woo.get(`orders/${orderId}/notes`)).data as { note: string }[];
+    expect(notes.some((n) => n.note.includes('the refund of 40.00 USD failed at the card issuer'))).toBe(true);
   });
 });
 

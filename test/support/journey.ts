@@ -89,16 +89,28 @@ export async function placeOrder(woo: WooCommerceRestApi, order: { productId: nu
   return response.data as WooOrderView;
 }
 
-/** The store plugin asks Settle for a payment for the order (server to server). */
-export async function startCheckout(settleUrl: string, apiKey: string, orderId: number): Promise<{ payment: { id: string }; payUrl: string }> {
-  return call(`${settleUrl}/api/checkouts`, { apiKey, body: { storePlatform: 'woocommerce', orderId: String(orderId) } });
+/**
+ * The store plugin asks Settle for a payment for the order (server to server). `captureMethod:
+ * 'manual'` only authorizes the card; the merchant captures later.
+ */
+export async function startCheckout(
+  settleUrl: string, apiKey: string, orderId: number, options: { captureMethod?: 'automatic' | 'manual' } = {},
+): Promise<{ payment: { id: string; status: string; captureMethod: string }; payUrl: string }> {
+  return call(`${settleUrl}/api/checkouts`, { apiKey, body: { storePlatform: 'woocommerce', orderId: String(orderId), ...options } });
+}
+
+export interface ShopperIntent {
+  id: string;
+  status?: string;
+  next_action?: { type: string; redirect_to_url?: { url: string; return_url: string } } | null;
+  error?: { message: string; code?: string };
 }
 
 /**
  * What the payment page does in the shopper's browser: read the payment, send the card straight to
- * Stripe (never to Settle), confirm. Returns the payment intent's status.
+ * Stripe (never to Settle), confirm with the page itself as the return_url (for 3-D Secure).
  */
-export async function payAsShopper(settleUrl: string, paymentId: string, cardNumber = '4242424242424242'): Promise<string> {
+export async function confirmAsShopper(settleUrl: string, paymentId: string, cardNumber = '4242424242424242'): Promise<ShopperIntent> {
   const page = await call<{ stripe: { apiBase: string; publishableKey: string; paymentIntentId: string; clientSecret: string } }>(`${settleUrl}/api/pay/${paymentId}`);
   const stripePost = async (path: string, form: Record<string, string>) => {
     const response = await fetch(`${page.stripe.apiBase}${path}`, {
@@ -106,17 +118,40 @@ export async function payAsShopper(settleUrl: string, paymentId: string, cardNum
       headers: { Authorization: `Bearer ${page.stripe.publishableKey}`, 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form),
     });
-    return (await response.json()) as { id: string; status?: string; error?: { message: string } };
+    return (await response.json()) as ShopperIntent;
   };
   const method = await stripePost('/v1/payment_methods', { type: 'card', 'card[number]': cardNumber, 'card[exp_month]': '12', 'card[exp_year]': '2030', 'card[cvc]': '123' });
   if (method.error) throw new Error(method.error.message);
-  const intent = await stripePost(`/v1/payment_intents/${page.stripe.paymentIntentId}/confirm`, { payment_method: method.id, client_secret: page.stripe.clientSecret });
+  return stripePost(`/v1/payment_intents/${page.stripe.paymentIntentId}/confirm`, {
+    payment_method: method.id, client_secret: page.stripe.clientSecret, return_url: `${settleUrl}/pay/${paymentId}`,
+  });
+}
+
+/** Pays as the shopper; returns the payment intent's status ("declined: …" on a decline). */
+export async function payAsShopper(settleUrl: string, paymentId: string, cardNumber = '4242424242424242'): Promise<string> {
+  const intent = await confirmAsShopper(settleUrl, paymentId, cardNumber);
   return intent.error ? `declined: ${intent.error.message}` : (intent.status ?? 'unknown');
+}
+
+/**
+ * The shopper's bank page (the sandbox's 3-D Secure challenge): press "Complete" or "Fail" as its
+ * form does. Returns where the bank sends the browser back (the payment page, with Stripe's query).
+ */
+export async function answerBankChallenge(intent: ShopperIntent, answer: 'complete' | 'fail'): Promise<URL> {
+  const challenge = intent.next_action?.redirect_to_url?.url;
+  if (!challenge) throw new Error(`no 3-D Secure challenge for ${intent.id} (${intent.status})`);
+  const action = /<form method="post" action="([^"]+)"/.exec(await (await fetch(challenge)).text())?.[1];
+  if (!action) throw new Error(`the challenge page of ${intent.id} has no form`);
+  const response = await fetch(new URL(action, challenge), {
+    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `outcome=${answer}`, redirect: 'manual',
+  });
+  return new URL(response.headers.get('location') ?? '');
 }
 
 export interface PaymentsView {
   payments: {
     id: string; orderId: string; orderNumber: string; status: string; orderStatus: string; failureMessage: string | null;
+    captureMethod: string; capturedAmount: { amount: number; currency: string } | null;
     booksStatus: string; booksDocuments: number; amountFormatted: string;
   }[];
   balances: { role: string; name: string; currency: string; balance: number; balanceFormatted: string }[];

@@ -3,6 +3,8 @@ import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { applyInboundEvent } from '../../core/payments/settlement';
 import { markStoreOrderPaid } from '../../core/stores/mark-paid';
+import { syncStoreRefund } from '../../core/stores/sync-refund';
+import { noteOnStoreOrder } from '../../core/stores/order-note';
 import { postEntryToBooks } from '../../core/books/post-entry';
 import { sendRefund } from '../../core/payments/refunds';
 import { pendingOutboxItems, recordOutboxFailure, QUEUE_FOR_TOPIC } from '../../core/outbox/outbox';
@@ -16,7 +18,14 @@ type Handler = (services: Services, job: Job) => Promise<string>;
 
 const HANDLERS: Record<QueueName, Handler> = {
   inbound: (s, job) => applyInboundEvent(s, Number(job.data.inboxId)),
-  store: (s, job) => markStoreOrderPaid(s, String(job.data.outboxId)),
+  // The outbox id says what the store work is: "store:<payment>" marks paid, "store-refund:…" syncs a
+  // refund, "store-note:…" leaves a note (an authorization released).
+  store: (s, job) => {
+    const id = String(job.data.outboxId);
+    if (id.startsWith('store-refund:')) return syncStoreRefund(s, id);
+    if (id.startsWith('store-note:')) return noteOnStoreOrder(s, id);
+    return markStoreOrderPaid(s, id);
+  },
   books: (s, job) => postEntryToBooks(s, String(job.data.outboxId)),
   processor: (s, job) => sendRefund(s, String(job.data.outboxId)),
 };

@@ -18,6 +18,11 @@ export interface TestCard {
   disputed?: boolean;
   /** 4000000000005126: refunds succeed, then fail asynchronously (next clock advance). */
   refundFails?: boolean;
+  /**
+   * The issuer asks for 3-D Secure: confirm leaves the intent requires_action until the shopper
+   * completes (or fails) the challenge page (three-d-secure.ts). A `decline` then applies after it.
+   */
+  threeDSecure?: 'required';
 }
 
 const declined = (decline_code: string, message = 'Your card was declined.'): CardDecline => ({
@@ -36,6 +41,12 @@ export const TEST_CARDS: Record<string, TestCard> = {
   '4000000000000077': { ...visaUS, availableImmediately: true },
   '4000000000000259': { ...visaUS, disputed: true },
   '4000000000005126': { ...visaUS, refundFails: true },
+  // 3-D Secure (docs "regulatory cards"): authentication always required / required on-session /
+  // 3DS2 required; the last one is declined (card_declined) once the shopper has authenticated.
+  '4000002760003184': { ...visaUS, threeDSecure: 'required' },
+  '4000002500003155': { ...visaUS, threeDSecure: 'required' },
+  '4000000000003220': { ...visaUS, threeDSecure: 'required' },
+  '4000008400001629': { ...visaUS, threeDSecure: 'required', decline: declined('generic_decline') },
   // International cards (by issuing country)
   '4000000760000002': { brand: 'visa', country: 'BR', funding: 'credit' },
   '4000002500000003': { brand: 'visa', country: 'FR', funding: 'credit' },
@@ -76,6 +87,9 @@ export const PM_SHORTCUTS: Record<string, string> = {
   pm_card_bypassPending: '4000000000000077',
   pm_card_createDispute: '4000000000000259',
   pm_card_refundFail: '4000000000005126',
+  pm_card_authenticationRequired: '4000002760003184',
+  pm_card_authenticationRequiredOnSetup: '4000002500003155',
+  pm_card_threeDSecure2Required: '4000000000003220',
   pm_card_chargeDeclined: '4000000000000002',
   pm_card_chargeDeclinedInsufficientFunds: '4000000000009995',
   pm_card_chargeDeclinedLostCard: '4000000000009987',

@@ -9,6 +9,7 @@ import { loadSpec, warmValidators } from './spec';
 import { runRoute } from './api';
 import { routes } from './routes';
 import { advanceClock } from './payouts';
+import { threeDSecurePages } from './three-d-secure';
 import { StripeApiError } from './errors';
 
 export { validateStripeResponse } from './spec';
@@ -31,6 +32,8 @@ export interface StripeSandbox {
   advanceClock(seconds: number): { now: number };
   /** Same as GET /_sandbox/deliveries?account=. */
   deliveries(account: string): Delivery[];
+  /** Same as GET /_sandbox/webhook_endpoints?account=: each endpoint with its signing secret. */
+  webhookEndpoints(account: string): WebhookEndpointView[];
   /** Same as POST /_sandbox/switches. */
   setSwitches(s: Partial<Switches>): Switches;
   /** Same as POST /_sandbox/deliveries/release: sends held deliveries; returns how many. */
@@ -39,6 +42,18 @@ export interface StripeSandbox {
   now(): number;
   /** Resolves when no webhook delivery is running or waiting for a retry. */
   webhooksIdle(): Promise<void>;
+}
+
+/**
+ * What the dashboard's webhook page shows (signing secret included), so a load generator or a
+ * test can sign events as the endpoint's owner would see them signed. Read-only.
+ */
+export interface WebhookEndpointView {
+  id: string;
+  url: string;
+  secret: string;
+  enabled_events: string[];
+  status: string;
 }
 
 export interface StripeSandboxOptions {
@@ -66,6 +81,13 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
   const advance = (seconds: number) => {
     if (!Number.isFinite(seconds) || seconds < 0) throw new Error('seconds must be a non-negative number');
     return { now: advanceClock(state, hooks, Math.floor(seconds)) };
+  };
+  const webhookEndpoints = (account: string): WebhookEndpointView[] => {
+    const acct = state.accounts.get(account);
+    if (!acct) throw new Error(`no such account: ${account}`);
+    return [...acct.webhookEndpoints.values()].map((ep) => ({
+      id: ep.id, url: String(ep.url), secret: String(ep.secret), enabled_events: ep.enabled_events as string[], status: String(ep.status),
+    }));
   };
   const setSwitches = (s: Partial<Switches>) => {
     if (s.deliver_twice !== undefined) state.switches.deliver_twice = Boolean(s.deliver_twice);
@@ -100,9 +122,12 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     if (!state.accounts.has(account)) throw new Error(`no such account: ${account}`);
     return { data: hooks.deliveries(account) };
   }));
+  control.get('/webhook_endpoints', guard((req) => ({ data: webhookEndpoints(String(req.query.account ?? '')) })));
   control.post('/switches', guard((req) => setSwitches(req.body ?? {})));
   control.post('/deliveries/release', guard((req) => ({ released: hooks.release({ reverse: req.body?.reverse === true }) })));
   control.get('/clock', guard(() => ({ now: state.now() })));
+  // The 3-D Secure challenge is the shopper's page (their browser opens it): not loopback-only.
+  app.use('/_sandbox/3ds', threeDSecurePages(state, hooks));
   app.use('/_sandbox', control);
 
   // CORS for the browser calls (card data posted by the shopper's page on another origin).
@@ -133,6 +158,7 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  state.publicUrl = `http://${urlHost}:${port}`;
 
   return {
     url: `http://${urlHost}:${port}`,
@@ -145,6 +171,7 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     createAccount,
     advanceClock: advance,
     deliveries: (account) => hooks.deliveries(account),
+    webhookEndpoints,
     setSwitches,
     releaseDeliveries: (o = {}) => ({ released: hooks.release(o) }),
     now: () => state.now(),

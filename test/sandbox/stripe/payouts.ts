@@ -4,6 +4,7 @@
 import { type Account, type SandboxState, type StripeObject, newId, snapshot } from './store';
 import type { WebhookDispatcher } from './webhooks';
 import { failPendingRefunds } from './refunds';
+import { expireAuthorizations } from './capture';
 
 const DAY = 86_400;
 
@@ -11,6 +12,7 @@ export function advanceClock(state: SandboxState, hooks: WebhookDispatcher, seco
   const now = state.advance(seconds);
   for (const acct of state.accounts.values()) {
     failPendingRefunds(acct, hooks, now);
+    expireAuthorizations(acct, hooks, now);
     for (const txn of acct.balanceTransactions.values()) {
       if (txn.status === 'pending' && Number(txn.available_on) <= now) txn.status = 'available';
     }

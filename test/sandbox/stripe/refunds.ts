@@ -52,6 +52,9 @@ export function createRefund(ctx: Ctx, p: Params): StripeObject {
   } else {
     throw invalidRequest('One of the following params should be provided for this request: payment_intent or charge.', { code: 'parameter_missing' });
   }
+  // An authorization not captured yet is released by canceling its PaymentIntent, not refunded.
+  if (charge.captured !== true)
+    throw invalidRequest(`Charge ${charge.id} has not been captured; cancel its PaymentIntent to release the authorization.`, { code: 'charge_not_refundable' });
   if (charge.disputed === true)
     throw invalidRequest(`Charge ${charge.id} has been charged back; cannot issue a refund.`, { code: 'charge_disputed' });
   const remaining = Number(charge.amount) - Number(charge.amount_refunded);

@@ -6,6 +6,7 @@ import type { RouteCtx, RouteDef } from './api';
 import { type StripeObject, newId } from './store';
 import { invalidRequest, resourceMissing } from './errors';
 import { confirmPaymentIntent, createPaymentIntent } from './payment-intents';
+import { cancelPaymentIntent, capturePaymentIntent } from './capture';
 import { createCardPaymentMethod } from './payment-methods';
 import { listObject, type ListParams } from './lists';
 import { publicCopy } from './expand';
@@ -117,6 +118,20 @@ export const routes: RouteDef[] = [
       const pi = get(ctx.acct.paymentIntents, ctx.path.id, 'payment_intent', 'intent');
       checkClientSecret(ctx, pi, p);
       return confirmPaymentIntent(ctx, pi, p);
+    },
+  },
+  {
+    method: 'POST', path: '/v1/payment_intents/:id/capture', spec: '/v1/payment_intents/{intent}/capture',
+    handler: (ctx, p) => {
+      onlySupported(p, ['amount_to_capture', 'metadata', 'expand']);
+      return capturePaymentIntent(ctx, get(ctx.acct.paymentIntents, ctx.path.id, 'payment_intent', 'intent'), p);
+    },
+  },
+  {
+    method: 'POST', path: '/v1/payment_intents/:id/cancel', spec: '/v1/payment_intents/{intent}/cancel',
+    handler: (ctx, p) => {
+      onlySupported(p, ['cancellation_reason', 'expand']);
+      return cancelPaymentIntent(ctx, get(ctx.acct.paymentIntents, ctx.path.id, 'payment_intent', 'intent'), p);
     },
   },
   {

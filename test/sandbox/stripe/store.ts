@@ -58,6 +58,8 @@ export class SandboxState {
   /** Seconds added to the wall clock by /_sandbox/clock/advance. */
   private offsetSeconds = 0;
   readonly switches: Switches = { deliver_twice: false, hold_deliveries: false };
+  /** Where the sandbox listens, for URLs it hands out (the 3-D Secure challenge page). */
+  publicUrl = 'http://127.0.0.1';
 
   now(): number {
     return Math.floor(Date.now() / 1000) + this.offsetSeconds;

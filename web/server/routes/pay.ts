@@ -17,7 +17,9 @@ export function payRoutes(services: Services): Router {
     const payment = /^pay_[\w-]{22}$/.test(id) ? await findPaymentById(services.db, id) : undefined;
     if (!payment) return sendError(res, 404, 'payment_not_found', 'This payment link is not valid. Return to the store and check out again.');
     const merchant = await findMerchant(services.db, payment.merchantId);
-    const session = payment.status === 'succeeded' ? undefined : await (await services.platforms.processorFor(payment.merchantId)).shopperSession(payment.processorRef);
+    // Paid (or authorized, to be captured by the merchant) or released: there is nothing left to confirm.
+    const open = payment.status === 'awaiting_payment' || payment.status === 'failed';
+    const session = open ? await (await services.platforms.processorFor(payment.merchantId)).shopperSession(payment.processorRef) : undefined;
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       paymentId: payment.id,

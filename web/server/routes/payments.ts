@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { startCheckout } from '../../../core/payments/checkout';
 import { listPayments, type Payment } from '../../../core/payments/payments';
 import { listRefunds, requestRefund, type Refund } from '../../../core/payments/refunds';
+import { cancelPayment, capturePayment } from '../../../core/payments/authorizations';
 import { accountBalances, listEntries } from '../../../core/ledger/journal';
 import { ACCOUNT_ROLES } from '../../../core/ledger/accounts';
 import { parseBody, route } from '../http';
@@ -16,12 +17,26 @@ const refundBody = z
   })
   .strict();
 
-const checkoutBody = z.object({ storePlatform: z.literal('woocommerce'), orderId: z.string().regex(/^\d{1,19}$/, 'a WooCommerce order id') }).strict();
+const checkoutBody = z
+  .object({
+    storePlatform: z.literal('woocommerce'),
+    orderId: z.string().regex(/^\d{1,19}$/, 'a WooCommerce order id'),
+    captureMethod: z.enum(['automatic', 'manual']).optional().describe('manual: authorize the card now, capture later (POST /api/payments/:id/capture)'),
+  })
+  .strict();
+
+const captureBody = z
+  .object({ amount: z.number().int().positive().optional().describe('minor units; all that was authorized when absent') })
+  .strict()
+  .optional();
+const cancelBody = z.object({}).strict().optional();
 
 export function paymentView(p: Payment) {
   return {
     id: p.id, orderId: p.orderId, orderNumber: p.orderNumber, amount: p.amount, amountFormatted: formatMoney(p.amount),
-    status: p.status, orderStatus: p.orderStatus, failureMessage: p.failureMessage, createdAt: p.createdAt.toISOString(),
+    status: p.status, captureMethod: p.captureMethod, capturedAmount: p.capturedAmount,
+    capturedAmountFormatted: p.capturedAmount && formatMoney(p.capturedAmount),
+    orderStatus: p.orderStatus, failureMessage: p.failureMessage, createdAt: p.createdAt.toISOString(),
   };
 }
 
@@ -40,6 +55,20 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
     const request = parseBody(checkoutBody, req);
     const payment = await startCheckout(services, req.merchant!.id, request);
     res.status(201).json({ payment: paymentView(payment), payUrl: `${services.config.publicUrl}/pay/${payment.id}` });
+  }));
+
+  // Manual capture: take all or part of an authorization (the rest is released), or release all of
+  // it. The sale reaches the ledger, the store and the books when Stripe reports the capture.
+  router.post('/api/payments/:paymentId/capture', auth, json({ limit: services.config.API_BODY_LIMIT }), route(async (req, res) => {
+    const { amount } = parseBody(captureBody, req) ?? {};
+    const payment = await capturePayment(services, req.merchant!.id, String(req.params.paymentId), { amount });
+    res.json({ payment: paymentView(payment) });
+  }));
+
+  router.post('/api/payments/:paymentId/cancel', auth, json({ limit: services.config.API_BODY_LIMIT }), route(async (req, res) => {
+    parseBody(cancelBody, req);
+    const payment = await cancelPayment(services, req.merchant!.id, String(req.params.paymentId));
+    res.json({ payment: paymentView(payment) });
   }));
 
   // A refund from Settle's admin or API. The amount is in minor units of the payment's currency.

@@ -8,7 +8,8 @@ export interface PayInfo {
   orderNumber: string;
   amount: Money;
   amountFormatted?: string | null;
-  status: 'awaiting_payment' | 'succeeded' | (string & {});
+  /** authorized: the card holds the money until the store captures it; canceled: released, nothing taken. */
+  status: 'awaiting_payment' | 'authorized' | 'succeeded' | 'canceled' | (string & {});
   stripe: StripeConfig;
   returnUrl: string | null;
 }

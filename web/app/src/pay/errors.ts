@@ -43,6 +43,8 @@ export function shopperMessage(err: StripeErrorBody | undefined): ShopperError {
     case 'invalid_expiry_month':
     case 'invalid_expiry_year':
       return { message: "Your card's expiry date is incorrect.", field: 'expiry' };
+    case 'payment_intent_authentication_failure':
+      return { message: 'We couldn’t verify this payment with your bank, so nothing was charged. Try again, or use another card.' };
     case 'processing_error':
       return { message: 'We couldn’t process your card. Please try again.' };
     case 'rate_limit':

@@ -1,11 +1,14 @@
 // Shopper's payment page: load the payment from Settle, collect the card, send
-// it straight to Stripe, confirm the PaymentIntent, show the outcome.
+// it straight to Stripe, confirm the PaymentIntent, show the outcome. When the
+// shopper's bank asks for 3-D Secure, the page sends them to the bank's page,
+// which sends them back here; the page then asks Stripe how it went.
 // Never log anything here: any log line near this code risks holding card data.
 import { formatMinor } from '../money';
 import { fetchPayInfo, PayInfoError, type PayInfo } from './api';
-import { digitsOnly, formatCardNumber, formatExpiry, validateCard, type CardField, type CardInput } from './card';
+import { digitsOnly, formatCardNumber, formatExpiry, validateCard, type CardInput } from './card';
 import { shopperMessage } from './errors';
-import { confirmPaymentIntent, createCardPaymentMethod, StripeRequestError } from './stripe';
+import { outcomeOf, type Outcome } from './outcome';
+import { confirmPaymentIntent, createCardPaymentMethod, retrievePaymentIntent, StripeRequestError } from './stripe';
 import { clearCardInputs, focusField, setBusy, setMessage, showFieldErrors, view } from './view';
 
 const locale = navigator.language;
@@ -53,24 +56,14 @@ function wireFormatting(): void {
   reformat(view.cvc, (s) => digitsOnly(s).slice(0, 4));
 }
 
-type Outcome =
-  | { kind: 'paid' }
-  | { kind: 'pending'; message: string }
-  | { kind: 'failed'; message: string; field?: CardField };
+/** Where the bank sends the shopper back: this page, without the query Stripe adds on return. */
+const returnUrl = () => `${location.origin}${location.pathname}`;
 
 /** Card → Stripe PaymentMethod → confirm. Never throws; every failure becomes a shopper-facing outcome. */
 async function attemptPayment(info: PayInfo, card: CardInput): Promise<Outcome> {
   try {
     const pmId = await createCardPaymentMethod(info.stripe, card);
-    const pi = await confirmPaymentIntent(info.stripe, pmId);
-    if (pi.status === 'succeeded' || pi.status === 'requires_capture') return { kind: 'paid' };
-    if (pi.status === 'processing') {
-      return { kind: 'pending', message: 'Your payment is processing. The store will update your order when it completes.' };
-    }
-    if (pi.status === 'requires_action') {
-      return { kind: 'failed', message: 'Your bank needs extra verification that this page can’t do. Try another card.' };
-    }
-    return { kind: 'failed', ...shopperMessage(pi.last_payment_error ?? { type: 'card_error' }) };
+    return outcomeOf(await confirmPaymentIntent(info.stripe, pmId, returnUrl()));
   } catch (err) {
     const body = err instanceof StripeRequestError ? err.body : undefined;
     // Paid in another tab, or an earlier attempt went through after all.
@@ -79,6 +72,43 @@ async function attemptPayment(info: PayInfo, card: CardInput): Promise<Outcome> 
     }
     return { kind: 'failed', ...shopperMessage(body) };
   }
+}
+
+/**
+ * Back from the bank's 3-D Secure page (Stripe added payment_intent and redirect_status to our
+ * URL): ask Stripe what happened rather than trusting the URL. The query leaves the address bar,
+ * so a reload or a shared link does not carry the client secret.
+ */
+function returnedFromBank(info: PayInfo): boolean {
+  const params = new URLSearchParams(location.search);
+  if (!params.has('payment_intent')) return false;
+  history.replaceState(null, '', returnUrl());
+  return params.get('payment_intent') === info.stripe?.paymentIntentId;
+}
+
+async function checkAfterBank(info: PayInfo): Promise<Outcome> {
+  try {
+    return outcomeOf(await retrievePaymentIntent(info.stripe), true);
+  } catch (err) {
+    return { kind: 'failed', ...shopperMessage(err instanceof StripeRequestError ? err.body : undefined) };
+  }
+}
+
+function showOutcome(info: PayInfo, amountText: string, outcome: Outcome): void {
+  if (outcome.kind === 'paid') return showPaid(info, amountText);
+  // Processing: money may still move, so leave the form locked against a second charge.
+  if (outcome.kind === 'pending') return setMessage(outcome.message, 'info');
+  if (outcome.kind === 'authenticate') {
+    // The form stays locked: the shopper is on their way to the bank and back.
+    setMessage('Taking you to your bank to confirm this payment…', 'info');
+    return location.assign(outcome.url);
+  }
+  // Re-enable before focusing: disabled inputs can't take focus.
+  setBusy(false);
+  setMessage(outcome.message);
+  if (outcome.field) showFieldErrors({ [outcome.field]: outcome.message });
+  // Focus went nowhere when the button was disabled; put it where the shopper acts next.
+  focusField(outcome.field ?? 'number');
 }
 
 function wireSubmit(info: PayInfo, amountText: string): void {
@@ -100,16 +130,8 @@ function wireSubmit(info: PayInfo, amountText: string): void {
     setBusy(true);
     void (async () => {
       const outcome = await attemptPayment(info, checked.card);
-      inFlight = false;
-      if (outcome.kind === 'paid') return showPaid(info, amountText);
-      // Processing: money may still move, so leave the form locked against a second charge.
-      if (outcome.kind === 'pending') return setMessage(outcome.message, 'info');
-      // Re-enable before focusing: disabled inputs can't take focus.
-      setBusy(false);
-      setMessage(outcome.message);
-      if (outcome.field) showFieldErrors({ [outcome.field]: outcome.message });
-      // Focus went nowhere when the button was disabled; put it where the shopper acts next.
-      focusField(outcome.field ?? 'number');
+      inFlight = outcome.kind === 'authenticate';
+      showOutcome(info, amountText, outcome);
     })();
   });
 }
@@ -130,7 +152,10 @@ async function start(): Promise<void> {
     view.button.dataset.label = `Pay ${amountText}`;
     view.button.textContent = view.button.dataset.label;
 
-    if (info.status === 'succeeded') return showPaid(info, amountText);
+    const back = returnedFromBank(info);
+    // Authorized: the store captures the money later; for the shopper it is paid.
+    if (info.status === 'succeeded' || info.status === 'authorized') return showPaid(info, amountText);
+    if (info.status === 'canceled') return setMessage('This payment was canceled and nothing was charged. Return to the store to check out again.');
 
     // Raw card numbers may only go to Stripe's API with test/sandbox keys; live
     // mode needs Stripe.js/Elements (PCI SAQ A), which this page doesn't load.
@@ -142,7 +167,10 @@ async function start(): Promise<void> {
     view.secureNote.hidden = false;
     wireFormatting();
     wireSubmit(info, amountText);
-    view.number.focus();
+    if (!back) return view.number.focus();
+    setBusy(true);
+    setMessage('Checking your payment with your bank…', 'info');
+    showOutcome(info, amountText, await checkAfterBank(info));
   } catch (err) {
     setMessage(err instanceof PayInfoError ? err.message : 'We couldn’t load this payment. Refresh the page to try again.');
   } finally {

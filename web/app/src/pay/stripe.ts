@@ -15,6 +15,8 @@ export interface PaymentIntentResult {
   id: string;
   status: string;
   last_payment_error?: StripeErrorBody | null;
+  /** requires_action: where the shopper's bank wants them (3-D Secure), when a return_url was given. */
+  next_action?: { type: string; redirect_to_url?: { url?: string | null; return_url?: string | null } } | null;
 }
 
 /** Thrown for any non-2xx Stripe response or network failure. */
@@ -27,20 +29,18 @@ export class StripeRequestError extends Error {
 }
 
 async function post<T>(cfg: StripeConfig, path: string, params: Record<string, string>): Promise<T> {
+  return call<T>(cfg, path, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${cfg.publishableKey}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    // Card data travels in the body only — never in the URL, where it could end up in logs.
+    body: new URLSearchParams(params).toString(),
+  });
+}
+
+async function call<T>(cfg: StripeConfig, path: string, init: RequestInit): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(`${cfg.apiBase.replace(/\/+$/, '')}${path}`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${cfg.publishableKey}`,
-        'Content-Type': 'application/x-www-form-urlencoded',
-      },
-      // Card data travels in the body only — never in the URL, where it could end up in logs.
-      body: new URLSearchParams(params).toString(),
-      credentials: 'omit',
-      cache: 'no-store',
-      referrerPolicy: 'no-referrer',
-    });
+    res = await fetch(`${cfg.apiBase.replace(/\/+$/, '')}${path}`, { ...init, credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' });
   } catch {
     throw new StripeRequestError({ type: 'api_connection_error' });
   }
@@ -63,9 +63,20 @@ export async function createCardPaymentMethod(cfg: StripeConfig, card: CardInput
   return pm.id;
 }
 
-export function confirmPaymentIntent(cfg: StripeConfig, paymentMethodId: string): Promise<PaymentIntentResult> {
+/** `returnUrl`: where the shopper's bank sends them back after 3-D Secure (this page). */
+export function confirmPaymentIntent(cfg: StripeConfig, paymentMethodId: string, returnUrl: string): Promise<PaymentIntentResult> {
   return post<PaymentIntentResult>(cfg, `/v1/payment_intents/${encodeURIComponent(cfg.paymentIntentId)}/confirm`, {
     payment_method: paymentMethodId,
     client_secret: cfg.clientSecret,
+    return_url: returnUrl,
+  });
+}
+
+/** The intent as Stripe has it now (read with its client secret, as Stripe.js does). */
+export function retrievePaymentIntent(cfg: StripeConfig): Promise<PaymentIntentResult> {
+  const query = new URLSearchParams({ client_secret: cfg.clientSecret }).toString();
+  return call<PaymentIntentResult>(cfg, `/v1/payment_intents/${encodeURIComponent(cfg.paymentIntentId)}?${query}`, {
+    method: 'GET',
+    headers: { Authorization: `Bearer ${cfg.publishableKey}` },
   });
 }

@@ -1,0 +1,11 @@
+// What every sandbox operation works with: the state, the webhook dispatcher, the account it acts
+// on and the API request behind it (events carry its id and idempotency key).
+import type { Account, SandboxState } from './store';
+import type { RequestInfo, WebhookDispatcher } from './webhooks';
+
+export interface Ctx {
+  state: SandboxState;
+  hooks: WebhookDispatcher;
+  acct: Account;
+  request: RequestInfo;
+}
