@@ -22,7 +22,8 @@ export async function openPglite(options: { dataDir?: string } = {}): Promise<Da
     }
     return (await target.query<T>(sql, params as unknown[])).rows;
   };
-  // PGlite runs one query at a time; transactions are serialised by its own lock.
+  // PGlite runs one query at a time; transactions are serialised by its own lock. It has no named
+  // prepared statements: QueryOptions.prepare is ignored.
   return {
     kind: 'pglite',
     query: (sql, params) => run(db, sql, params),

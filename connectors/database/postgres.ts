@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Database, Queryable } from '../../core/storage/database';
+import type { Database, Queryable, QueryOptions } from '../../core/storage/database';
 
 const INT8 = 20;
 /** bigint columns hold minor units and counts that stay well inside Number's safe range. */
@@ -12,6 +13,20 @@ const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
+
+const statementNames = new Map<string, string>();
+/**
+ * A prepared statement's name, derived from its text: the same on every connection, and `pg`
+ * parses it once per connection (it remembers which names each connection has prepared).
+ */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `settle_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
 
 export interface PostgresOptions {
   url: string;
@@ -38,17 +53,20 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   // An idle client losing its connection (PostgreSQL restarted) must not crash the process.
   pool.on('error', () => undefined);
 
-  const run = async <T,>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) =>
-    (await client.query(sql, params as unknown[] | undefined)).rows as T[];
+  const run = async <T,>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[], options?: QueryOptions) => {
+    const values = params as unknown[] | undefined;
+    const result = options?.prepare ? await client.query({ name: statementName(sql), text: sql, values }) : await client.query(sql, values);
+    return result.rows as T[];
+  };
 
   return {
     kind: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
+    query: (sql, params, options) => run(pool, sql, params, options),
     async transaction(work) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const tx: Queryable = { query: (sql, params) => run(client, sql, params) };
+        const tx: Queryable = { query: (sql, params, options) => run(client, sql, params, options) };
         const result = await work(tx);
         await client.query('COMMIT');
         return result;

@@ -49,6 +49,11 @@ export class BullJobQueue implements JobQueue {
     await this.queue(queue).add(queue, data, { jobId: jobId.replace(/:/g, '.') });
   }
 
+  /** Several jobs for one queue in one Redis round trip (the webhook path batches), same job id rules. */
+  async enqueueMany(queue: QueueName, jobs: readonly { jobId: string; data: Record<string, unknown> }[]): Promise<void> {
+    await this.queue(queue).addBulk(jobs.map((j) => ({ name: queue, data: j.data, opts: { jobId: j.jobId.replace(/:/g, '.') } })));
+  }
+
   async counts(): Promise<Record<string, Record<string, number>>> {
     const result: Record<string, Record<string, number>> = {};
     for (const name of QUEUE_NAMES) result[name] = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed');

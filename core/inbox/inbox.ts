@@ -10,24 +10,62 @@ export interface InboxEvent {
   processedAt: Date | null;
 }
 
+export interface NewInboundEvent {
+  merchantId: string;
+  platform: string;
+  eventId: string;
+  eventType: string;
+  payload: string;
+}
+
 /**
  * Records a verified webhook. Returns the inbox id and whether it was new: a platform's second
  * delivery of the same event id finds the first row and changes nothing.
  */
-export async function recordInboundEvent(
-  db: Queryable,
-  event: { merchantId: string; platform: string; eventId: string; eventType: string; payload: string },
-): Promise<{ id: number; isNew: boolean }> {
-  const inserted = await db.query<{ id: number }>(
-    `INSERT INTO inbox (merchant_id, platform, event_id, event_type, payload) VALUES ($1, $2, $3, $4, $5::jsonb)
-     ON CONFLICT (merchant_id, platform, event_id) DO NOTHING RETURNING id`,
-    [event.merchantId, event.platform, event.eventId, event.eventType, event.payload],
+export async function recordInboundEvent(db: Queryable, event: NewInboundEvent): Promise<{ id: number; isNew: boolean }> {
+  return (await recordInboundEvents(db, [event]))[0]!;
+}
+
+const eventKey = (e: { merchantId: string; platform: string; eventId: string }) => `${e.merchantId}\n${e.platform}\n${e.eventId}`;
+
+/**
+ * Records several verified webhooks in one statement (one round trip and one commit however many
+ * arrive together), with the same answer for each as `recordInboundEvent`. Within one call, a
+ * second copy of an event is a duplicate of the first.
+ */
+export async function recordInboundEvents(db: Queryable, events: readonly NewInboundEvent[]): Promise<{ id: number; isNew: boolean }[]> {
+  if (events.length === 0) return [];
+  const column = (pick: (e: NewInboundEvent) => string) => events.map(pick);
+  const inserted = await db.query<{ id: number; merchant_id: string; platform: string; event_id: string }>(
+    `INSERT INTO inbox (merchant_id, platform, event_id, event_type, payload)
+     SELECT merchant_id, platform, event_id, event_type, payload::jsonb
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS e(merchant_id, platform, event_id, event_type, payload)
+     ON CONFLICT (merchant_id, platform, event_id) DO NOTHING RETURNING id, merchant_id, platform, event_id`,
+    [column((e) => e.merchantId), column((e) => e.platform), column((e) => e.eventId), column((e) => e.eventType), column((e) => e.payload)],
   );
-  if (inserted[0]) return { id: inserted[0].id, isNew: true };
-  const existing = await db.query<{ id: number }>('SELECT id FROM inbox WHERE merchant_id = $1 AND platform = $2 AND event_id = $3', [
-    event.merchantId, event.platform, event.eventId,
-  ]);
-  return { id: existing[0]!.id, isNew: false };
+  const created = new Map(inserted.map((r) => [eventKey({ merchantId: r.merchant_id, platform: r.platform, eventId: r.event_id }), r.id]));
+  const existing = new Map<string, number>();
+  const earlier = events.filter((e) => !created.has(eventKey(e)));
+  if (earlier.length > 0) {
+    // Only redeliveries get here: a second, read-only query finds the rows they already have.
+    const found = await db.query<{ id: number; merchant_id: string; platform: string; event_id: string }>(
+      `SELECT i.id, i.merchant_id, i.platform, i.event_id FROM inbox i
+         JOIN unnest($1::text[], $2::text[], $3::text[]) AS e(merchant_id, platform, event_id) USING (merchant_id, platform, event_id)`,
+      [earlier.map((e) => e.merchantId), earlier.map((e) => e.platform), earlier.map((e) => e.eventId)],
+    );
+    for (const r of found) existing.set(eventKey({ merchantId: r.merchant_id, platform: r.platform, eventId: r.event_id }), r.id);
+  }
+  const answered = new Set<string>();
+  return events.map((e) => {
+    const key = eventKey(e);
+    const createdId = created.get(key);
+    // The first copy of an event in this call is the one that created its row.
+    const isNew = createdId !== undefined && !answered.has(key);
+    answered.add(key);
+    const id = createdId ?? existing.get(key);
+    if (id === undefined) throw new Error(`inbox row for ${e.platform} event ${e.eventId} not found`);
+    return { id, isNew };
+  });
 }
 
 export async function loadInboundEvent(db: Queryable, id: number): Promise<InboxEvent | undefined> {

@@ -1,5 +1,4 @@
 import type { Queryable } from '../storage/database';
-import { isUniqueViolation } from '../storage/database';
 import { newId } from '../ids';
 import type { Money } from '../money';
 import { ACCOUNT_ROLES, type AccountRole } from './accounts';
@@ -28,37 +27,64 @@ export const debit = (role: AccountRole, amount: Money): Posting => ({ role, amo
 export const credit = (role: AccountRole, amount: Money): Posting => ({ role, amount: { ...amount, amount: -amount.amount } });
 
 /**
- * Posts a balanced entry inside the caller's transaction. Returns the entry id and whether it was
- * new; an entry for the same source is left as it was (exactly once). The database checks the
- * balance again at commit, so no code path can write an unbalanced entry.
+ * A row that records what an entry is about (the balance movement behind it), written in the same
+ * statement as the entry: `insert` is an `INSERT … SELECT … FROM entry`, where `entry.id` is the
+ * entry's id, with placeholders `$1`, `$2`… for `params`. Its text must be fixed (it is prepared).
  */
-export async function postEntry(tx: Queryable, entry: NewJournalEntry): Promise<{ entryId: string; created: boolean }> {
+export interface BesideEntry {
+  insert: string;
+  params: readonly unknown[];
+}
+
+/** The entry's own parameters come first; a BesideEntry's placeholders are moved after them. */
+const ENTRY_PARAMS = 10;
+const shiftPlaceholders = (sql: string, by: number) => sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
+
+/**
+ * Posts a balanced entry inside the caller's transaction. Returns the entry id and whether it was
+ * new; an entry for the same source is left as it was (exactly once, by the unique merchant and
+ * source). The entry, all its postings and the `beside` row go in one statement, one round trip;
+ * the database checks at the end of that statement that the postings balance (migration 004), so
+ * no code path can write an unbalanced entry, and refuses to change or delete them afterwards.
+ * The `beside` row is written also when the entry was already there (beside that entry).
+ *
+ * When another transaction is posting the same source at the same moment, this one waits for it:
+ * if it commits, this answers as for an entry already there; if it rolls back, this one posts.
+ */
+export async function postEntry(tx: Queryable, entry: NewJournalEntry, beside?: BesideEntry): Promise<{ entryId: string; created: boolean }> {
   const sums = new Map<string, number>();
   for (const p of entry.postings) sums.set(p.amount.currency, (sums.get(p.amount.currency) ?? 0) + p.amount.amount);
   if ([...sums.values()].some((s) => s !== 0)) throw new Error(`journal entry for ${entry.sourceRef} does not balance`);
 
-  const existing = await tx.query<{ id: string }>('SELECT id FROM ledger_entries WHERE merchant_id = $1 AND source_ref = $2', [entry.merchantId, entry.sourceRef]);
-  if (existing[0]) return { entryId: existing[0].id, created: false };
-
-  const entryId = newId('le');
-  try {
-    await tx.query(
-      `INSERT INTO ledger_entries (id, merchant_id, kind, source_ref, payment_id, description, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [entryId, entry.merchantId, entry.kind, entry.sourceRef, entry.paymentId ?? null, entry.description, entry.occurredAt.toISOString()],
-    );
-  } catch (error) {
-    // A concurrent worker posted the same fact first; its transaction wins, ours rolls back.
-    if (isUniqueViolation(error)) throw new Error(`journal entry for ${entry.sourceRef} was posted concurrently`);
-    throw error;
-  }
   const lines = entry.postings.filter((p) => p.amount.amount !== 0);
-  for (const [index, p] of lines.entries()) {
-    await tx.query('INSERT INTO ledger_postings (entry_id, line, account_role, amount, currency) VALUES ($1, $2, $3, $4, $5)', [
-      entryId, index + 1, p.role, p.amount.amount, p.amount.currency,
-    ]);
-  }
-  return { entryId, created: true };
+  const inserted = await tx.query<{ id: string }>(
+    `WITH entry AS (
+       INSERT INTO ledger_entries (id, merchant_id, kind, source_ref, payment_id, description, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (merchant_id, source_ref) DO NOTHING
+       RETURNING id
+     ), postings AS (
+       INSERT INTO ledger_postings (entry_id, line, account_role, amount, currency)
+       SELECT entry.id, p.line, p.account_role, p.amount, p.currency
+         FROM entry, unnest($8::text[], $9::bigint[], $10::text[]) WITH ORDINALITY AS p(account_role, amount, currency, line)
+     )${beside ? `, beside AS (${shiftPlaceholders(beside.insert, ENTRY_PARAMS)})` : ''}
+     SELECT id FROM entry`,
+    [
+      newId('le'), entry.merchantId, entry.kind, entry.sourceRef, entry.paymentId ?? null, entry.description, entry.occurredAt.toISOString(),
+      lines.map((p) => p.role), lines.map((p) => p.amount.amount), lines.map((p) => p.amount.currency),
+      ...(beside?.params ?? []),
+    ],
+    { prepare: true }, // every movement Settle records comes this way
+  );
+  if (inserted[0]) return { entryId: inserted[0].id, created: true };
+  // Only a fact already posted gets here: by this transaction, or by another that has committed (the insert waited for it).
+  const existing = await tx.query<{ id: string }>(
+    `WITH entry AS (SELECT id FROM ledger_entries WHERE merchant_id = $1 AND source_ref = $2)${beside ? `, beside AS (${shiftPlaceholders(beside.insert, 2)})` : ''}
+     SELECT id FROM entry`,
+    [entry.merchantId, entry.sourceRef, ...(beside?.params ?? [])],
+  );
+  if (!existing[0]) throw new Error(`journal entry for ${entry.sourceRef} was neither posted nor found`);
+  return { entryId: existing[0].id, created: false };
 }
 
 export interface AccountBalance {

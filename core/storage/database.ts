@@ -1,9 +1,20 @@
 /** A row as the database returns it: column name → value. */
 export type Row = Record<string, unknown>;
 
+/** How to send one statement. */
+export interface QueryOptions {
+  /**
+   * For a hot statement of fixed text: PostgreSQL keeps it parsed and planned on each connection
+   * (a named prepared statement) instead of parsing and planning it on every call. Not for SQL
+   * whose text varies, nor for `SELECT *` (a prepared statement's result columns cannot change).
+   * Adapters without prepared statements ignore it.
+   */
+  prepare?: boolean;
+}
+
 /** Something SQL can be sent to: the database itself or an open transaction. */
 export interface Queryable {
-  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
 }
 
 /**

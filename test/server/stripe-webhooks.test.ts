@@ -66,6 +66,32 @@ describe('Stripe webhook endpoint', () => {
     expect(await inboxCount()).toBe(before);
   });
 
+  it('takes a burst of deliveries at once: each event recorded and queued once, a concurrent redelivery answered as a duplicate', async () => {
+    const rowsBefore = await inboxCount();
+    const jobsBefore = await waitingJobs();
+    const bodies = Array.from({ length: 20 }, (_, i) => event(`evt_burst_${i}`));
+    const responses = await Promise.all([...bodies, bodies[0]!].map((b) => deliver(b, sign(b))));
+    expect(responses.map((r) => r.status)).toEqual(responses.map(() => 200));
+    const answers: { duplicate: boolean }[] = await Promise.all(responses.map((r) => r.json()));
+    expect(answers.filter((a) => !a.duplicate)).toHaveLength(20);
+    expect(await inboxCount()).toBe(rowsBefore + 20);
+    expect(await waitingJobs()).toBe(jobsBefore! + 20);
+  });
+
+  it('accepts events signed with a new signing secret as soon as the merchant reconnects Stripe', async () => {
+    const before = event('evt_before_reconnect');
+    expect((await deliver(before, sign(before))).status).toBe(200); // the server now holds the old secret
+    const connect = (webhookSecret: string) => settle.services.connections.save({
+      merchantId, platform: 'stripe', settings: { publishableKey: 'pk_test_x', webhookEndpointId: 'we_2' }, secrets: { secretKey: 'sk_test_x', webhookSecret },
+    });
+    await connect('whsec_after_reconnect');
+    const after = event('evt_after_reconnect');
+    const response = await deliver(after, stripe.webhooks.generateTestHeaderString({ payload: after, secret: 'whsec_after_reconnect' }));
+    await connect(SECRET);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, duplicate: false });
+  });
+
   it('answers 404 for a webhook URL no merchant owns', async () => {
     const body = event('evt_nobody');
     const response = await fetch(`${settle.url}/webhooks/stripe/mer_AAAAAAAAAAAAAAAAAAAAAA`, { method: 'POST', headers: { 'Stripe-Signature': sign(body) }, body });

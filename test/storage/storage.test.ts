@@ -4,7 +4,7 @@ import { createMerchant, findMerchantByApiKey } from '../../core/merchants/merch
 import { ConnectionStore } from '../../core/merchants/connections';
 import { SecretBox } from '../../core/secrets/secret-box';
 import { accountBalances, credit, debit, postEntry } from '../../core/ledger/journal';
-import { recordInboundEvent } from '../../core/inbox/inbox';
+import { recordInboundEvent, recordInboundEvents } from '../../core/inbox/inbox';
 import { migrate } from '../../core/storage/migrate';
 import { money } from '../../core/money';
 import { DATABASES } from '../support/databases';
@@ -60,6 +60,22 @@ describe.each(DATABASES)('storage on $name', ({ open }) => {
     const second = await recordInboundEvent(db, event);
     expect(first.isNew).toBe(true);
     expect(second).toEqual({ id: first.id, isNew: false });
+  });
+
+  it('records events given together in one call with the same answers as one by one', async () => {
+    const event = (eventId: string) => ({ merchantId, platform: 'stripe', eventId, eventType: 'charge.succeeded', payload: `{"id":"${eventId}"}` });
+    const earlier = await recordInboundEvent(db, event('evt_b0'));
+    const results = await recordInboundEvents(db, [event('evt_b1'), event('evt_b0'), event('evt_b2'), event('evt_b1')]);
+    expect(results.map((r) => r.isNew)).toEqual([true, false, true, false]);
+    expect(results[1]!.id).toBe(earlier.id);
+    expect(results[3]!.id).toBe(results[0]!.id);
+    const rows = await db.query<{ event_id: string; payload: unknown }>(
+      `SELECT event_id, payload FROM inbox WHERE event_id LIKE 'evt_b%' ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { event_id: 'evt_b0', payload: { id: 'evt_b0' } }, { event_id: 'evt_b1', payload: { id: 'evt_b1' } }, { event_id: 'evt_b2', payload: { id: 'evt_b2' } },
+    ]);
+    expect(await recordInboundEvents(db, [])).toEqual([]);
   });
 
   it('keeps connection secrets encrypted at rest and readable with the key', async () => {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Services } from './services';
@@ -10,6 +11,7 @@ import { errorHandler, notFound } from './errors';
 import { healthRoutes } from './routes/health';
 import { merchantRoutes } from './routes/merchants';
 import { paymentRoutes } from './routes/payments';
+import { payoutRoutes } from './routes/payouts';
 import { payRoutes } from './routes/pay';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -20,19 +22,7 @@ export function createApp(services: Services, log: Logger): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(
-    pinoHttp({
-      logger: log,
-      // A caller's request id is kept (so it can be traced across systems), otherwise one is made.
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-    }),
-  );
+  app.use(requestLogging(log));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -45,11 +35,45 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(webhookRoutes(services));
   app.use(merchantRoutes(services, auth, tokens));
   app.use(paymentRoutes(services, auth));
+  app.use(payoutRoutes(services, auth));
   app.use(payRoutes(services));
   mountWebPages(app);
   app.use(notFound);
   app.use(errorHandler);
   return app;
+}
+
+// A caller's request id is kept (so it can be traced across systems), otherwise one is made.
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/**
+ * Gives every request its id and `req.log`, a logger bound to it. pino-http logs each completed
+ * request at info. Above info it writes nothing for a request, yet still serialises and redacts
+ * every request into a child logger up front: a measurable share of the webhook ingest path's CPU.
+ * There the same child logger is made only if something is logged for the request (an error).
+ */
+function requestLogging(log: Logger): RequestHandler {
+  const http = pinoHttp({
+    logger: log,
+    genReqId: requestId,
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+  });
+  if (log.isLevelEnabled('info')) return http;
+  return (req, res, next) => {
+    req.id = requestId(req, res);
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      get: () => (child ??= http.logger.child({ req })),
+      set: (value: Logger) => (child = value),
+    });
+    next();
+  };
 }
 
 function mountWebPages(app: Express): void {
