@@ -41,7 +41,7 @@ async function main(): Promise<void> {
 
   try {
     // Embedded PGlite serves one process, so the server and the worker run together here.
-    settle = await startSettleProcess(['--with-worker'], { ...env, NODE_ENV: 'development', QUEUE_PREFIX: `demo-${port}` });
+    settle = await startSettleProcess(['--with-worker'], { ...env, NODE_ENV: 'development', QUEUE_PREFIX: 'settle-demo', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
     const url = env.PUBLIC_URL!;
     tell.step(`Settle is running at ${url} (server and worker in one process, embedded database in ${DATA_DIR})`);
 

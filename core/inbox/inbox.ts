@@ -82,10 +82,17 @@ export async function markInboundProcessed(tx: Queryable, id: number): Promise<v
 }
 
 /** Events recorded but not yet processed (a crash between commit and enqueue leaves some). */
-export async function unprocessedInboundEvents(db: Queryable, olderThanSeconds: number): Promise<number[]> {
-  const rows = await db.query<{ id: number }>(
-    `SELECT id FROM inbox WHERE processed_at IS NULL AND received_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 500`,
+export async function unprocessedInboundEvents(db: Queryable, olderThanSeconds: number): Promise<{ id: number; merchantId: string }[]> {
+  const rows = await db.query<{ id: number; merchant_id: string }>(
+    `SELECT id, merchant_id FROM inbox WHERE processed_at IS NULL AND received_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 500`,
     [olderThanSeconds],
   );
-  return rows.map((r) => r.id);
+  return rows.map((r) => ({ id: r.id, merchantId: r.merchant_id }));
 }
+
+/**
+ * The queue job that processes an inbox row. Inbox ids are a sequence that starts again with a new
+ * database (a trial's data folder deleted, the demo's wiped) while Redis keeps finished jobs by id:
+ * the merchant's random id keeps a new row from being taken for an old, finished job.
+ */
+export const inboundJobId = (merchantId: string, inboxId: number): string => `inbox-${merchantId}-${inboxId}`;

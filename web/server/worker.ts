@@ -8,7 +8,7 @@ import { noteOnStoreOrder } from '../../core/stores/order-note';
 import { postEntryToBooks } from '../../core/books/post-entry';
 import { sendRefund } from '../../core/payments/refunds';
 import { pendingOutboxItems, recordOutboxFailure, QUEUE_FOR_TOPIC } from '../../core/outbox/outbox';
-import { unprocessedInboundEvents } from '../../core/inbox/inbox';
+import { inboundJobId, unprocessedInboundEvents } from '../../core/inbox/inbox';
 import { RetryableError, SettleError } from '../../core/errors';
 import { redisConnection, startBullWorker } from '../../connectors/queue/bullmq';
 import type { QueueName } from '../../core/jobs/queue';
@@ -58,7 +58,9 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
   for (const w of workers) w.on('error', (error) => log.warn({ err: error.message }, 'worker error'));
 
   const sweep = async () => {
-    for (const id of await unprocessedInboundEvents(services.db, 30)) await services.jobs.enqueue('inbound', `inbox-${id}`, { inboxId: id });
+    for (const { id, merchantId } of await unprocessedInboundEvents(services.db, 30)) {
+      await services.jobs.enqueue('inbound', inboundJobId(merchantId, id), { inboxId: id });
+    }
     for (const item of await pendingOutboxItems(services.db, 30)) await services.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], item.id, { outboxId: item.id });
   };
   const timer = setInterval(() => sweep().catch((error: Error) => log.warn({ err: error.message }, 'sweep failed')), SWEEP_MS);

@@ -1,6 +1,6 @@
 import { Router, raw, type Response } from 'express';
 import type { Services } from '../services';
-import { recordInboundEvents, type NewInboundEvent } from '../../../core/inbox/inbox';
+import { inboundJobId, recordInboundEvents, type NewInboundEvent } from '../../../core/inbox/inbox';
 import { verifyStripeWebhook } from '../../../connectors/stripe/webhooks';
 import { route, sendError } from '../http';
 import { Batcher } from '../batcher';
@@ -18,10 +18,10 @@ export function webhookRoutes(services: Services): Router {
   // Deliveries arriving together share one INSERT (one commit) and one Redis round trip; each
   // request still waits for its own row and its own job before it is answered.
   const inbox = new Batcher((events: NewInboundEvent[]) => recordInboundEvents(services.db, events));
-  const queue = new Batcher(async (inboxIds: number[]) => {
+  const queue = new Batcher(async (rows: { merchantId: string; inboxId: number }[]) => {
     // A redelivery of an event not yet processed is queued again: its job id makes it one job.
-    await services.jobs.enqueueMany('inbound', inboxIds.map((id) => ({ jobId: `inbox-${id}`, data: { inboxId: id } })));
-    return inboxIds;
+    await services.jobs.enqueueMany('inbound', rows.map((r) => ({ jobId: inboundJobId(r.merchantId, r.inboxId), data: { inboxId: r.inboxId } })));
+    return rows;
   });
 
   router.post('/webhooks/stripe/:merchantId', rawBody, route(async (req, res) => {
@@ -45,7 +45,7 @@ export function webhookRoutes(services: Services): Router {
     const { id, isNew } = await inbox.submit({
       merchantId, platform: 'stripe', eventId: check.event.id, eventType: check.event.type, payload: body.toString('utf8'),
     });
-    await queue.submit(id);
+    await queue.submit({ merchantId, inboxId: id });
     res.json({ received: true, duplicate: !isNew });
   }));
   return router;
