@@ -53,7 +53,8 @@ function choose(sweep: LoadFigures[]): LoadFigures {
 }
 
 const describeRun = (f: LoadFigures) =>
-  `${f.connections} connections: ${f.eventsPerS} events/s, p50 ${f.p50} ms, p99 ${f.p99} ms, non-2xx ${f.non2xx}, errors ${f.errors}`;
+  `${f.connections} connections: ${f.eventsPerS} events/s, p50 ${f.p50} ms, p99 ${f.p99} ms, non-2xx ${f.non2xx}, errors ${f.errors}` +
+  (f.non2xx > 0 ? ` (status codes ${JSON.stringify(f.statusCodes)})` : '');
 
 /** Starts Settle on one database with its own schema or data directory and its own queues. */
 async function startSettle(database: DatabaseResult['database'], sandbox: StripeSandbox) {
