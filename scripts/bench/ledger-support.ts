@@ -132,15 +132,19 @@ export function processesCpuMs(pids: number[]): Map<number, number> {
   return result;
 }
 
-/** How busy the CPUs are with other work, in percent, sampled while the benchmark itself is idle. */
-export async function otherCpuBusyPercent(sampleMs = 1000): Promise<number> {
-  const total = () => cpus().reduce(
+/** CPU time of the whole machine so far, in ms: busy, and busy + idle. */
+export function machineCpuMs(): { busy: number; all: number } {
+  return cpus().reduce(
     (t, { times }) => ({ busy: t.busy + times.user + times.nice + times.sys + times.irq, all: t.all + times.user + times.nice + times.sys + times.irq + times.idle }),
     { busy: 0, all: 0 },
   );
-  const before = total();
+}
+
+/** How busy the CPUs are with other work, in percent, sampled while the benchmark itself is idle. */
+export async function otherCpuBusyPercent(sampleMs = 1000): Promise<number> {
+  const before = machineCpuMs();
   await new Promise((r) => setTimeout(r, sampleMs));
-  const after = total();
+  const after = machineCpuMs();
   return Math.round((100 * (after.busy - before.busy)) / Math.max(1, after.all - before.all));
 }
 

@@ -22,7 +22,7 @@ import { recordMovement } from '../../core/payments/movements';
 import { openPglite } from '../../connectors/database/pglite';
 import { openPostgres } from '../../connectors/database/postgres';
 import { TEST_DATABASE_URL } from '../../test/support/databases';
-import { counting, createPayments, otherCpuBusyPercent, processesCpuMs, saleSource, Tally, verifyBooks, type Sale } from './ledger-support';
+import { counting, createPayments, machineCpuMs, otherCpuBusyPercent, processesCpuMs, saleSource, Tally, verifyBooks, type Sale } from './ledger-support';
 import { markdownTable, textTable, writeBenchmarksSection, writeResultJson, type Metrics } from './results';
 
 const TARGET_ENTRIES_PER_S = 2000;
@@ -53,6 +53,7 @@ interface Figures {
   roundTrips: number; // statements per entry, BEGIN and COMMIT included (on PostgreSQL, each a round trip)
   clientCpuUs: number; // this process's CPU per entry (for PGlite: the database too)
   serverCpuUs?: number; // the PostgreSQL backends' CPU per entry
+  otherCpuPct: number; // the machine's CPU time spent on anything else during the run (other work, PostgreSQL's own processes), % of all
 }
 
 interface DatabaseResult {
@@ -123,6 +124,7 @@ async function post(db: Database, merchantId: string, next: () => Sale, tally: T
   const pidsBefore = await backendPids(db);
   const serverBefore = processesCpuMs(pidsBefore);
   const clientBefore = process.cpuUsage();
+  const machineBefore = machineCpuMs();
   const start = performance.now();
   const deadline = start + durationS * 1000;
   const poster = async () => {
@@ -143,12 +145,14 @@ async function post(db: Database, merchantId: string, next: () => Sale, tally: T
   await Promise.all(Array.from({ length: concurrency }, poster));
   const elapsedS = (performance.now() - start) / 1000;
   const client = process.cpuUsage(clientBefore);
+  const machine = machineCpuMs();
   const serverAfter = processesCpuMs([...new Set([...pidsBefore, ...(await backendPids(db))])]);
   if (firstError) console.error(`  first error: ${(firstError as Error).message}`);
 
   const entries = latencies.length;
   latencies.sort((a, b) => a - b);
   const serverMs = [...serverAfter].reduce((sum, [pid, ms]) => sum + ms - (serverBefore.get(pid) ?? 0), 0);
+  const otherMs = machine.busy - machineBefore.busy - (client.user + client.system) / 1000 - serverMs;
   return {
     concurrency, durationS: round1(elapsedS), entries, errors,
     entriesPerS: Math.round(entries / elapsedS),
@@ -156,6 +160,7 @@ async function post(db: Database, merchantId: string, next: () => Sale, tally: T
     roundTrips: round1(counter.queries / Math.max(1, entries + errors) + 2), // + the transaction's BEGIN and COMMIT
     clientCpuUs: Math.round((client.user + client.system) / Math.max(1, entries)),
     ...(db.kind === 'postgres' ? { serverCpuUs: Math.round((serverMs * 1000) / Math.max(1, entries)) } : {}),
+    otherCpuPct: Math.max(0, Math.round((100 * otherMs) / Math.max(1, machine.all - machineBefore.all))),
   };
 }
 
@@ -205,7 +210,7 @@ async function benchDatabase(database: DatabaseName): Promise<DatabaseResult> {
     const f = figures.at(-1)!;
     console.log(
       `  ${String(concurrency).padStart(2)} poster(s): ${f.entriesPerS} entries/s, p50 ${f.p50} ms, p99 ${f.p99} ms, ${f.roundTrips} statements/entry, ` +
-        `CPU µs/entry client ${f.clientCpuUs}${f.serverCpuUs === undefined ? '' : ` server ${f.serverCpuUs}`}, errors ${f.errors}`,
+        `CPU µs/entry client ${f.clientCpuUs}${f.serverCpuUs === undefined ? '' : ` server ${f.serverCpuUs}`}, other CPU ${f.otherCpuPct} %, errors ${f.errors}`,
     );
   }
 
@@ -226,11 +231,11 @@ async function benchDatabase(database: DatabaseName): Promise<DatabaseResult> {
 
 function table(results: DatabaseResult[]): (string | number)[][] {
   return [
-    ['Database', 'Posters', 'Entries/s', 'p50 ms', 'p99 ms', 'Max ms', 'Statements/entry', 'Client CPU µs/entry', 'Server CPU µs/entry', 'Errors'],
+    ['Database', 'Posters', 'Entries/s', 'p50 ms', 'p99 ms', 'Max ms', 'Statements/entry', 'Client CPU µs/entry', 'Server CPU µs/entry', 'Other CPU %', 'Errors'],
     ...results.flatMap((r) =>
       r.levels.map((f) => [
         r.database, f.concurrency, f === r.best && r.levels.length > 1 ? `**${f.entriesPerS}**` : f.entriesPerS, f.p50, f.p99, f.max, f.roundTrips,
-        f.clientCpuUs, f.serverCpuUs ?? 'in client', f.errors,
+        f.clientCpuUs, f.serverCpuUs ?? 'in client', f.otherCpuPct, f.errors,
       ]),
     ),
   ];
@@ -246,7 +251,7 @@ function writeReport(results: DatabaseResult[], date: Date, met: boolean | undef
       [`${db}.statements_per_entry`]: r.best.roundTrips, [`${db}.client_cpu_us_per_entry`]: r.best.clientCpuUs,
       ...(r.best.serverCpuUs === undefined ? {} : { [`${db}.server_cpu_us_per_entry`]: r.best.serverCpuUs }),
       [`${db}.errors`]: r.levels.reduce((n, f) => n + f.errors, 0), [`${db}.checks_passed`]: r.passed ? 1 : 0,
-      [`${db}.cpu_busy_before_pct`]: r.busyBefore,
+      [`${db}.cpu_busy_before_pct`]: r.busyBefore, [`${db}.other_cpu_pct`]: r.best.otherCpuPct,
     });
     if (r.levels.length > 1) {
       for (const f of r.levels) Object.assign(metrics, { [`${db}.c${f.concurrency}.entries_per_s`]: f.entriesPerS, [`${db}.c${f.concurrency}.p99_ms`]: f.p99 });
@@ -277,7 +282,9 @@ function writeReport(results: DatabaseResult[], date: Date, met: boolean | undef
     '',
     'Statements/entry: statements sent per entry, `BEGIN` and `COMMIT` included (on PostgreSQL each is a round trip).',
     'CPU µs/entry: CPU time during the run divided by the entries committed, of the benchmark process (on PGlite the',
-    'database runs inside it) and of the PostgreSQL backends serving it.',
+    'database runs inside it) and of the PostgreSQL backends serving it. Other CPU %: the share of all the machine\u2019s',
+    'CPU time spent on anything else meanwhile (other work on the machine, PostgreSQL\u2019s WAL writer and checkpointer):',
+    'figures taken while it is high are low.',
     '',
     `Target: \u2265 ${TARGET_ENTRIES_PER_S.toLocaleString('en-US')} entries/s on PostgreSQL: ${met === undefined ? 'not measured' : met ? '**met**' : '**not met**'}.`,
     '',
