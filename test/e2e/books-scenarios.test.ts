@@ -198,8 +198,11 @@ describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 1
     expect(refunds.refunds).toMatchObject([{ status: 'failed', failureMessage: expect.stringContaining('The refund failed') }]);
     // The store shows the order as paid in full again, with a note saying why.
     expect(await storeRefunds(m, orderId, (r) => r.length === 0)).toEqual([]);
-    const notes = (await m.woo.get(`orders/${orderId}/notes`)).data as { note: string }[];
-    expect(notes.some((n) => n.note.includes('the refund of 40.00 USD failed at the card issuer'))).toBe(true);
+    // The refund is taken off first and the note added next: wait for it as a person would.
+    const failedNote = (n: { note: string }) => n.note.includes('the refund of 40.00 USD failed at the card issuer');
+    const notes = await eventually(async () => (await m.woo.get(`orders/${orderId}/notes`)).data as { note: string }[], (n) => n.some(failedNote), 30_000)
+      .catch(async () => (await m.woo.get(`orders/${orderId}/notes`)).data as { note: string }[]);
+    expect(notes.some(failedNote)).toBe(true);
   });
 });
 

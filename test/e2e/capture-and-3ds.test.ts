@@ -79,8 +79,10 @@ describe('manual capture and 3-D Secure, end to end', { timeout: 90_000 }, () =>
     const paid = await eventually(() => wooOrder(m, order.id), (o) => o.status === 'processing');
     expect(paid.date_paid).not.toBeNull();
     expect((await m.woo.get(`products/${productId}`)).data.stock_quantity).toBe(4);
-    expect(await notes(m, order.id)).toContainEqual(expect.stringContaining('paid 60.00 USD (captured of 100.00 USD authorized) by card'));
-    expect(await notes(m, order.id)).toContainEqual(expect.stringContaining('Processing fee 2.04 USD, net 57.96 USD'));
+    // The order is marked paid first and its note added next: wait for the note as a person would.
+    const settleNotes = await eventually(() => notes(m, order.id), (n) => n.some((x) => x.startsWith('Settle:')));
+    expect(settleNotes).toContainEqual(expect.stringContaining('paid 60.00 USD (captured of 100.00 USD authorized) by card'));
+    expect(settleNotes).toContainEqual(expect.stringContaining('Processing fee 2.04 USD, net 57.96 USD'));
 
     const [sale, ...others] = await readLedgerEntries(settleUrl, m.apiKey);
     expect(others).toEqual([]);

@@ -60,7 +60,11 @@ describe('walking skeleton: one payment into the store and the books (books scen
     expect(paid.transaction_id).toMatch(/^pi_/);
     expect(paid.date_paid).not.toBeNull();
     expect((await merchant.woo.get(`products/${productId}`)).data.stock_quantity).toBe(9);
-    const notes = (await merchant.woo.get(`orders/${orderId}/notes`)).data as { note: string }[];
+    // The order is marked paid first and its note added next: wait for the note as a person would.
+    const notes = await eventually(
+      async () => (await merchant.woo.get(`orders/${orderId}/notes`)).data as { note: string }[],
+      (n) => n.some((x) => x.note.startsWith('Settle:')),
+    );
     expect(notes.some((n) => n.note.includes('Processing fee 3.20 USD, net 96.80 USD'))).toBe(true);
   });
 
