@@ -5,39 +5,25 @@
  * it, releases it, or lets it expire. Only a capture reaches the ledger, the store and the books.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startSettleProcess, settleEnv, eventually, type SettleProcess } from '../support/settle-process';
-import { TEST_DATABASE_URL, freshSchemaName } from '../support/databases';
+import { eventually } from '../support/settle-process';
+import { startSettleStack, type SettleStack } from '../support/stack';
 import {
   advanceStripeClock, answerBankChallenge, confirmAsShopper, placeOrder, readBooks, readLedgerEntries, readPayments, signUpAndConnect, startCheckout,
-  startSandboxes, type ConnectedMerchant, type Sandboxes,
+  type ConnectedMerchant, type Sandboxes,
 } from '../support/journey';
 
 describe('manual capture and 3-D Secure, end to end', { timeout: 90_000 }, () => {
+  let stack: SettleStack;
   let sandboxes: Sandboxes;
-  let server: SettleProcess;
-  let worker: SettleProcess;
   let settleUrl: string;
 
   beforeAll(async () => {
-    sandboxes = await startSandboxes();
     // Every webhook comes twice: nothing may be captured, posted or noted twice.
-    sandboxes.stripe.setSwitches({ deliver_twice: true });
-    const port = await freePort();
-    const env = settleEnv({
-      port, databaseUrl: TEST_DATABASE_URL, schema: freshSchemaName(),
-      stripeApiBase: sandboxes.stripe.url, quickBooksApiBase: sandboxes.quickbooks.apiBaseUrl, quickBooksTokenUrl: sandboxes.quickbooks.tokenUrl,
-    });
-    server = await startSettleProcess([], env);
-    worker = await startSettleProcess(['--worker-only'], env);
-    settleUrl = env.PUBLIC_URL!;
+    stack = await startSettleStack({ stripeSwitches: { deliver_twice: true } });
+    ({ sandboxes, settleUrl } = stack);
   }, 120_000);
 
-  afterAll(async () => {
-    if (process.env.SHOW_SETTLE_OUTPUT) console.log(server?.output(), worker?.output());
-    await server?.stop();
-    await worker?.stop();
-    await sandboxes?.close();
-  });
+  afterAll(async () => stack?.stop());
 
   /** The merchant's API, answering with the status as well, since refusals are part of the story. */
   async function api(m: ConnectedMerchant, path: string, body?: unknown) {
