@@ -10,10 +10,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { eventually, freePort, settleEnv, startSettleProcess, type SettleProcess } from '../support/settle-process';
-import { TEST_DATABASE_URL, freshSchemaName } from '../support/databases';
+import { eventually } from '../support/settle-process';
+import { startSettleStack, type SettleStack } from '../support/stack';
 import {
-  adminSignInLink, placeOrder, readPayments, signUpAndConnect, startCheckout, startSandboxes, type ConnectedMerchant, type Sandboxes,
+  adminSignInLink, placeOrder, readPayments, signUpAndConnect, startCheckout, type ConnectedMerchant, type Sandboxes,
 } from '../support/journey';
 import { launchChromium, newPerson, recordRequests, screenshot, type RecordedRequest } from '../support/browser';
 
@@ -26,8 +26,7 @@ const DECLINED_CARD = '4000000000000002'; // Stripe's generic decline (test/sand
 // Playwright's 30 s; on a busy two-core machine a test can need more than vitest's default 30 s.
 describe('in the browser: a shopper pays on Settle’s page, the merchant sees it in the admin', { timeout: 90_000 }, () => {
   let sandboxes: Sandboxes;
-  let server: SettleProcess;
-  let worker: SettleProcess;
+  let stack: SettleStack;
   let settleUrl: string;
   let merchant: ConnectedMerchant;
   let productId: number;
@@ -68,26 +67,16 @@ describe('in the browser: a shopper pays on Settle’s page, the merchant sees i
       throw new Error(`The built web pages are missing from ${WEB_DIST}: run \`npm run build:web\` first.`);
     }
     browser = await launchChromium();
-    sandboxes = await startSandboxes();
-    const port = await freePort();
-    const env = settleEnv({
-      port, databaseUrl: TEST_DATABASE_URL, schema: freshSchemaName(),
-      stripeApiBase: sandboxes.stripe.url, quickBooksApiBase: sandboxes.quickbooks.apiBaseUrl, quickBooksTokenUrl: sandboxes.quickbooks.tokenUrl,
-    });
-    server = await startSettleProcess([], env);
-    worker = await startSettleProcess(['--worker-only'], env);
-    settleUrl = env.PUBLIC_URL!;
+    stack = await startSettleStack();
+    ({ sandboxes, settleUrl } = stack);
     merchant = await signUpAndConnect(settleUrl, sandboxes, STORE_NAME);
     const product = await merchant.woo.post('products', { name: 'Trail Jacket', sku: 'JACKET-1', regular_price: '100.00', manage_stock: true, stock_quantity: 10 });
     productId = product.data.id;
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.SHOW_SETTLE_OUTPUT) console.log(server?.output(), worker?.output());
     await browser?.close();
-    await server?.stop();
-    await worker?.stop();
-    await sandboxes?.close();
+    await stack?.stop();
   });
 
   it('the shopper sees the order, pays with a card and the order is paid in WooCommerce with stock lowered', async () => {

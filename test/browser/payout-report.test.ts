@@ -7,10 +7,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { eventually, freePort, settleEnv, startSettleProcess, type SettleProcess } from '../support/settle-process';
-import { TEST_DATABASE_URL, freshSchemaName } from '../support/databases';
+import { eventually } from '../support/settle-process';
+import { startSettleStack, type SettleStack } from '../support/stack';
 import {
-  adminSignInLink, advanceStripeClock, payAsShopper, placeOrder, signUpAndConnect, startCheckout, startSandboxes, type ConnectedMerchant, type Sandboxes,
+  adminSignInLink, advanceStripeClock, payAsShopper, placeOrder, signUpAndConnect, startCheckout, type ConnectedMerchant, type Sandboxes,
 } from '../support/journey';
 import { launchChromium, newPerson, screenshot } from '../support/browser';
 
@@ -18,8 +18,7 @@ const WEB_DIST = fileURLToPath(new URL('../../web/app/dist/', import.meta.url));
 
 describe('in the browser: the merchant reads a payout in the admin', { timeout: 90_000 }, () => {
   let sandboxes: Sandboxes;
-  let server: SettleProcess;
-  let worker: SettleProcess;
+  let stack: SettleStack;
   let settleUrl: string;
   let merchant: ConnectedMerchant;
   let browser: Browser;
@@ -28,15 +27,8 @@ describe('in the browser: the merchant reads a payout in the admin', { timeout: 
   beforeAll(async () => {
     if (!existsSync(`${WEB_DIST}admin.html`)) throw new Error(`The built web pages are missing from ${WEB_DIST}: run \`npm run build:web\` first.`);
     browser = await launchChromium();
-    sandboxes = await startSandboxes();
-    const port = await freePort();
-    const env = settleEnv({
-      port, databaseUrl: TEST_DATABASE_URL, schema: freshSchemaName(),
-      stripeApiBase: sandboxes.stripe.url, quickBooksApiBase: sandboxes.quickbooks.apiBaseUrl, quickBooksTokenUrl: sandboxes.quickbooks.tokenUrl,
-    });
-    server = await startSettleProcess([], env);
-    worker = await startSettleProcess(['--worker-only'], env);
-    settleUrl = env.PUBLIC_URL!;
+    stack = await startSettleStack();
+    ({ sandboxes, settleUrl } = stack);
     merchant = await signUpAndConnect(settleUrl, sandboxes, 'Harbour Books');
 
     const product = (await merchant.woo.post('products', { name: 'Atlas', regular_price: '100.00', manage_stock: true, stock_quantity: 5 })).data;
@@ -54,9 +46,7 @@ describe('in the browser: the merchant reads a payout in the admin', { timeout: 
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    await worker?.stop();
-    await sandboxes?.close();
+    await stack?.stop();
   });
 
   it('the Payouts tab lists the payout as explained; opening it shows the proof, totals, line and CSV link', async () => {

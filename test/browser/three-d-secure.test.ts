@@ -9,9 +9,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { eventually, freePort, settleEnv, startSettleProcess, type SettleProcess } from '../support/settle-process';
-import { TEST_DATABASE_URL, freshSchemaName } from '../support/databases';
-import { placeOrder, readPayments, signUpAndConnect, startCheckout, startSandboxes, type ConnectedMerchant, type Sandboxes } from '../support/journey';
+import { eventually } from '../support/settle-process';
+import { startSettleStack, type SettleStack } from '../support/stack';
+import { placeOrder, readPayments, signUpAndConnect, startCheckout, type ConnectedMerchant, type Sandboxes } from '../support/journey';
 import { launchChromium, newPerson, recordRequests, screenshot, type RecordedRequest } from '../support/browser';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/app/dist/', import.meta.url));
@@ -23,8 +23,7 @@ const GOOD_CARD = '4242424242424242';
 
 describe('in the browser: 3-D Secure on Settle’s payment page', { timeout: 90_000 }, () => {
   let sandboxes: Sandboxes;
-  let server: SettleProcess;
-  let worker: SettleProcess;
+  let stack: SettleStack;
   let settleUrl: string;
   let merchant: ConnectedMerchant;
   let productId: number;
@@ -66,25 +65,15 @@ describe('in the browser: 3-D Secure on Settle’s payment page', { timeout: 90_
   beforeAll(async () => {
     if (!existsSync(`${WEB_DIST}pay.html`)) throw new Error(`The built web pages are missing from ${WEB_DIST}: run \`npm run build:web\` first.`);
     browser = await launchChromium();
-    sandboxes = await startSandboxes();
-    const port = await freePort();
-    const env = settleEnv({
-      port, databaseUrl: TEST_DATABASE_URL, schema: freshSchemaName(),
-      stripeApiBase: sandboxes.stripe.url, quickBooksApiBase: sandboxes.quickbooks.apiBaseUrl, quickBooksTokenUrl: sandboxes.quickbooks.tokenUrl,
-    });
-    server = await startSettleProcess([], env);
-    worker = await startSettleProcess(['--worker-only'], env);
-    settleUrl = env.PUBLIC_URL!;
+    stack = await startSettleStack();
+    ({ sandboxes, settleUrl } = stack);
     merchant = await signUpAndConnect(settleUrl, sandboxes, STORE_NAME);
     productId = (await merchant.woo.post('products', { name: 'Rain Jacket', regular_price: '100.00', manage_stock: true, stock_quantity: 10 })).data.id;
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.SHOW_SETTLE_OUTPUT) console.log(server?.output(), worker?.output());
     await browser?.close();
-    await server?.stop();
-    await worker?.stop();
-    await sandboxes?.close();
+    await stack?.stop();
   });
 
   it('the shopper completes their bank’s check, sees the payment received, and the order is paid', async () => {

@@ -8,10 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toDecimal, minorUnitExponent } from '../../core/money';
 import { ACCOUNT_ROLES, type AccountRole } from '../../core/ledger/accounts';
-import { freePort, startSettleProcess, settleEnv, eventually, type SettleProcess } from '../support/settle-process';
-import { TEST_DATABASE_URL, freshSchemaName } from '../support/databases';
+import { eventually } from '../support/settle-process';
+import { startSettleStack, type SettleStack } from '../support/stack';
 import {
-  advanceStripeClock, payAsShopper, placeOrder, readBooks, readPayments, signUpAndConnect, startCheckout, startSandboxes, stripeDashboard,
+  advanceStripeClock, payAsShopper, placeOrder, readBooks, readPayments, signUpAndConnect, startCheckout, stripeDashboard,
   type ConnectedMerchant, type Sandboxes,
 } from '../support/journey';
 
@@ -20,27 +20,16 @@ type DocumentCounts = Record<string, number>;
 
 describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 150_000 }, () => {
   let sandboxes: Sandboxes;
-  let server: SettleProcess;
-  let worker: SettleProcess;
+  let stack: SettleStack;
   let settleUrl: string;
 
   beforeAll(async () => {
-    sandboxes = await startSandboxes();
-    const port = await freePort();
-    const env = settleEnv({
-      port, databaseUrl: TEST_DATABASE_URL, schema: freshSchemaName(),
-      stripeApiBase: sandboxes.stripe.url, quickBooksApiBase: sandboxes.quickbooks.apiBaseUrl, quickBooksTokenUrl: sandboxes.quickbooks.tokenUrl,
-    });
-    server = await startSettleProcess([], env);
-    worker = await startSettleProcess(['--worker-only'], env);
-    settleUrl = env.PUBLIC_URL!;
+    stack = await startSettleStack();
+    ({ sandboxes, settleUrl } = stack);
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.SHOW_SETTLE_OUTPUT) console.log(server?.output(), worker?.output());
-    await server?.stop();
-    await worker?.stop();
-    await sandboxes?.close();
+    await stack?.stop();
   });
 
   const merchantFor = (name: string, currency: 'USD' | 'JPY' = 'USD') => signUpAndConnect(settleUrl, sandboxes, name, { currency });

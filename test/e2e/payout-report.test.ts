@@ -5,10 +5,10 @@
  * and its CSV is exactly what a spreadsheet should receive.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startSettleProcess, settleEnv, eventually, type SettleProcess } from '../support/settle-process';
-import { TEST_DATABASE_URL, freshSchemaName } from '../support/databases';
+import { eventually } from '../support/settle-process';
+import { startSettleStack, type SettleStack } from '../support/stack';
 import {
-  advanceStripeClock, payAsShopper, placeOrder, readPayments, signUpAndConnect, startCheckout, startSandboxes, stripeDashboard,
+  advanceStripeClock, payAsShopper, placeOrder, readPayments, signUpAndConnect, startCheckout, stripeDashboard,
   type ConnectedMerchant, type Sandboxes,
 } from '../support/journey';
 
@@ -19,8 +19,7 @@ interface Line {
 
 describe('payout report, end to end (books scenario 3)', { timeout: 150_000 }, () => {
   let sandboxes: Sandboxes;
-  let server: SettleProcess;
-  let worker: SettleProcess;
+  let stack: SettleStack;
   let settleUrl: string;
   let merchant: ConnectedMerchant;
   const sales = {} as Record<'big' | 'small', { paymentId: string; orderNumber: string }>;
@@ -39,15 +38,8 @@ describe('payout report, end to end (books scenario 3)', { timeout: 150_000 }, (
   }
 
   beforeAll(async () => {
-    sandboxes = await startSandboxes();
-    const port = await freePort();
-    const env = settleEnv({
-      port, databaseUrl: TEST_DATABASE_URL, schema: freshSchemaName(),
-      stripeApiBase: sandboxes.stripe.url, quickBooksApiBase: sandboxes.quickbooks.apiBaseUrl, quickBooksTokenUrl: sandboxes.quickbooks.tokenUrl,
-    });
-    server = await startSettleProcess([], env);
-    worker = await startSettleProcess(['--worker-only'], env);
-    settleUrl = env.PUBLIC_URL!;
+    stack = await startSettleStack();
+    ({ sandboxes, settleUrl } = stack);
     merchant = await signUpAndConnect(settleUrl, sandboxes, 'Payout Report Shop');
 
     sales.big = await sale('200.00');
@@ -59,10 +51,7 @@ describe('payout report, end to end (books scenario 3)', { timeout: 150_000 }, (
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.SHOW_SETTLE_OUTPUT) console.log(server?.output(), worker?.output());
-    await server?.stop();
-    await worker?.stop();
-    await sandboxes?.close();
+    await stack?.stop();
   });
 
   it('lists the one payout of $177.15, paid and explained', async () => {

@@ -5,17 +5,16 @@
  * payout lands in the bank. Every webhook is delivered twice, and nothing is doubled.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startSettleProcess, settleEnv, eventually, type SettleProcess } from '../support/settle-process';
-import { TEST_DATABASE_URL, freshSchemaName } from '../support/databases';
+import { eventually } from '../support/settle-process';
+import { startSettleStack, type SettleStack } from '../support/stack';
 import {
-  advanceStripeClock, payAsShopper, placeOrder, readBooks, readLedgerEntries, readPayments, signUpAndConnect, startCheckout, startSandboxes,
+  advanceStripeClock, payAsShopper, placeOrder, readBooks, readLedgerEntries, readPayments, signUpAndConnect, startCheckout,
   type ConnectedMerchant, type Sandboxes,
 } from '../support/journey';
 
 describe('walking skeleton: one payment into the store and the books (books scenario 1)', () => {
   let sandboxes: Sandboxes;
-  let server: SettleProcess;
-  let worker: SettleProcess;
+  let stack: SettleStack;
   let settleUrl: string;
   let merchant: ConnectedMerchant;
   let productId: number;
@@ -23,27 +22,15 @@ describe('walking skeleton: one payment into the store and the books (books scen
   let paymentId: string;
 
   beforeAll(async () => {
-    sandboxes = await startSandboxes();
-    sandboxes.stripe.setSwitches({ deliver_twice: true });
-    const port = await freePort();
-    const env = settleEnv({
-      port, databaseUrl: TEST_DATABASE_URL, schema: freshSchemaName(),
-      stripeApiBase: sandboxes.stripe.url, quickBooksApiBase: sandboxes.quickbooks.apiBaseUrl, quickBooksTokenUrl: sandboxes.quickbooks.tokenUrl,
-    });
-    // On PostgreSQL the server and the worker run as separate processes, as in production.
-    server = await startSettleProcess([], env);
-    worker = await startSettleProcess(['--worker-only'], env);
-    settleUrl = env.PUBLIC_URL!;
+    stack = await startSettleStack({ stripeSwitches: { deliver_twice: true } });
+    ({ sandboxes, settleUrl } = stack);
     merchant = await signUpAndConnect(settleUrl, sandboxes, 'Skeleton Outfitters');
     const product = await merchant.woo.post('products', { name: 'Trail Jacket', sku: 'JACKET-1', regular_price: '100.00', manage_stock: true, stock_quantity: 10 });
     productId = product.data.id;
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.SHOW_SETTLE_OUTPUT) console.log(server?.output(), worker?.output());
-    await server?.stop();
-    await worker?.stop();
-    await sandboxes?.close();
+    await stack?.stop();
   });
 
   it('the shopper pays on Settle’s page and the order is paid in WooCommerce with stock lowered', async () => {
