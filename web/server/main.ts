@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { loadConfig, ConfigError } from './config';
 import { createLogger } from './logger';
 import { openServices, RedisUnavailableError } from './services';
@@ -38,13 +38,28 @@ async function main(): Promise<void> {
 
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
-    server?.close();
+    // Requests already being answered finish (a shopper's checkout is not cut off mid-way); new
+    // connections are refused, so the load balancer moves on to another instance.
+    if (server) await closeGracefully(server, config.SHUTDOWN_GRACE_MS);
     await worker?.close();
     await services.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Stops accepting connections, lets in-flight requests finish, and cuts what is left after `graceMs`. */
+function closeGracefully(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(deadline);
+      resolve();
+    });
+    // Keep-alive connections with no request in flight would otherwise hold close() open.
+    server.closeIdleConnections();
+  });
 }
 
 main().catch((error: unknown) => {
