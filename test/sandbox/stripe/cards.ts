@@ -23,6 +23,14 @@ export interface TestCard {
    * completes (or fails) the challenge page (three-d-secure.ts). A `decline` then applies after it.
    */
   threeDSecure?: 'required';
+  /**
+   * 4000002500003155: authentication is asked on-session only; once the card is saved (SetupIntent),
+   * off-session charges go through. Other 3-D Secure cards decline off-session with
+   * authentication_required.
+   */
+  offSessionWithoutAuthentication?: boolean;
+  /** 4000000000000341: saving the card succeeds (SetupIntent, attach); every charge is declined. */
+  declinesOnlyCharges?: boolean;
 }
 
 const declined = (decline_code: string, message = 'Your card was declined.'): CardDecline => ({
@@ -44,7 +52,7 @@ export const TEST_CARDS: Record<string, TestCard> = {
   // 3-D Secure (docs "regulatory cards"): authentication always required / required on-session /
   // 3DS2 required; the last one is declined (card_declined) once the shopper has authenticated.
   '4000002760003184': { ...visaUS, threeDSecure: 'required' },
-  '4000002500003155': { ...visaUS, threeDSecure: 'required' },
+  '4000002500003155': { ...visaUS, threeDSecure: 'required', offSessionWithoutAuthentication: true },
   '4000000000003220': { ...visaUS, threeDSecure: 'required' },
   '4000008400001629': { ...visaUS, threeDSecure: 'required', decline: declined('generic_decline') },
   // International cards (by issuing country)
@@ -55,6 +63,7 @@ export const TEST_CARDS: Record<string, TestCard> = {
   '4000003920000003': { brand: 'visa', country: 'JP', funding: 'credit' },
   // Declines
   '4000000000000002': { ...visaUS, decline: declined('generic_decline') },
+  '4000000000000341': { ...visaUS, decline: declined('generic_decline'), declinesOnlyCharges: true },
   '4000000000009995': { ...visaUS, decline: declined('insufficient_funds', 'Your card has insufficient funds.') },
   '4000000000009987': { ...visaUS, decline: declined('lost_card') },
   '4000000000009979': { ...visaUS, decline: declined('stolen_card') },
@@ -91,6 +100,7 @@ export const PM_SHORTCUTS: Record<string, string> = {
   pm_card_authenticationRequiredOnSetup: '4000002500003155',
   pm_card_threeDSecure2Required: '4000000000003220',
   pm_card_chargeDeclined: '4000000000000002',
+  pm_card_chargeCustomerFail: '4000000000000341',
   pm_card_chargeDeclinedInsufficientFunds: '4000000000009995',
   pm_card_chargeDeclinedLostCard: '4000000000009987',
   pm_card_chargeDeclinedStolenCard: '4000000000009979',

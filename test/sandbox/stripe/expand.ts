@@ -18,6 +18,12 @@ export function lookupObject(acct: Account, id: string): StripeObject | undefine
     we: acct.webhookEndpoints,
     re: acct.refunds,
     dp: acct.disputes,
+    cus: acct.customers,
+    seti: acct.setupIntents,
+    prod: acct.products,
+    price: acct.prices,
+    sub: acct.subscriptions,
+    in: acct.invoices,
   };
   return table[prefix]?.get(id);
 }

@@ -11,8 +11,15 @@ import { SUPPORTED_CURRENCIES } from './fees';
 import { resolvePaymentMethod } from './payment-methods';
 import { authorizeCard } from './charges';
 import { requireAuthentication } from './three-d-secure';
+import { checkBelongsToCustomer, customerOrMissing } from './customers';
 
 export type { Ctx } from './context';
+
+const AUTHENTICATION_REQUIRED = {
+  code: 'authentication_required',
+  decline_code: 'authentication_required',
+  message: 'Your card was declined. This transaction requires authentication.',
+};
 
 const CONFIRMABLE = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action']);
 
@@ -22,7 +29,12 @@ const MIN_AMOUNT: Record<string, number> = { usd: 50, eur: 50, gbp: 30, cad: 50,
 type Params = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
-export function createPaymentIntent(ctx: Ctx, p: Params): StripeObject {
+/**
+ * Create (and with confirm=true confirm). `customer` + `payment_method` + `off_session=true` +
+ * `confirm=true` charges a saved card with nobody present (customers.ts). `invoice` is set by
+ * Stripe Billing (billing.ts) for the intent that pays an invoice.
+ */
+export function createPaymentIntent(ctx: Ctx, p: Params, billing: { invoice?: string } = {}): StripeObject {
   const currency = String(p.currency).toLowerCase();
   if (!SUPPORTED_CURRENCIES.has(currency))
     throw invalidRequest(`Invalid currency: ${currency}. Stripe sandbox supports: ${[...SUPPORTED_CURRENCIES].join(', ')}`, { param: 'currency' });
@@ -34,6 +46,11 @@ export function createPaymentIntent(ctx: Ctx, p: Params): StripeObject {
   const types = ((p.payment_method_types ?? p.allowed_payment_method_types) as string[] | undefined) ?? null;
   if (types && types.some((t) => t !== 'card'))
     throw invalidRequest('Stripe sandbox: only the card payment method type is implemented', { param: 'payment_method_types' });
+  const customer = p.customer === undefined ? null : customerOrMissing(ctx, p.customer).id;
+  if (p.off_session !== undefined && p.confirm !== true)
+    throw invalidRequest('You may only specify `off_session` when `confirm` is set to true.', { param: 'off_session' });
+  if (p.off_session !== undefined && p.off_session !== false && customer === null)
+    throw invalidRequest('A customer is required when charging a payment method off-session: pass `customer`.', { param: 'customer' });
   const apm = p.automatic_payment_methods as { enabled: boolean; allow_redirects?: string } | undefined;
   // Since API version 2023-08-16 automatic payment methods are on unless types are given.
   const automatic = apm ?? (types ? null : { enabled: true });
@@ -58,9 +75,9 @@ export function createPaymentIntent(ctx: Ctx, p: Params): StripeObject {
     confirmation_method: 'automatic',
     created: ctx.state.now(),
     currency,
-    customer: null,
+    customer,
     description: str(p.description),
-    invoice: null,
+    invoice: billing.invoice ?? null,
     last_payment_error: null,
     latest_charge: null,
     livemode: false,
@@ -85,12 +102,15 @@ export function createPaymentIntent(ctx: Ctx, p: Params): StripeObject {
     transfer_group: null,
   };
   if (typeof p.payment_method === 'string') {
-    pi.payment_method = resolvePaymentMethod(ctx.acct, ctx.state.now(), p.payment_method).id;
+    const pm = resolvePaymentMethod(ctx.acct, ctx.state.now(), p.payment_method);
+    // A card saved on someone else is never usable; off-session, only the customer's own saved card is.
+    if (pm.customer !== null || (p.off_session !== undefined && p.off_session !== false)) checkBelongsToCustomer(pm, customer);
+    pi.payment_method = pm.id;
     pi.status = 'requires_confirmation';
   }
   ctx.acct.paymentIntents.set(id, pi);
   ctx.hooks.emit(ctx.acct, 'payment_intent.created', pi, { request: ctx.request });
-  if (p.confirm === true) return confirmPaymentIntent(ctx, pi, { return_url: p.return_url });
+  if (p.confirm === true) return confirmPaymentIntent(ctx, pi, { return_url: p.return_url, off_session: p.off_session });
   return pi;
 }
 
@@ -117,7 +137,14 @@ export function confirmPaymentIntent(ctx: Ctx, pi: StripeObject, p: Params): Str
   const behaviour = acct.cardBehaviour.get(pm.id);
   if (!behaviour) throw new Error(`sandbox bug: no card behaviour for ${pm.id}`);
   if (typeof p.receipt_email === 'string') pi.receipt_email = str(p.receipt_email);
-  if (behaviour.threeDSecure) return requireAuthentication(ctx, pi, pm, str(p.return_url));
+  // off_session is true, or (for Stripe Billing and other recurring charges) one_off / recurring.
+  const offSession = p.off_session !== undefined && p.off_session !== false;
+  if (behaviour.threeDSecure && offSession && !behaviour.offSessionWithoutAuthentication) {
+    // Nobody is there to answer the bank: Stripe declines, and the customer must come back on-session.
+    const declined = authorizeCard(ctx, pi, pm, { ...behaviour, decline: AUTHENTICATION_REQUIRED });
+    if (declined) throw declined;
+  }
+  if (behaviour.threeDSecure && !offSession) return requireAuthentication(ctx, pi, pm, str(p.return_url));
   const declined = authorizeCard(ctx, pi, pm, behaviour);
   if (declined) throw declined;
   return pi;

@@ -5,6 +5,7 @@ import { type Account, type SandboxState, type StripeObject, newId, snapshot } f
 import type { WebhookDispatcher } from './webhooks';
 import { failPendingRefunds } from './refunds';
 import { expireAuthorizations } from './capture';
+import { renewSubscriptions } from './billing';
 
 const DAY = 86_400;
 
@@ -13,6 +14,8 @@ export function advanceClock(state: SandboxState, hooks: WebhookDispatcher, seco
   for (const acct of state.accounts.values()) {
     failPendingRefunds(acct, hooks, now);
     expireAuthorizations(acct, hooks, now);
+    // Renewal charges land in the balance before funds become available and are paid out.
+    renewSubscriptions({ state, hooks, acct, request: { id: null, idempotency_key: null } }, now);
     for (const txn of acct.balanceTransactions.values()) {
       if (txn.status === 'pending' && Number(txn.available_on) <= now) txn.status = 'available';
     }

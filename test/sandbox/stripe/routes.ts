@@ -12,24 +12,10 @@ import { listObject, type ListParams } from './lists';
 import { publicCopy } from './expand';
 import { createRefund } from './refunds';
 import { acceptDispute, updateDispute } from './disputes';
+import { LIST, get, onlySupported } from './route-helpers';
+import { billingRoutes } from './billing-routes';
 
 type Params = Record<string, unknown>;
-
-/** Refuse spec-valid parameters the sandbox does not implement (so tests do not lie). */
-function onlySupported(p: Params, supported: string[]) {
-  for (const k of Object.keys(p)) {
-    if (!supported.includes(k))
-      throw invalidRequest(`Stripe sandbox does not implement parameter: ${k}`, { param: k });
-  }
-}
-const LIST = ['limit', 'starting_after', 'ending_before', 'expand'];
-
-function get(map: Map<string, StripeObject>, id: string | undefined, what: string, param = 'id'): StripeObject {
-  const found = id ? map.get(id) : undefined;
-  if (!found) throw resourceMissing(what, id ?? '', param);
-  return found;
-}
-
 /** With a publishable key, a PaymentIntent is only reachable with its client_secret. */
 function checkClientSecret(ctx: RouteCtx, pi: StripeObject, p: Params) {
   if (ctx.keyKind !== 'publishable') return;
@@ -92,7 +78,7 @@ export const routes: RouteDef[] = [
     handler: (ctx, p) => {
       onlySupported(p, ['amount', 'currency', 'payment_method_types', 'allowed_payment_method_types', 'automatic_payment_methods', 'metadata',
         'description', 'receipt_email', 'statement_descriptor', 'statement_descriptor_suffix', 'capture_method',
-        'payment_method', 'confirm', 'return_url', 'expand']);
+        'payment_method', 'confirm', 'return_url', 'expand', 'customer', 'off_session']);
       return createPaymentIntent(ctx, p);
     },
   },
@@ -114,7 +100,7 @@ export const routes: RouteDef[] = [
   {
     method: 'POST', path: '/v1/payment_intents/:id/confirm', spec: '/v1/payment_intents/{intent}/confirm', publishable: true,
     handler: (ctx, p) => {
-      onlySupported(p, ['payment_method', 'client_secret', 'return_url', 'receipt_email', 'expand', 'use_stripe_sdk']);
+      onlySupported(p, ['payment_method', 'client_secret', 'return_url', 'receipt_email', 'expand', 'use_stripe_sdk', 'off_session']);
       const pi = get(ctx.acct.paymentIntents, ctx.path.id, 'payment_intent', 'intent');
       checkClientSecret(ctx, pi, p);
       return confirmPaymentIntent(ctx, pi, p);
@@ -260,4 +246,5 @@ export const routes: RouteDef[] = [
     method: 'GET', path: '/v1/events/:id', spec: '/v1/events/{id}',
     handler: (ctx) => get(ctx.acct.events, ctx.path.id, 'event'),
   },
+  ...billingRoutes,
 ];

@@ -158,7 +158,8 @@ function validatorFor(name: string): ValidateFunction {
 /** Compile the validators of every type the sandbox returns (~0.7 s), at start-up. */
 export function warmValidators(): void {
   for (const name of ['payment_intent', 'payment_method', 'charge', 'balance_transaction', 'payout', 'event',
-    'webhook_endpoint', 'deleted_webhook_endpoint', 'refund', 'dispute', 'error']) validatorFor(name);
+    'webhook_endpoint', 'deleted_webhook_endpoint', 'refund', 'dispute', 'error',
+    'customer', 'setup_intent', 'product', 'price', 'subscription', 'invoice']) validatorFor(name);
 }
 
 export interface ValidationResult {

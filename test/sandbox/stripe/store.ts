@@ -43,6 +43,13 @@ export interface Account {
   events: Map<string, StripeObject>;
   webhookEndpoints: Map<string, StripeObject>;
   idempotency: Map<string, IdempotencyRecord>;
+  /** Customers, their saved cards' setups, and Stripe Billing (billing.ts). */
+  customers: Map<string, StripeObject>;
+  setupIntents: Map<string, StripeObject>;
+  products: Map<string, StripeObject>;
+  prices: Map<string, StripeObject>;
+  subscriptions: Map<string, StripeObject>;
+  invoices: Map<string, StripeObject>;
 }
 
 export interface Switches {
@@ -91,6 +98,12 @@ export class SandboxState {
       events: new Map(),
       webhookEndpoints: new Map(),
       idempotency: new Map(),
+      customers: new Map(),
+      setupIntents: new Map(),
+      products: new Map(),
+      prices: new Map(),
+      subscriptions: new Map(),
+      invoices: new Map(),
     };
     this.accounts.set(id, acct);
     this.byKey.set(acct.secretKey, acct);

@@ -11,6 +11,7 @@ import { type Account, type SandboxState, type StripeObject, snapshot } from './
 import type { Ctx } from './context';
 import type { WebhookDispatcher } from './webhooks';
 import { authorizeCard } from './charges';
+import { answerSetupChallenge } from './setup-intents';
 
 const AUTHENTICATION_FAILED =
   'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.';
@@ -57,9 +58,10 @@ export function answerChallenge(ctx: Ctx, pi: StripeObject, outcome: 'complete' 
   return 'failed';
 }
 
+/** A payment intent, or a setup intent (saving a card) whose challenge is answered on the same page. */
 function findIntent(state: SandboxState, id: string): { acct: Account; pi: StripeObject } | undefined {
   for (const acct of state.accounts.values()) {
-    const pi = acct.paymentIntents.get(id);
+    const pi = acct.paymentIntents.get(id) ?? acct.setupIntents.get(id);
     if (pi) return { acct, pi };
   }
   return undefined;
@@ -86,8 +88,9 @@ function returnTo(pi: StripeObject, returnUrl: string, status: string): string |
   try {
     const url = new URL(returnUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    url.searchParams.set('payment_intent', pi.id);
-    url.searchParams.set('payment_intent_client_secret', String(pi.client_secret));
+    const kind = pi.object === 'setup_intent' ? 'setup_intent' : 'payment_intent';
+    url.searchParams.set(kind, pi.id);
+    url.searchParams.set(`${kind}_client_secret`, String(pi.client_secret));
     url.searchParams.set('redirect_status', status);
     return url.toString();
   } catch {
@@ -113,7 +116,7 @@ export function threeDSecurePages(state: SandboxState, hooks: WebhookDispatcher)
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(page('3D Secure test page', `
 <h1>3D Secure test page</h1>
-<p>Stripe sandbox: authenticate a payment of <strong>${escape(formatAmount(found.pi))}</strong>.</p>
+<p>Stripe sandbox: ${found.pi.object === 'setup_intent' ? 'authenticate saving this card for later payments' : `authenticate a payment of <strong>${escape(formatAmount(found.pi))}</strong>`}.</p>
 <form method="post" action="/_sandbox/3ds/${encodeURIComponent(found.pi.id)}">
   <button type="submit" name="outcome" value="complete">Complete</button>
   <button type="submit" name="outcome" value="fail">Fail</button>
@@ -129,7 +132,8 @@ export function threeDSecurePages(state: SandboxState, hooks: WebhookDispatcher)
     const { acct, pi } = found;
     const next = pi.next_action as { redirect_to_url?: { return_url?: string | null } } | null;
     const returnUrl = next?.redirect_to_url?.return_url ?? null;
-    const status = answerChallenge({ state, hooks, acct, request: { id: null, idempotency_key: null } }, pi, outcome);
+    const ctx = { state, hooks, acct, request: { id: null, idempotency_key: null } };
+    const status = pi.object === 'setup_intent' ? answerSetupChallenge(ctx, pi, outcome) : answerChallenge(ctx, pi, outcome);
     const target = returnUrl && returnTo(pi, returnUrl, status);
     if (target) return void res.redirect(303, target);
     res.type('html').send(page('Authentication finished', `<h1>Authentication ${status === 'succeeded' ? 'complete' : 'failed'}</h1><p>You can close this window.</p>`));
