@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { money } from '../../core/money';
+import { BILLING_EVENTS, billingEventFrom } from './billing-mapping';
 import type { BalanceMovement, DisputeFacts, PaymentFacts, PayoutFacts, ProcessorEvent, RefundFacts } from '../../core/payments/processor';
 
 /** Stripe amounts are already integer minor units; only the currency's case differs from ours. */
@@ -60,12 +61,17 @@ export function paymentFactsFrom(intent: Stripe.PaymentIntent): PaymentFacts {
     expired: intent.status === 'canceled' && intent.cancellation_reason === 'automatic',
     failureMessage: intent.last_payment_error ? failureMessageOf(intent.last_payment_error) : null,
     sale: saleMovementOf(intent),
+    // API 2023-08-16 names the invoice an intent pays (stripe@23's types no longer do).
+    invoiceRef: idOf((intent as unknown as { invoice?: string | { id: string } | null }).invoice),
   };
 }
 
 /** Stripe's own message, except where it speaks to a developer rather than the merchant. */
-function failureMessageOf(error: { code?: string; message?: string }): string {
+export function failureMessageOf(error: { code?: string; message?: string }): string {
   if (error.code === 'payment_intent_authentication_failure') return 'The shopper did not complete their bank’s verification (3-D Secure).';
+  if (error.code === 'authentication_required') {
+    return 'The customer’s bank wants them to confirm this payment (3-D Secure). Send them the payment link to authenticate it.';
+  }
   return error.message ?? 'The payment was declined.';
 }
 
@@ -120,6 +126,7 @@ const PAYMENT_CHANGED_EVENTS = new Set(['payment_intent.amount_capturable_update
 /** The webhook events Settle asks Stripe for: the ones it acts on, and no others. */
 export const STRIPE_EVENTS = [
   'payment_intent.succeeded', 'payment_intent.payment_failed', ...PAYMENT_CHANGED_EVENTS, ...REFUND_EVENTS, ...DISPUTE_EVENTS, ...PAYOUT_EVENTS,
+  ...BILLING_EVENTS,
 ];
 
 /** What core acts on, from a verified Stripe event. Other event types are recorded and ignored. */
@@ -133,5 +140,7 @@ export function processorEventFrom(event: Stripe.Event): ProcessorEvent {
   if (REFUND_EVENTS.has(event.type)) return { kind: 'refund_changed', refundId: object.id };
   if (DISPUTE_EVENTS.has(event.type)) return { kind: 'dispute_changed', disputeId: object.id };
   if (PAYOUT_EVENTS.has(event.type)) return { kind: 'payout_changed', payoutId: object.id };
+  const billing = billingEventFrom(event.type, object.id);
+  if (billing) return billing;
   return { kind: 'ignored', reason: `${event.type} is not used` };
 }

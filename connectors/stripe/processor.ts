@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
-import type { PaymentProcessor, ShopperSession } from '../../core/payments/processor';
+import type { CardSetupSession, OffSessionOutcome, PaymentProcessor, ShopperSession } from '../../core/payments/processor';
 import { RetryableError, SettleError } from '../../core/errors';
-import { disputeFactsFrom, movementFrom, paymentFactsFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
+import { disputeFactsFrom, failureMessageOf, movementFrom, paymentFactsFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
+import { cardSetupFactsFrom, invoiceFactsFrom, subscriptionFactsFrom } from './billing-mapping';
 
 export interface StripeSettings {
   publishableKey: string;
@@ -98,6 +99,97 @@ export class StripeProcessor implements PaymentProcessor {
       this.stripe.balanceTransactions.list({ payout: payoutId, limit: 100, expand: ['data.source'] }).autoPagingEach((t) => void transactions.push(t)),
     );
     return payoutFactsFrom(payout, transactions);
+  }
+
+  async createCustomer(input: Parameters<PaymentProcessor['createCustomer']>[0]) {
+    const customer = await unknownOutcomeIsRetryable(() =>
+      this.stripe.customers.create(
+        { ...(input.email ? { email: input.email } : {}), ...(input.name ? { name: input.name } : {}), metadata: { settle_customer: input.settleCustomerId } },
+        { idempotencyKey: input.idempotencyKey },
+      ),
+    );
+    return { customerRef: customer.id };
+  }
+
+  async startCardSetup(input: Parameters<PaymentProcessor['startCardSetup']>[0]): Promise<CardSetupSession> {
+    const setup = await unknownOutcomeIsRetryable(() =>
+      this.stripe.setupIntents.create(
+        // Saved for charges made without the customer present (off-session orders, subscriptions).
+        { customer: input.customerRef, usage: 'off_session', payment_method_types: ['card'], metadata: { settle_card_setup: input.settleSetupId } } as Stripe.SetupIntentCreateParams,
+        { idempotencyKey: input.idempotencyKey },
+      ),
+    );
+    if (!setup.client_secret) throw new Error(`card setup ${setup.id} has no client secret`);
+    return { setupRef: setup.id, apiBase: this.apiBase, publishableKey: this.settings.publishableKey, clientSecret: setup.client_secret };
+  }
+
+  async cardSetupFacts(setupRef: string) {
+    const setup = await unknownOutcomeIsRetryable(() => this.stripe.setupIntents.retrieve(setupRef, { expand: ['payment_method'] }));
+    return cardSetupFactsFrom(setup, failureMessageOf);
+  }
+
+  async createSavedCardPayment(input: Parameters<PaymentProcessor['createSavedCardPayment']>[0]) {
+    const intent = await unknownOutcomeIsRetryable(() =>
+      this.stripe.paymentIntents.create(
+        {
+          amount: input.amount.amount, currency: input.amount.currency.toLowerCase(), customer: input.customerRef, payment_method: input.cardRef,
+          // Cards only: the customer may be sent the payment page to authenticate it.
+          allowed_payment_method_types: ['card'], description: input.description, metadata: input.metadata,
+        } as Stripe.PaymentIntentCreateParams,
+        { idempotencyKey: input.idempotencyKey },
+      ),
+    );
+    return { processorRef: intent.id };
+  }
+
+  async chargeOffSession(input: Parameters<PaymentProcessor['chargeOffSession']>[0]): Promise<OffSessionOutcome> {
+    try {
+      const intent = await unknownOutcomeIsRetryable(() =>
+        this.stripe.paymentIntents.confirm(input.processorRef, { payment_method: input.cardRef, off_session: true }, { idempotencyKey: input.idempotencyKey }),
+      );
+      return { status: intent.status === 'succeeded' ? 'succeeded' : 'processing', failureMessage: null };
+    } catch (error) {
+      // A decline is an answer, not a failure to answer: the bank said no, or wants the customer.
+      const e = error as { type?: string; code?: string; message?: string };
+      if (e.type !== 'StripeCardError') throw error;
+      return {
+        status: e.code === 'authentication_required' ? 'requires_authentication' : 'failed',
+        failureMessage: failureMessageOf({ code: e.code, message: e.message }),
+      };
+    }
+  }
+
+  async createSubscription(input: Parameters<PaymentProcessor['createSubscription']>[0]) {
+    const key = input.idempotencyKey;
+    const metadata = { settle_subscription: input.settleSubscriptionId };
+    const price = await unknownOutcomeIsRetryable(() =>
+      this.stripe.prices.create(
+        {
+          currency: input.amount.currency.toLowerCase(), unit_amount: input.amount.amount, recurring: { interval: input.interval },
+          product_data: { name: input.description.slice(0, 250) }, metadata,
+        },
+        { idempotencyKey: `${key}-price` },
+      ),
+    );
+    const subscription = await unknownOutcomeIsRetryable(() =>
+      this.stripe.subscriptions.create(
+        { customer: input.customerRef, items: [{ price: price.id }], default_payment_method: input.cardRef, description: input.description, metadata },
+        { idempotencyKey: `${key}-subscription` },
+      ),
+    );
+    return subscriptionFactsFrom(subscription);
+  }
+
+  async cancelSubscription(input: Parameters<PaymentProcessor['cancelSubscription']>[0]) {
+    return subscriptionFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.subscriptions.cancel(input.subscriptionRef, {}, { idempotencyKey: input.idempotencyKey })));
+  }
+
+  async subscriptionFacts(subscriptionRef: string) {
+    return subscriptionFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.subscriptions.retrieve(subscriptionRef)));
+  }
+
+  async invoiceFacts(invoiceRef: string) {
+    return invoiceFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.invoices.retrieve(invoiceRef, { expand: ['payment_intent'] })), failureMessageOf);
   }
 
   readEvent(payload: unknown) {

@@ -1,7 +1,7 @@
 import type { Settle } from '../ports';
 import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
 import { loadEntry } from '../ledger/journal';
-import { findPayment } from '../payments/payments';
+import { findPayment, storeOrderOf } from '../payments/payments';
 import { booksDocumentsFor } from './documents';
 import { documentTotal } from './books';
 
@@ -17,7 +17,9 @@ export async function postEntryToBooks(settle: Settle, outboxId: string): Promis
   if (!entry) throw new Error(`ledger entry ${entryId} is missing`);
 
   const payment = entry.paymentId ? await findPayment(settle.db, item.merchantId, entry.paymentId) : undefined;
-  const order = payment ? await (await settle.platforms.storeFor(item.merchantId, payment.storePlatform)).getOrder(payment.orderId) : undefined;
+  // A subscription invoice has no store order: its sale is posted whole, as income.
+  const storeOrder = payment && storeOrderOf(payment);
+  const order = storeOrder ? await (await settle.platforms.storeFor(item.merchantId, storeOrder.platform)).getOrder(storeOrder.orderId) : undefined;
   const books = await settle.platforms.booksFor(item.merchantId);
   const posted = new Set(
     (await settle.db.query<{ part: string }>('SELECT part FROM books_documents WHERE entry_id = $1', [entry.id])).map((r) => r.part),

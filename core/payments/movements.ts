@@ -3,7 +3,7 @@ import type { Queryable } from '../storage/database';
 import type { OutboxTopic } from '../outbox/outbox';
 import { movementEntry, type MovementContext } from '../ledger/entries';
 import { postEntry } from '../ledger/journal';
-import { findPaymentByProcessorRef } from './payments';
+import { findPaymentByProcessorRef, storeOrderOf } from './payments';
 import type { BalanceMovement } from './processor';
 
 /** Work to hand to another system once the transaction that caused it commits. */
@@ -27,9 +27,10 @@ export async function recordedMovementIds(db: Queryable, merchantId: string, ids
  */
 export async function movementContext(settle: Settle, merchantId: string, movement: BalanceMovement): Promise<MovementContext> {
   const payment = movement.paymentRef ? await findPaymentByProcessorRef(settle.db, merchantId, movement.paymentRef) : undefined;
-  if (!payment || movement.category !== 'charge') return { payment };
-  const store = await settle.platforms.storeFor(merchantId, payment.storePlatform);
-  return { payment, order: await store.getOrder(payment.orderId) };
+  const storeOrder = payment && storeOrderOf(payment);
+  if (!payment || !storeOrder || movement.category !== 'charge') return { payment };
+  const store = await settle.platforms.storeFor(merchantId, storeOrder.platform);
+  return { payment, order: await store.getOrder(storeOrder.orderId) };
 }
 
 /**

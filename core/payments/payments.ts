@@ -5,16 +5,22 @@ import type { Money } from '../money';
  * `authorized`: the card holds the money until the merchant captures it (manual capture only);
  * `canceled`: the hold was released (by the merchant, or it expired) and nothing was taken.
  */
-export type PaymentStatus = 'awaiting_payment' | 'authorized' | 'succeeded' | 'failed' | 'canceled';
+export type PaymentStatus = 'awaiting_payment' | 'requires_authentication' | 'authorized' | 'succeeded' | 'failed' | 'canceled';
 export type OrderSyncStatus = 'awaiting_payment' | 'marking_paid' | 'paid';
 /** `manual`: the shopper's card is only authorized; the merchant captures (part of) it later. */
 export type CaptureMethod = 'automatic' | 'manual';
 
-/** A shopper's payment for one store order. */
+/**
+ * Where a payment's order lives: a store, or (for a subscription's invoice) nowhere but the
+ * processor, the invoice standing for the order.
+ */
+export type OrderSource = 'woocommerce' | 'shopify' | 'subscription';
+
+/** A shopper's payment for one store order (or one subscription invoice). */
 export interface Payment {
   id: string;
   merchantId: string;
-  storePlatform: 'woocommerce' | 'shopify';
+  storePlatform: OrderSource;
   orderId: string;
   orderNumber: string;
   /** What the order asked for (and, with manual capture, what the card was authorized for). */
@@ -27,16 +33,27 @@ export interface Payment {
   orderStatus: OrderSyncStatus;
   failureMessage: string | null;
   createdAt: Date;
+  /** The customer whose saved card paid (off-session or by subscription). */
+  customerId: string | null;
+  subscriptionId: string | null;
+  /** Charged to a saved card with nobody present: a decline is final, no shopper retries it. */
+  offSession: boolean;
+}
+
+/** The store and order a payment is for; null for a subscription invoice, which has no store order. */
+export function storeOrderOf(p: Payment): { platform: 'woocommerce' | 'shopify'; orderId: string } | null {
+  return p.storePlatform === 'subscription' ? null : { platform: p.storePlatform, orderId: p.orderId };
 }
 
 type PaymentRow = {
-  id: string; merchant_id: string; store_platform: 'woocommerce' | 'shopify'; order_id: string; order_number: string;
+  id: string; merchant_id: string; store_platform: OrderSource; order_id: string; order_number: string;
   amount: number; currency: string; status: PaymentStatus; capture_method: CaptureMethod; amount_captured: number | string | null;
   processor_ref: string; order_status: OrderSyncStatus; failure_message: string | null; created_at: Date | string;
+  customer_id: string | null; subscription_id: string | null; off_session: boolean;
 }
 
 const COLUMNS =
-  'id, merchant_id, store_platform, order_id, order_number, amount, currency, status, capture_method, amount_captured, processor_ref, order_status, failure_message, created_at';
+  'id, merchant_id, store_platform, order_id, order_number, amount, currency, status, capture_method, amount_captured, processor_ref, order_status, failure_message, created_at, customer_id, subscription_id, off_session';
 
 function fromRow(r: PaymentRow): Payment {
   return {
@@ -44,16 +61,21 @@ function fromRow(r: PaymentRow): Payment {
     amount: { amount: r.amount, currency: r.currency }, status: r.status, captureMethod: r.capture_method,
     capturedAmount: r.amount_captured === null ? null : { amount: Number(r.amount_captured), currency: r.currency }, processorRef: r.processor_ref,
     orderStatus: r.order_status, failureMessage: r.failure_message, createdAt: new Date(r.created_at),
+    customerId: r.customer_id, subscriptionId: r.subscription_id, offSession: r.off_session,
   };
 }
 
-type NewPayment = Omit<Payment, 'status' | 'captureMethod' | 'capturedAmount' | 'orderStatus' | 'failureMessage' | 'createdAt'> & { captureMethod?: CaptureMethod };
+type NewPayment = Omit<Payment, 'status' | 'captureMethod' | 'capturedAmount' | 'orderStatus' | 'failureMessage' | 'createdAt' | 'customerId' | 'subscriptionId' | 'offSession'> & {
+  captureMethod?: CaptureMethod; customerId?: string; subscriptionId?: string; offSession?: boolean;
+};
 
 export async function insertPayment(tx: Queryable, p: NewPayment): Promise<Payment> {
   await tx.query(
-    `INSERT INTO payments (id, merchant_id, store_platform, order_id, order_number, amount, currency, status, capture_method, processor_ref)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_payment', $8, $9) ON CONFLICT DO NOTHING`,
-    [p.id, p.merchantId, p.storePlatform, p.orderId, p.orderNumber, p.amount.amount, p.amount.currency, p.captureMethod ?? 'automatic', p.processorRef],
+    `INSERT INTO payments (id, merchant_id, store_platform, order_id, order_number, amount, currency, status, capture_method, processor_ref,
+                           customer_id, subscription_id, off_session)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_payment', $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+    [p.id, p.merchantId, p.storePlatform, p.orderId, p.orderNumber, p.amount.amount, p.amount.currency, p.captureMethod ?? 'automatic', p.processorRef,
+      p.customerId ?? null, p.subscriptionId ?? null, p.offSession ?? false],
   );
   // Two checkouts for one order race to the unique constraint; both answer with the winner.
   return (await findPaymentForOrder(tx, p.merchantId, p.storePlatform, p.orderId))!;
@@ -99,10 +121,12 @@ export async function listPayments(db: Queryable, merchantId: string, limit = 10
  */
 const MAY_COME_FROM: Record<PaymentStatus, PaymentStatus[]> = {
   awaiting_payment: ['awaiting_payment', 'failed'],
-  failed: ['awaiting_payment', 'failed'],
-  authorized: ['awaiting_payment', 'failed', 'authorized'],
-  succeeded: ['awaiting_payment', 'failed', 'authorized', 'succeeded'],
-  canceled: ['awaiting_payment', 'failed', 'authorized', 'canceled'],
+  failed: ['awaiting_payment', 'failed', 'requires_authentication'],
+  // An off-session charge the bank wants authenticated: the customer does it on the payment page.
+  requires_authentication: ['awaiting_payment', 'failed', 'requires_authentication'],
+  authorized: ['awaiting_payment', 'failed', 'requires_authentication', 'authorized'],
+  succeeded: ['awaiting_payment', 'failed', 'requires_authentication', 'authorized', 'succeeded'],
+  canceled: ['awaiting_payment', 'failed', 'requires_authentication', 'authorized', 'canceled'],
 };
 
 export async function setPaymentStatus(
@@ -117,6 +141,18 @@ export async function setPaymentStatus(
       WHERE id = $1 AND status = ANY($5::text[])`,
     [id, status, failureMessage, capturedAmount, MAY_COME_FROM[status]],
   );
+}
+
+/** A later decline of an off-session payment: its reason changes, its status does not (no shopper retries it). */
+export async function noteFailure(tx: Queryable, id: string, failureMessage: string): Promise<void> {
+  await tx.query(`UPDATE payments SET failure_message = $2, updated_at = now() WHERE id = $1 AND status <> 'succeeded'`, [id, failureMessage]);
+}
+
+export async function listSubscriptionPayments(db: Queryable, merchantId: string, subscriptionId: string): Promise<Payment[]> {
+  const rows = await db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE merchant_id = $1 AND subscription_id = $2 ORDER BY created_at`, [
+    merchantId, subscriptionId,
+  ]);
+  return rows.map(fromRow);
 }
 
 export async function setOrderSyncStatus(tx: Queryable, id: string, status: OrderSyncStatus): Promise<void> {

@@ -84,6 +84,62 @@ export interface PaymentFacts {
   failureMessage: string | null;
   /** The sale's balance transaction, once money was taken (at capture, for a manual capture). */
   sale: BalanceMovement | null;
+  /** The subscription invoice this payment pays, when it pays one. */
+  invoiceRef?: string | null;
+}
+
+/** A customer's card as the processor keeps it: only what a merchant recognises it by. */
+export interface SavedCardFacts {
+  cardRef: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+/** Saving a card (a SetupIntent): `card` once the processor has saved it on the customer. */
+export interface CardSetupFacts {
+  setupRef: string;
+  customerRef: string | null;
+  status: 'awaiting_card' | 'requires_authentication' | 'succeeded' | 'failed' | 'canceled';
+  card: SavedCardFacts | null;
+  failureMessage: string | null;
+}
+
+/** What the shopper's browser needs to save a card with the processor directly. */
+export interface CardSetupSession {
+  setupRef: string;
+  apiBase: string;
+  publishableKey: string;
+  clientSecret: string;
+}
+
+/** An off-session charge's outcome; `requires_authentication`: the bank wants the customer present. */
+export interface OffSessionOutcome {
+  status: 'succeeded' | 'processing' | 'requires_authentication' | 'failed';
+  failureMessage: string | null;
+}
+
+/** A subscription as the processor holds it. */
+export interface SubscriptionFacts {
+  subscriptionRef: string;
+  /** Settle's subscription id, when Settle created it. */
+  settleSubscriptionId: string | null;
+  status: string;
+  currentPeriodEnd: Date | null;
+}
+
+/** One invoice of a subscription: paid by the payment `paymentRef` (or its decline, `failureMessage`). */
+export interface InvoiceFacts {
+  invoiceRef: string;
+  number: string | null;
+  subscriptionRef: string | null;
+  settleSubscriptionId: string | null;
+  customerRef: string;
+  amount: Money;
+  status: 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
+  paymentRef: string | null;
+  failureMessage: string | null;
 }
 
 /** An event from the processor, already verified and reduced to what core acts on. */
@@ -95,6 +151,10 @@ export type ProcessorEvent =
   | { kind: 'refund_changed'; refundId: string }
   | { kind: 'dispute_changed'; disputeId: string }
   | { kind: 'payout_changed'; payoutId: string }
+  | { kind: 'card_setup_changed'; setupRef: string }
+  /** Paid or failed: the invoice is re-read. */
+  | { kind: 'invoice_changed'; invoiceRef: string }
+  | { kind: 'subscription_changed'; subscriptionRef: string }
   | { kind: 'ignored'; reason: string };
 
 /** The payments port: one merchant's account at a payment processor (Stripe). */
@@ -118,6 +178,28 @@ export interface PaymentProcessor {
   refundFacts(refundId: string): Promise<RefundFacts>;
   dispute(disputeId: string): Promise<DisputeFacts>;
   payout(payoutId: string): Promise<PayoutFacts>;
+  /** A customer at the processor; the key derives from Settle's customer id. */
+  createCustomer(input: { email: string | null; name: string | null; settleCustomerId: string; idempotencyKey: string }): Promise<{ customerRef: string }>;
+  /** Starts saving a card for off-session use; the shopper confirms it in their browser. */
+  startCardSetup(input: { customerRef: string; settleSetupId: string; idempotencyKey: string }): Promise<CardSetupSession>;
+  cardSetupFacts(setupRef: string): Promise<CardSetupFacts>;
+  /**
+   * A payment of a customer's saved card, created but not yet charged (so Settle records it before
+   * any money moves and any webhook can arrive); `chargeOffSession` then charges it.
+   */
+  createSavedCardPayment(input: {
+    amount: Money; description: string; metadata: Record<string, string>; customerRef: string; cardRef: string; idempotencyKey: string;
+  }): Promise<{ processorRef: string }>;
+  /** Charges it with nobody present; a bank asking for 3-D Secure is `requires_authentication`, not an error. */
+  chargeOffSession(input: { processorRef: string; cardRef: string; idempotencyKey: string }): Promise<OffSessionOutcome>;
+  /** A subscription charging `amount` every `interval` to the saved card; the keys derive from Settle's id. */
+  createSubscription(input: {
+    customerRef: string; cardRef: string; amount: Money; interval: 'day' | 'week' | 'month' | 'year'; description: string;
+    settleSubscriptionId: string; idempotencyKey: string;
+  }): Promise<SubscriptionFacts>;
+  cancelSubscription(input: { subscriptionRef: string; idempotencyKey: string }): Promise<SubscriptionFacts>;
+  subscriptionFacts(subscriptionRef: string): Promise<SubscriptionFacts>;
+  invoiceFacts(invoiceRef: string): Promise<InvoiceFacts>;
   /** Reads a stored raw webhook payload as core's event. */
   readEvent(payload: unknown): ProcessorEvent;
 }

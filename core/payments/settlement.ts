@@ -3,7 +3,10 @@ import { RetryableError } from '../errors';
 import { loadInboundEvent, markInboundProcessed, type InboxEvent } from '../inbox/inbox';
 import type { Queryable } from '../storage/database';
 import { addToOutbox, QUEUE_FOR_TOPIC } from '../outbox/outbox';
-import { findPaymentByProcessorRef, setPaymentStatus } from './payments';
+import { findPaymentByProcessorRef, noteFailure, setPaymentStatus } from './payments';
+import { recordCardSetupFacts } from '../customers/customers';
+import { paymentForInvoice } from '../subscriptions/invoices';
+import { recordSubscriptionFacts } from '../subscriptions/subscriptions';
 import { recordRefundFacts } from './refunds';
 import { recordAuthorizationFacts } from './authorizations';
 import { recordDisputeFacts } from './disputes';
@@ -32,6 +35,8 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
     case 'payment_changed': {
       // Authorized, captured, released or expired: Stripe's answer now says which, whatever the event.
       const facts = await processor.paymentFacts(fact.processorRef);
+      // A subscription invoice's payment may be heard of before its invoice: make its Settle payment now.
+      if (facts.invoiceRef) await paymentForInvoice(settle.db, merchantId, await processor.invoiceFacts(facts.invoiceRef));
       const payment = await findPaymentByProcessorRef(settle.db, merchantId, fact.processorRef);
       if (facts.status === 'succeeded' && facts.sale) {
         const movements = await withContext(settle, merchantId, [facts.sale]);
@@ -42,6 +47,7 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
         return finish(settle, event, 'payment recorded', async (tx) => {
           await setPaymentStatus(tx, payment.id, 'succeeded', null, facts.received.amount);
           const work = await recordAll(tx, merchantId, movements);
+          // (A subscription invoice has no store order; the store job only notes the invoice paid.)
           return [...work, { id: `store:${payment.id}`, topic: 'store.mark_paid', payload: { paymentId: payment.id } }];
         });
       }
@@ -53,8 +59,39 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
       const payment = await findPaymentByProcessorRef(settle.db, merchantId, fact.processorRef);
       if (!payment) return finish(settle, event, `no Settle payment for ${fact.processorRef}`);
       // A declined attempt: the shopper may try another card, so the payment stays open for it.
+      // Off-session nobody is there to try again: the status Settle gave it stands, the reason is kept.
       return finish(settle, event, 'decline recorded', async (tx) => {
-        await setPaymentStatus(tx, payment.id, 'awaiting_payment', fact.message);
+        if (payment.offSession) await noteFailure(tx, payment.id, fact.message);
+        else await setPaymentStatus(tx, payment.id, 'awaiting_payment', fact.message);
+        return [];
+      });
+    }
+    case 'card_setup_changed': {
+      const facts = await processor.cardSetupFacts(fact.setupRef);
+      let outcome = '';
+      await finish(settle, event, 'card setup', async (tx) => {
+        outcome = await recordCardSetupFacts(tx, merchantId, facts);
+        return [];
+      });
+      return outcome;
+    }
+    case 'subscription_changed': {
+      const facts = await processor.subscriptionFacts(fact.subscriptionRef);
+      return finish(settle, event, `subscription ${facts.subscriptionRef} ${facts.status}`, async (tx) => {
+        await recordSubscriptionFacts(tx, merchantId, facts);
+        return [];
+      });
+    }
+    case 'invoice_changed': {
+      const invoice = await processor.invoiceFacts(fact.invoiceRef);
+      const payment = await paymentForInvoice(settle.db, merchantId, invoice);
+      if (!payment) return finish(settle, event, `invoice ${invoice.invoiceRef} is not for a Settle subscription (or not charged)`);
+      // Paid: the sale is posted when its payment's event is applied (payment_intent.succeeded).
+      if (invoice.status === 'paid' || !invoice.failureMessage) return finish(settle, event, `invoice ${invoice.invoiceRef} ${invoice.status}`);
+      // A failed renewal, visible on the subscription's payments with the bank's reason.
+      return finish(settle, event, `invoice ${invoice.invoiceRef} payment failed`, async (tx) => {
+        await setPaymentStatus(tx, payment.id, 'failed', invoice.failureMessage);
+        await noteFailure(tx, payment.id, invoice.failureMessage!);
         return [];
       });
     }

@@ -1,6 +1,6 @@
 import type { Settle } from '../ports';
 import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
-import { findPayment, setOrderSyncStatus, type Payment } from '../payments/payments';
+import { findPayment, setOrderSyncStatus, storeOrderOf, type Payment } from '../payments/payments';
 import { toDecimal } from '../money';
 import { accountBalancesForPayment } from '../ledger/payment-view';
 
@@ -15,8 +15,17 @@ export async function markStoreOrderPaid(settle: Settle, outboxId: string): Prom
   const payment = await findPayment(settle.db, item.merchantId, paymentId);
   if (!payment) throw new Error(`payment ${paymentId} is missing`);
 
+  const order = storeOrderOf(payment);
+  if (!order) {
+    // A subscription invoice has no store order to mark: the invoice itself is the record, and it is paid.
+    await settle.db.transaction(async (tx) => {
+      await setOrderSyncStatus(tx, payment.id, 'paid');
+      await markOutboxDone(tx, item.id);
+    });
+    return `payment ${payment.id} has no store order`;
+  }
   const { fee, net } = await accountBalancesForPayment(settle.db, item.merchantId, payment.id);
-  const store = await settle.platforms.storeFor(item.merchantId, payment.storePlatform);
+  const store = await settle.platforms.storeFor(item.merchantId, order.platform);
   await settle.db.transaction((tx) => setOrderSyncStatus(tx, payment.id, 'marking_paid'));
   await store.markOrderPaid({
     orderId: payment.orderId,

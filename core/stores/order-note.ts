@@ -1,6 +1,6 @@
 import type { Settle } from '../ports';
 import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
-import { findPayment } from '../payments/payments';
+import { findPayment, storeOrderOf } from '../payments/payments';
 
 /**
  * Leaves a private note on the store's order (the "store" queue's job for topic store.add_note),
@@ -12,7 +12,12 @@ export async function noteOnStoreOrder(settle: Settle, outboxId: string): Promis
   if (!item || item.doneAt) return 'already done';
   const payment = await findPayment(settle.db, item.merchantId, item.payload.paymentId ?? '');
   if (!payment) throw new Error(`payment ${item.payload.paymentId} is missing`);
-  const store = await settle.platforms.storeFor(item.merchantId, payment.storePlatform);
+  const order = storeOrderOf(payment);
+  if (!order) {
+    await settle.db.transaction((tx) => markOutboxDone(tx, item.id));
+    return `payment ${payment.id} has no store order to note`;
+  }
+  const store = await settle.platforms.storeFor(item.merchantId, order.platform);
   await store.addOrderNote({ orderId: payment.orderId, note: item.payload.note ?? '' });
   await settle.db.transaction((tx) => markOutboxDone(tx, item.id));
   return `note added to order ${payment.orderNumber}`;

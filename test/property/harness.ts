@@ -16,6 +16,13 @@ import { recordInboundEvent } from '../../core/inbox/inbox';
 import { applyInboundEvent } from '../../core/payments/settlement';
 import { StripeModel, usd, type WebhookEvent } from './stripe-model';
 
+const notModelled = async (): Promise<never> => { throw new Error('the model has no customers, saved cards or subscriptions'); };
+const NO_SAVED_CARDS: Pick<PaymentProcessor, 'createCustomer' | 'startCardSetup' | 'cardSetupFacts' | 'createSavedCardPayment' | 'chargeOffSession'
+  | 'createSubscription' | 'cancelSubscription' | 'subscriptionFacts' | 'invoiceFacts'> = {
+  createCustomer: notModelled, startCardSetup: notModelled, cardSetupFacts: notModelled, createSavedCardPayment: notModelled, chargeOffSession: notModelled,
+  createSubscription: notModelled, cancelSubscription: notModelled, subscriptionFacts: notModelled, invoiceFacts: notModelled,
+};
+
 /** The port answered from the model: always the model's current facts, as Stripe's API answers now. */
 export function modelProcessor(model: StripeModel): PaymentProcessor {
   return {
@@ -41,6 +48,7 @@ export function modelProcessor(model: StripeModel): PaymentProcessor {
     refundFacts: async (id) => model.refundFacts(id),
     dispute: async (id) => model.disputeFacts(id),
     payout: async (id) => model.payoutFacts(id),
+    ...NO_SAVED_CARDS,
     // The real connector's reading of a Stripe event, so the event types are the ones Settle maps.
     readEvent: (payload) => processorEventFrom(payload as Parameters<typeof processorEventFrom>[0]),
   };

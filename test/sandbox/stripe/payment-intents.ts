@@ -139,6 +139,11 @@ export function confirmPaymentIntent(ctx: Ctx, pi: StripeObject, p: Params): Str
   if (typeof p.receipt_email === 'string') pi.receipt_email = str(p.receipt_email);
   // off_session is true, or (for Stripe Billing and other recurring charges) one_off / recurring.
   const offSession = p.off_session !== undefined && p.off_session !== false;
+  if (offSession) {
+    if (pi.customer === null)
+      throw invalidRequest('A customer is required when charging a payment method off-session: pass `customer`.', { param: 'customer' });
+    checkBelongsToCustomer(pm, String(pi.customer));
+  }
   if (behaviour.threeDSecure && offSession && !behaviour.offSessionWithoutAuthentication) {
     // Nobody is there to answer the bank: Stripe declines, and the customer must come back on-session.
     const declined = authorizeCard(ctx, pi, pm, { ...behaviour, decline: AUTHENTICATION_REQUIRED });

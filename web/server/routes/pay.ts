@@ -18,7 +18,8 @@ export function payRoutes(services: Services): Router {
     if (!payment) return sendError(res, 404, 'payment_not_found', 'This payment link is not valid. Return to the store and check out again.');
     const merchant = await findMerchant(services.db, payment.merchantId);
     // Paid (or authorized, to be captured by the merchant) or released: there is nothing left to confirm.
-    const open = payment.status === 'awaiting_payment' || payment.status === 'failed';
+    // requires_authentication: a saved card charged off-session whose bank wants the customer to confirm.
+    const open = payment.status === 'awaiting_payment' || payment.status === 'failed' || payment.status === 'requires_authentication';
     const session = open ? await (await services.platforms.processorFor(payment.merchantId)).shopperSession(payment.processorRef) : undefined;
     res.setHeader('Cache-Control', 'no-store');
     res.json({

@@ -37,6 +37,7 @@ export function paymentView(p: Payment) {
     status: p.status, captureMethod: p.captureMethod, capturedAmount: p.capturedAmount,
     capturedAmountFormatted: p.capturedAmount && formatMoney(p.capturedAmount),
     orderStatus: p.orderStatus, failureMessage: p.failureMessage, createdAt: p.createdAt.toISOString(),
+    customerId: p.customerId, subscriptionId: p.subscriptionId, offSession: p.offSession,
   };
 }
 

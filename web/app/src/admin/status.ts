@@ -16,6 +16,9 @@ export function paymentBadge(status: string): BadgeSpec {
       return { label: 'Awaiting payment', tone: 'attention', progress: 'incomplete' };
     case 'failed':
       return { label: 'Failed', tone: 'critical' };
+    // A saved card charged off-session: the bank wants the customer to confirm (the payment link).
+    case 'requires_authentication':
+      return { label: 'Customer must authenticate', tone: 'warning', progress: 'incomplete' };
     // Manual capture: the card holds the money; it is taken (and the order marked paid) at capture.
     case 'authorized':
       return { label: 'Authorized, not captured', tone: 'info', progress: 'partiallyComplete' };
