@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
 import {
-  advanceStripeClock, placeOrder, readBooks, readLedgerEntries, readPayments, signUpAndConnect, stripeDashboard, type ConnectedMerchant, type Sandboxes,
+  advanceStripeClock, answerBankChallenge, confirmAsShopper, placeOrder, readBooks, readLedgerEntries, readPayments, signUpAndConnect, stripeDashboard, type ConnectedMerchant, type Sandboxes,
 } from '../support/journey';
 
 interface CardSetupAnswer {
@@ -139,6 +139,15 @@ describe('saved cards and subscriptions, end to end', { timeout: 120_000 }, () =
     expect(view.payments.find((p) => p.id === payment.id)).toMatchObject({ status: 'requires_authentication', booksStatus: 'not_applicable' });
     expect(await readLedgerEntries(settleUrl, m.apiKey)).toEqual([]);
     expect(((await m.woo.get(`orders/${placed.id}`)).data as { status: string }).status).toBe('pending');
+
+    // The customer follows the link, enters their card and passes their bank's check: paid like any other.
+    const onPage = await confirmAsShopper(settleUrl, payment.id, '4000002760003184');
+    expect(onPage.status).toBe('requires_action');
+    await answerBankChallenge(onPage, 'complete');
+    await eventually(async () => (await m.woo.get(`orders/${placed.id}`)).data as { status: string }, (o) => o.status === 'processing');
+    const after = await eventually(() => readPayments(settleUrl, m.apiKey), (v) => v.payments.some((p) => p.id === payment.id && p.status === 'succeeded'));
+    expect(after.payments.find((p) => p.id === payment.id)).toMatchObject({ status: 'succeeded', failureMessage: null });
+    expect((await readLedgerEntries(settleUrl, m.apiKey)).map((e) => e.kind)).toEqual(['sale']);
   });
 
   it('a monthly subscription over two periods: two paid invoices, two sales in the ledger and the books; a failed renewal shows its reason', async () => {
