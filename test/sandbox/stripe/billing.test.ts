@@ -146,6 +146,16 @@ describe('off-session charges of a saved card', () => {
     expect(pi.status).toBe('succeeded');
   });
 
+  it('created first, then confirmed off-session (as Settle does): only the customer’s own card is charged', async () => {
+    const { stripe, customer, pm } = await customerWithCard('4242424242424242');
+    const stranger = await stripe.paymentMethods.attach('pm_card_visa', { customer: (await stripe.customers.create({})).id });
+    const pi = await stripe.paymentIntents.create({ amount: 5000, currency: 'usd', customer, payment_method: pm });
+    const refused = await stripeError(stripe.paymentIntents.confirm(pi.id, { payment_method: stranger.id, off_session: true }));
+    expect([refused.statusCode, refused.message]).toEqual([400, expect.stringContaining('does not belong to the Customer')]);
+    const paid = await stripe.paymentIntents.confirm(pi.id, { payment_method: pm, off_session: true });
+    expect([paid.status, paid.customer]).toEqual(['succeeded', customer]);
+  });
+
   it('a declined card: 402 card_declined; off_session without confirm is refused', async () => {
     const { stripe, customer, pm } = await customerWithCard('4000000000000341');
     const err = await stripeError(stripe.paymentIntents.create({ amount: 5000, currency: 'usd', customer, payment_method: pm, off_session: true, confirm: true }));
