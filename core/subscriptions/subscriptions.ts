@@ -73,12 +73,21 @@ export async function createSubscription(
     throw new SettleError('invalid_amount', 'The amount must be a positive whole number of minor units (cents).', 400);
   }
   const amount = money(request.amount, request.currency);
-  const id = newId('sub');
-  await settle.db.query(
-    `INSERT INTO subscriptions (id, merchant_id, customer_id, card_id, description, amount, currency, interval, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'incomplete')`,
-    [id, merchantId, customer.id, card.id, request.description, amount.amount, amount.currency, request.interval],
+  // The same request again after the processor did not answer (outcome unknown) resumes that attempt:
+  // its keys make the processor return what it created then, or create it now, never a second one.
+  const unfinished = await settle.db.query<{ id: string }>(
+    `SELECT id FROM subscriptions WHERE merchant_id = $1 AND customer_id = $2 AND card_id = $3 AND description = $4 AND amount = $5
+        AND currency = $6 AND interval = $7 AND processor_ref IS NULL AND created_at > now() - interval '23 hours' LIMIT 1`,
+    [merchantId, customer.id, card.id, request.description, amount.amount, amount.currency, request.interval],
   );
+  const id = unfinished[0]?.id ?? newId('sub');
+  if (!unfinished[0]) {
+    await settle.db.query(
+      `INSERT INTO subscriptions (id, merchant_id, customer_id, card_id, description, amount, currency, interval, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'incomplete')`,
+      [id, merchantId, customer.id, card.id, request.description, amount.amount, amount.currency, request.interval],
+    );
+  }
   const processor = await settle.platforms.processorFor(merchantId);
   const facts = await processor.createSubscription({
     customerRef: customer.processorRef, cardRef: card.processorRef, amount, interval: request.interval, description: request.description,
