@@ -116,6 +116,13 @@ export interface PaymentProcessor {
   /** Refunds the payment; the key derives from Settle's refund id, so a retry refunds once. */
   refund(input: { processorRef: string; amount: Money; settleRefundId: string; reason: string | null; idempotencyKey: string }): Promise<RefundFacts>;
   refundFacts(refundId: string): Promise<RefundFacts>;
+  /**
+   * Re-reads, without the key, whether a refund Settle asked for exists (its id travels in the
+   * refund's metadata): how an answer lost to a 5xx or a timeout is settled.
+   */
+  findRefund(input: { processorRef: string; settleRefundId: string }): Promise<RefundFacts | null>;
+  /** Re-reads whether a payment with all of `metadata` was created since then (a lost create's answer). */
+  findPayment(input: { metadata: Record<string, string>; createdSince: Date }): Promise<{ processorRef: string } | null>;
   dispute(disputeId: string): Promise<DisputeFacts>;
   payout(payoutId: string): Promise<PayoutFacts>;
   /** Reads a stored raw webhook payload as core's event. */

@@ -7,6 +7,7 @@ import { syncStoreRefund } from '../../core/stores/sync-refund';
 import { noteOnStoreOrder } from '../../core/stores/order-note';
 import { postEntryToBooks } from '../../core/books/post-entry';
 import { sendRefund } from '../../core/payments/refunds';
+import { recheckPayment } from '../../core/payments/outcome-unknown';
 import { pendingOutboxItems, recordOutboxFailure, QUEUE_FOR_TOPIC } from '../../core/outbox/outbox';
 import { inboundJobId, unprocessedInboundEvents } from '../../core/inbox/inbox';
 import { RetryableError, SettleError } from '../../core/errors';
@@ -27,7 +28,11 @@ const HANDLERS: Record<QueueName, Handler> = {
     return markStoreOrderPaid(s, id);
   },
   books: (s, job) => postEntryToBooks(s, String(job.data.outboxId)),
-  processor: (s, job) => sendRefund(s, String(job.data.outboxId)),
+  // "refund:…" sends a refund; "recheck:…" re-reads a payment whose capture answer was lost.
+  processor: (s, job) => {
+    const id = String(job.data.outboxId);
+    return id.startsWith('recheck:') ? recheckPayment(s, id) : sendRefund(s, id);
+  },
 };
 
 /** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */

@@ -8,7 +8,7 @@ import { invalidRequest, resourceMissing } from './errors';
 import { confirmPaymentIntent, createPaymentIntent } from './payment-intents';
 import { cancelPaymentIntent, capturePaymentIntent } from './capture';
 import { createCardPaymentMethod } from './payment-methods';
-import { listObject, type ListParams } from './lists';
+import { createdMatches, listObject, type ListParams } from './lists';
 import { publicCopy } from './expand';
 import { createRefund } from './refunds';
 import { acceptDispute, updateDispute } from './disputes';
@@ -99,8 +99,9 @@ export const routes: RouteDef[] = [
   {
     method: 'GET', path: '/v1/payment_intents', spec: '/v1/payment_intents',
     handler: (ctx, p) => {
-      onlySupported(p, LIST);
-      return listObject('/v1/payment_intents', [...ctx.acct.paymentIntents.values()], p as ListParams);
+      onlySupported(p, [...LIST, 'created']);
+      const all = [...ctx.acct.paymentIntents.values()].filter((pi) => createdMatches(pi.created, p.created));
+      return listObject('/v1/payment_intents', all, p as ListParams);
     },
   },
   {
