@@ -7,6 +7,7 @@ import { syncStoreRefund } from '../../core/stores/sync-refund';
 import { noteOnStoreOrder } from '../../core/stores/order-note';
 import { postEntryToBooks } from '../../core/books/post-entry';
 import { sendRefund } from '../../core/payments/refunds';
+import { prepareReportRun, reportRunJobId, unfinishedReportRuns } from '../../core/reports/runs';
 import { pendingOutboxItems, recordOutboxFailure, QUEUE_FOR_TOPIC } from '../../core/outbox/outbox';
 import { inboundJobId, unprocessedInboundEvents } from '../../core/inbox/inbox';
 import { RetryableError, SettleError } from '../../core/errors';
@@ -28,6 +29,8 @@ const HANDLERS: Record<QueueName, Handler> = {
   },
   books: (s, job) => postEntryToBooks(s, String(job.data.outboxId)),
   processor: (s, job) => sendRefund(s, String(job.data.outboxId)),
+  // A long report (the daily summary over months), prepared a month at a time with its progress on the run.
+  reports: (s, job) => prepareReportRun(s, String(job.data.runId)),
 };
 
 /** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */
@@ -62,6 +65,7 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
       await services.jobs.enqueue('inbound', inboundJobId(merchantId, id), { inboxId: id });
     }
     for (const item of await pendingOutboxItems(services.db, 30)) await services.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], item.id, { outboxId: item.id });
+    for (const runId of await unfinishedReportRuns(services.db, 10)) await services.jobs.enqueue('reports', reportRunJobId(runId), { runId });
   };
   const timer = setInterval(() => sweep().catch((error: Error) => log.warn({ err: error.message }, 'sweep failed')), SWEEP_MS);
   timer.unref();
