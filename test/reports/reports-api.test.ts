@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant } from '../../core/merchants/merchants';
 import { insertPayment, type Payment } from '../../core/payments/payments';
 import { assignToPayout, recordMovement } from '../../core/payments/movements';
+import { recordPayout } from '../../core/payments/payouts';
 import type { BalanceMovement } from '../../core/payments/processor';
 import type { StoreOrder } from '../../core/stores/store';
 import { money } from '../../core/money';
@@ -19,13 +20,13 @@ import { eventually } from '../support/settle-process';
 type Settle = Awaited<ReturnType<typeof startSettleInProcess>>;
 
 let n = 0;
-function movement(o: { category: string; amount: number; fee: number; currency?: string; at: string; payment?: Payment; feeType?: string; itemised?: boolean }): BalanceMovement {
+function movement(o: { category: string; amount: number; fee: number; currency?: string; at: string; payment?: Payment; feeType?: string; itemised?: boolean; sourceId?: string }): BalanceMovement {
   const currency = o.currency ?? 'USD';
   n += 1;
   return {
     id: `txn_report_${n}`, category: o.category, amount: money(o.amount, currency), fee: money(o.fee, currency), net: money(o.amount - o.fee, currency),
     feeDetails: o.fee === 0 || o.itemised === false ? [] : [{ type: o.feeType ?? 'stripe_fee', description: 'Stripe fee', amount: money(o.fee, currency) }],
-    exchangeRate: null, sourceId: `src_${n}`, paymentRef: o.payment?.processorRef ?? null, occurredAt: new Date(o.at), availableOn: new Date(o.at), description: null,
+    exchangeRate: null, sourceId: o.sourceId ?? `src_${n}`, paymentRef: o.payment?.processorRef ?? null, occurredAt: new Date(o.at), availableOn: new Date(o.at), description: null,
   };
 }
 
@@ -79,8 +80,12 @@ describe('reports API: daily summary, fee report, CSV, a prepared year', { timeo
     const adjustment = movement({ category: 'adjustment', amount: -100, fee: 25, at: '2026-03-04T09:00:00Z', feeType: '=HYPERLINK("x"),y' });
     await record(fee);
     await record(adjustment);
-    await record(movement({ category: 'payout', amount: -3408, fee: 0, at: '2026-03-04T10:00:00Z' }));
-    await db.transaction((tx) => assignToPayout(tx, merchantId, 'po_march_4', [sale.id, outside.id, refund.id, dispute.id, fee.id, adjustment.id]));
+    const payout = movement({ category: 'payout', amount: -3408, fee: 0, at: '2026-03-04T10:00:00Z', sourceId: 'po_march_4' });
+    await record(payout);
+    await db.transaction(async (tx) => {
+      await assignToPayout(tx, merchantId, 'po_march_4', [sale.id, outside.id, refund.id, dispute.id, fee.id, adjustment.id, payout.id]);
+      await recordPayout(tx, merchantId, { payoutId: 'po_march_4', amount: money(3408, 'USD'), status: 'paid', arrivedAt: new Date('2026-03-06T00:00:00Z'), movements: [] });
+    });
     // 5 March: a fee Stripe did not itemise.
     await record(movement({ category: 'charge', amount: 1000, fee: 59, at: '2026-03-05T10:00:00Z', itemised: false }));
     // The neighbour's sale the same day must not show.
@@ -157,6 +162,30 @@ describe('reports API: daily summary, fee report, CSV, a prepared year', { timeo
         `2026-03-04,USD,"'=HYPERLINK(""x""),y",adjustment,1,0.25\r\n` +
         '2026-03-04,USD,stripe_fee,fee,1,2.00\r\n',
     );
+  });
+
+  it('lists every line of the payouts arriving in the range, like Stripe\'s itemized payout reconciliation report', async () => {
+    const report = await json('/api/reports/payout-reconciliation?from=2026-03-06&to=2026-03-06');
+    const lines = report.lines.map((l: Record<string, unknown>) => [l.payoutId, l.payoutArrivalDate, l.category, l.orderNumber, l.grossFormatted, l.feeFormatted, l.netFormatted]);
+    expect(lines).toEqual([
+      ['po_march_4', '2026-03-06', 'charge', '#1001', '$97.20', '$3.12', '$94.08'],
+      ['po_march_4', '2026-03-06', 'charge', null, '$50.00', '$1.75', '$48.25'],
+      ['po_march_4', '2026-03-06', 'refund', '#1001', '-$40.00', '$0.00', '-$40.00'],
+      ['po_march_4', '2026-03-06', 'dispute', null, '-$50.00', '$15.00', '-$65.00'],
+      ['po_march_4', '2026-03-06', 'fee', null, '-$2.00', '$0.00', '-$2.00'],
+      ['po_march_4', '2026-03-06', 'adjustment', null, '-$1.00', '$0.25', '-$1.25'],
+    ]);
+    // The lines explain the payout to the cent: $34.08.
+    expect(report.lines.reduce((sum: number, l: { net: { amount: number } }) => sum + l.net.amount, 0)).toBe(3408);
+    expect((await json('/api/reports/payout-reconciliation?from=2026-03-07&to=2026-03-31')).lines).toEqual([]);
+    expect((await json('/api/reports/payout-reconciliation?from=2026-03-01&to=2026-03-31', otherKey)).lines).toEqual([]);
+
+    const csv = (await (await get('/api/reports/payout-reconciliation?from=2026-03-06&to=2026-03-06&format=csv')).text()).split('\r\n');
+    expect(csv[0]).toBe(
+      'payout_id,payout_arrival_date,payout_status,balance_transaction_id,created_utc,available_on_utc,reporting_category,source_id,settle_payment_id,order_number,currency,gross,fee,net,exchange_rate',
+    );
+    expect(csv[1]).toMatch(/^po_march_4,2026-03-06,paid,txn_report_\d+,2026-03-02 10:00:00,2026-03-02 10:00:00,charge,src_\d+,1001,#1001,USD,97.20,3.12,94.08,$/);
+    expect(csv).toHaveLength(8); // header, six lines, and the empty string after the last CRLF
   });
 
   it('prepares a year in the background a month at a time, with progress, to the same figures', async () => {

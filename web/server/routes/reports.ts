@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { toDecimal, type Money } from '../../../core/money';
 import { SettleError } from '../../../core/errors';
 import { dailySummary, summaryTotals, SUMMARY_FIGURES, type DailySummaryRow } from '../../../core/reports/daily-summary';
+import { payoutReconciliation, type PayoutReconciliationLine } from '../../../core/reports/payout-reconciliation';
 import { feeReport, FEE_GROUPINGS, type FeeGrouping, type FeeReportRow } from '../../../core/reports/fees';
 import { MAX_DAYS_PREPARED, reportRange, type ReportRange } from '../../../core/reports/range';
 import { findReportRun, reportRunRows, startDailySummaryRun, type ReportRun } from '../../../core/reports/runs';
@@ -56,6 +57,21 @@ const feeCsv = (group: FeeGrouping, rows: FeeReportRow[]) => [
   ]),
 ];
 
+// Stripe's column names where its itemized payout reconciliation report has one.
+const RECONCILIATION_CSV_HEADER = [
+  'payout_id', 'payout_arrival_date', 'payout_status', 'balance_transaction_id', 'created_utc', 'available_on_utc', 'reporting_category', 'source_id',
+  'settle_payment_id', 'order_number', 'currency', 'gross', 'fee', 'net', 'exchange_rate',
+];
+const utc = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
+const reconciliationCsv = (lines: PayoutReconciliationLine[]) => [
+  RECONCILIATION_CSV_HEADER,
+  ...lines.map((l) => [
+    spreadsheetText(l.payoutId), l.payoutArrivalDate, spreadsheetText(l.payoutStatus), spreadsheetText(l.movementId), utc(l.occurredAt), utc(l.availableOn),
+    spreadsheetText(l.category), spreadsheetText(l.sourceId), l.paymentId ?? '', spreadsheetText(l.orderNumber), l.net.currency,
+    toDecimal(l.gross), toDecimal(l.fee), toDecimal(l.net), l.exchangeRate ?? '',
+  ]),
+];
+
 const runView = (run: ReportRun) => ({
   id: run.id, report: run.report, range: run.range, status: run.status, error: run.error,
   progress: { done: run.stepsDone, total: run.stepsTotal, unit: 'month', percent: Math.floor((100 * run.stepsDone) / run.stepsTotal) },
@@ -89,6 +105,19 @@ export function reportRoutes(services: Services, auth: RequestHandler): Router {
     const rows = await feeReport(services.db, req.merchant!.id, range, group);
     if (csv) return sendCsv(res, `fees-by-${group}-${filenameRange(range)}.csv`, feeCsv(group, rows));
     res.json({ range, group, rows: rows.map((r) => withFormatted(r, ['amount'])) });
+  }));
+
+  router.get('/api/reports/payout-reconciliation', auth, route(async (req, res) => {
+    const csv = wantsCsv(req);
+    const range = reportRange(req.query);
+    const lines = await payoutReconciliation(services.db, req.merchant!.id, range);
+    if (csv) return sendCsv(res, `payout-reconciliation-${filenameRange(range)}.csv`, reconciliationCsv(lines));
+    res.json({
+      range,
+      lines: lines.map((l) => ({
+        ...withFormatted(l, ['gross', 'fee', 'net']), occurredAt: l.occurredAt.toISOString(), availableOn: l.availableOn.toISOString(),
+      })),
+    });
   }));
 
   router.post('/api/reports/daily-summary/runs', auth, json({ limit: services.config.API_BODY_LIMIT }), route(async (req, res) => {

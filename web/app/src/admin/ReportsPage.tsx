@@ -57,6 +57,9 @@ export function ReportsPage() {
                   <Button url={urls.feesByPayout} download disabled={!data || Boolean(run)}>
                     Fees by payout CSV
                   </Button>
+                  <Button url={urls.payoutReconciliation} download disabled={!data || Boolean(run)}>
+                    Payout lines CSV
+                  </Button>
                 </InlineStack>
               </InlineStack>
             </Card>

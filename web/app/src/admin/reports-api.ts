@@ -54,4 +54,5 @@ export const csvUrls = (range: Range) => ({
   dailySummary: `/api/reports/daily-summary?${new URLSearchParams({ ...range, format: 'csv' })}`,
   feesByDay: `/api/reports/fees?${new URLSearchParams({ ...range, group: 'day', format: 'csv' })}`,
   feesByPayout: `/api/reports/fees?${new URLSearchParams({ ...range, group: 'payout', format: 'csv' })}`,
+  payoutReconciliation: `/api/reports/payout-reconciliation?${new URLSearchParams({ ...range, format: 'csv' })}`,
 });
