@@ -13,6 +13,7 @@ import { merchantRoutes } from './routes/merchants';
 import { paymentRoutes } from './routes/payments';
 import { payoutRoutes } from './routes/payouts';
 import { payRoutes } from './routes/pay';
+import { reportRoutes } from './routes/reports';
 import { webhookRoutes } from './routes/webhooks';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
@@ -36,6 +37,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(merchantRoutes(services, auth, tokens));
   app.use(paymentRoutes(services, auth));
   app.use(payoutRoutes(services, auth));
+  app.use(reportRoutes(services, auth));
   app.use(payRoutes(services));
   mountWebPages(app);
   app.use(notFound);
