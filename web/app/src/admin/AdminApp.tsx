@@ -1,24 +1,28 @@
-// The admin's two screens, Payments and Payouts, as tabs. The choice is kept in the URL's hash
-// (#payouts) so a reload or a shared link opens the same screen.
+// The admin's screens, Payments, Payouts and Disputes, as tabs. The choice is kept in the URL's
+// hash (#payouts, #disputes) so a reload or a shared link opens the same screen.
 import { useState } from 'react';
 import { Tabs } from '@shopify/polaris';
 import { PaymentsPage } from './PaymentsPage';
 import { PayoutsPage } from './PayoutsPage';
+import { DisputesPage } from './DisputesPage';
 
 const TABS = [
   { id: 'payments', content: 'Payments', panelID: 'payments-panel' },
   { id: 'payouts', content: 'Payouts', panelID: 'payouts-panel' },
+  { id: 'disputes', content: 'Disputes', panelID: 'disputes-panel' },
 ];
-const PAYOUTS = 1;
+const HASHES = ['', '#payouts', '#disputes'];
+const PAGES = [PaymentsPage, PayoutsPage, DisputesPage];
 
 export function AdminApp() {
-  const [selected, setSelected] = useState(() => (window.location.hash === '#payouts' ? PAYOUTS : 0));
+  const [selected, setSelected] = useState(() => Math.max(0, HASHES.indexOf(window.location.hash)));
   const select = (index: number) => {
     setSelected(index);
     const { pathname, search } = window.location;
-    window.history.replaceState(null, '', index === PAYOUTS ? '#payouts' : `${pathname}${search}`);
+    window.history.replaceState(null, '', HASHES[index] || `${pathname}${search}`);
   };
   const tab = TABS[selected]!;
+  const Screen = PAGES[selected]!;
 
   return (
     <>
@@ -27,7 +31,7 @@ export function AdminApp() {
         <Tabs tabs={TABS} selected={selected} onSelect={select} />
       </div>
       <div id={tab.panelID} role="tabpanel" aria-labelledby={tab.id}>
-        {selected === PAYOUTS ? <PayoutsPage /> : <PaymentsPage />}
+        <Screen />
       </div>
     </>
   );
