@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { PaymentProcessor, ShopperSession } from '../../core/payments/processor';
 import { RetryableError, SettleError } from '../../core/errors';
-import { disputeFactsFrom, movementFrom, paymentFactsFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
+import { disputeEvidenceParams, disputeFactsFrom, movementFrom, paymentFactsFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
 
 export interface StripeSettings {
   publishableKey: string;
@@ -112,6 +112,13 @@ export class StripeProcessor implements PaymentProcessor {
     return disputeFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.disputes.retrieve(disputeId)));
   }
 
+  async submitDisputeEvidence(input: Parameters<PaymentProcessor['submitDisputeEvidence']>[0]) {
+    const dispute = await unknownOutcomeIsRetryable(() =>
+      this.stripe.disputes.update(input.disputeId, { evidence: disputeEvidenceParams(input.evidence), submit: true }, { idempotencyKey: input.idempotencyKey }),
+    );
+    return disputeFactsFrom(dispute);
+  }
+
   async payout(payoutId: string) {
     const payout = await unknownOutcomeIsRetryable(() => this.stripe.payouts.retrieve(payoutId));
     // A payout can carry thousands of transactions: page through them all, 100 at a time.
@@ -119,7 +126,9 @@ export class StripeProcessor implements PaymentProcessor {
     await unknownOutcomeIsRetryable(() =>
       this.stripe.balanceTransactions.list({ payout: payoutId, limit: 100, expand: ['data.source'] }).autoPagingEach((t) => void transactions.push(t)),
     );
-    return payoutFactsFrom(payout, transactions);
+    // A returned payout put its money back in the balance with one more transaction: read it too.
+    const failure = typeof payout.failure_balance_transaction === 'string' ? await this.movement(payout.failure_balance_transaction) : null;
+    return payoutFactsFrom(payout, transactions, failure);
   }
 
   readEvent(payload: unknown) {

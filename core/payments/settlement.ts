@@ -79,16 +79,19 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
     }
     case 'payout_changed': {
       const payout = await processor.payout(fact.payoutId);
-      if (payout.status !== 'paid') {
+      if (payout.status !== 'paid' && payout.status !== 'failed') {
         return finish(settle, event, `payout ${payout.payoutId} is ${payout.status}`, async (tx) => {
           await notePayoutStatus(tx, merchantId, payout);
           return [];
         });
       }
       // The payout carries every movement it pays out: any whose webhook was missed is posted here.
-      const recorded = await recordedMovementIds(settle.db, merchantId, payout.movements.map((m) => m.id));
-      const movements = await withContext(settle, merchantId, payout.movements.filter((m) => !recorded.has(m.id)));
-      return finish(settle, event, `payout ${payout.payoutId} recorded`, async (tx) => {
+      // A failed one was paid first; the bank returned it, and the money is back in the balance
+      // (its failure movement reverses the payout in the ledger and waits for the next payout).
+      const carried = [...payout.movements, ...(payout.failureMovement ? [payout.failureMovement] : [])];
+      const recorded = await recordedMovementIds(settle.db, merchantId, carried.map((m) => m.id));
+      const movements = await withContext(settle, merchantId, carried.filter((m) => !recorded.has(m.id)));
+      return finish(settle, event, `payout ${payout.payoutId} ${payout.status} recorded`, async (tx) => {
         const work = await recordAll(tx, merchantId, movements);
         await assignToPayout(tx, merchantId, payout.payoutId, payout.movements.map((m) => m.id));
         await recordPayout(tx, merchantId, payout);

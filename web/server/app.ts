@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health';
 import { merchantRoutes } from './routes/merchants';
 import { paymentRoutes } from './routes/payments';
 import { payoutRoutes } from './routes/payouts';
+import { disputeRoutes } from './routes/disputes';
 import { payRoutes } from './routes/pay';
 import { reportRoutes } from './routes/reports';
 import { webhookRoutes } from './routes/webhooks';
@@ -38,6 +39,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(paymentRoutes(services, auth));
   app.use(payoutRoutes(services, auth));
   app.use(reportRoutes(services, auth));
+  app.use(disputeRoutes(services, auth));
   app.use(payRoutes(services));
   mountWebPages(app);
   app.use(notFound);

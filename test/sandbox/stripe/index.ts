@@ -8,7 +8,9 @@ import { WebhookDispatcher, type Delivery } from './webhooks';
 import { loadSpec, warmValidators } from './spec';
 import { runRoute } from './api';
 import { routes } from './routes';
-import { advanceClock } from './payouts';
+import { advanceClock, failPayout } from './payouts';
+import { decideDispute } from './disputes';
+import type { Account, StripeObject } from './store';
 import { threeDSecurePages } from './three-d-secure';
 import { StripeApiError } from './errors';
 import { FAULT_NAMES, parseFault, type Fault } from './faults';
@@ -139,6 +141,22 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
   control.post('/switches', guard((req) => setSwitches(req.body ?? {})));
   control.post('/deliveries/release', guard((req) => ({ released: hooks.release({ reverse: req.body?.reverse === true }) })));
   control.get('/clock', guard(() => ({ now: state.now() })));
+  // The bank's side, which no API call makes happen: a dispute decided, a payout returned.
+  const holding = (kind: 'disputes' | 'payouts', id: string): [Account, StripeObject] => {
+    for (const acct of state.accounts.values()) {
+      const found = acct[kind].get(id);
+      if (found) return [acct, found];
+    }
+    throw new Error(`no such ${kind === 'disputes' ? 'dispute' : 'payout'}: ${id}`);
+  };
+  control.post('/disputes/:id/decide', guard((req) => {
+    const [acct, dispute] = holding('disputes', String(req.params.id));
+    return decideDispute(acct, hooks, dispute, req.body?.outcome, state.now());
+  }));
+  control.post('/payouts/:id/fail', guard((req) => {
+    const [acct, payout] = holding('payouts', String(req.params.id));
+    return failPayout(state, hooks, acct, payout, req.body?.failure_code ?? 'account_closed');
+  }));
   // The 3-D Secure challenge is the shopper's page (their browser opens it): not loopback-only.
   app.use('/_sandbox/3ds', threeDSecurePages(state, hooks));
   app.use('/_sandbox', control);

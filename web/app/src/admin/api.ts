@@ -18,6 +18,10 @@ export interface PaymentRow {
   orderStatus: OrderStatus | (string & {});
   booksStatus: BooksStatus | (string & {});
   booksDocuments: number;
+  captureMethod?: 'automatic' | 'manual' | (string & {});
+  /** What was taken, once captured; less than `amount` after a partial capture. */
+  capturedAmount?: Money | null;
+  capturedAmountFormatted?: string | null;
   failureMessage: string | null;
   createdAt: string;
 }
