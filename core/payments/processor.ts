@@ -102,6 +102,8 @@ export interface PaymentFacts {
   received: Money;
   expired: boolean;
   failureMessage: string | null;
+  /** How the shopper paid (card, sepa_debit, card_present, …), when the processor says. */
+  methodType: string | null;
   /** The sale's balance transaction, once money was taken (at capture, for a manual capture). */
   sale: BalanceMovement | null;
 }

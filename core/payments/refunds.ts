@@ -155,6 +155,7 @@ export async function recordRefundFacts(tx: Queryable, merchantId: string, payme
   const refund = rows[0]!;
   // A refund started in the store's admin is already on the order; others are shown there (or taken off once failed).
   if (refund.origin === 'store' || (status !== 'succeeded' && status !== 'failed')) return [];
+  if (payment.storePlatform === 'counter') return []; // a counter sale has no store order to show it on
   return [{ id: `store-refund:${refund.id}:${status}`, topic: 'store.sync_refund', payload: { refundId: refund.id, status } }];
 }
 

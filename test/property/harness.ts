@@ -30,7 +30,7 @@ export function modelProcessor(model: StripeModel): PaymentProcessor {
     paymentFacts: async (ref) => {
       const p = model.payments.get(ref);
       return {
-        processorRef: ref, status: 'succeeded', capturable: usd(0), received: usd(p?.amount ?? 0), expired: false, failureMessage: null,
+        processorRef: ref, status: 'succeeded', capturable: usd(0), received: usd(p?.amount ?? 0), expired: false, failureMessage: null, methodType: 'card',
         sale: model.movementFacts(p?.chargeTxn ?? `charge of ${ref}`),
       };
     },
