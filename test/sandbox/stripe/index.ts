@@ -14,6 +14,7 @@ import type { Account, StripeObject } from './store';
 import { threeDSecurePages } from './three-d-secure';
 import { StripeApiError } from './errors';
 import { FAULT_NAMES, parseFault, type Fault } from './faults';
+import { createWalletToken } from './wallets';
 
 export { validateStripeResponse } from './spec';
 export { computeFee, convert, FX_RATES } from './fees';
@@ -32,6 +33,12 @@ export interface StripeSandbox {
   close(): Promise<void>;
   /** Same as POST /_sandbox/accounts. */
   createAccount(opts?: { country?: 'US' | 'JP'; default_currency?: 'usd' | 'jpy' }): SandboxAccount;
+  /**
+   * Same as POST /_sandbox/wallet_tokens: what Apple's or Google's servers get from Stripe when a
+   * shopper picks a card in their wallet sheet — a card token (`card.tokenization_method`) for the
+   * account of `publishable_key`. `card`: a pm_card_* shortcut or test number (default pm_card_visa).
+   */
+  walletToken(opts: { publishable_key: string; wallet: 'apple_pay' | 'google_pay'; card?: string }): { id: string; object: 'token'; card: Record<string, unknown> };
   /** Same as POST /_sandbox/clock/advance; returns the new sandbox time (unix seconds). */
   advanceClock(seconds: number): { now: number };
   /** Same as GET /_sandbox/deliveries?account=. */
@@ -82,6 +89,11 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     const a = state.createAccount(o.country ?? (o.default_currency === 'jpy' ? 'JP' : 'US'), o.default_currency);
     return { id: a.id, secret_key: a.secretKey, publishable_key: a.publishableKey };
   };
+  const walletToken = (o: { publishable_key?: unknown; wallet?: unknown; card?: unknown }) => {
+    const acct = state.accountForKey(String(o.publishable_key ?? ''));
+    if (!acct || acct.publishableKey !== o.publishable_key) throw new Error('publishable_key must be an account’s publishable key');
+    return createWalletToken(acct, state.now(), String(o.wallet), o.card === undefined ? undefined : String(o.card)) as ReturnType<StripeSandbox['walletToken']>;
+  };
   const advance = (seconds: number) => {
     if (!Number.isFinite(seconds) || seconds < 0) throw new Error('seconds must be a non-negative number');
     const now = advanceClock(state, hooks, Math.floor(seconds));
@@ -131,6 +143,7 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     }
   };
   control.post('/accounts', guard((req) => createAccount(req.body ?? {})));
+  control.post('/wallet_tokens', guard((req) => walletToken(req.body ?? {})));
   control.post('/clock/advance', guard((req) => advance(Number(req.body?.seconds))));
   control.get('/deliveries', guard((req) => {
     const account = String(req.query.account ?? '');
@@ -201,6 +214,7 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     },
     createAccount,
     advanceClock: advance,
+    walletToken,
     deliveries: (account) => hooks.deliveries(account),
     webhookEndpoints,
     setSwitches,

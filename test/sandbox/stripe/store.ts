@@ -22,6 +22,20 @@ export interface IdempotencyRecord {
   createdAt: number; // sandbox seconds
 }
 
+export type WalletType = 'apple_pay' | 'google_pay';
+
+/** A card token made for a wallet (wallets.ts). */
+export interface WalletToken {
+  token: StripeObject;
+  wallet: WalletType;
+  /** The card in the wallet; Stripe holds it, never the merchant or Settle. */
+  number: string;
+  expMonth: number;
+  expYear: number;
+  /** The device account number's last four, which the wallet shows instead of the card's. */
+  dynamicLast4: string;
+}
+
 export interface Account {
   id: string;
   country: 'US' | 'JP';
@@ -43,6 +57,8 @@ export interface Account {
   events: Map<string, StripeObject>;
   webhookEndpoints: Map<string, StripeObject>;
   idempotency: Map<string, IdempotencyRecord>;
+  /** Card tokens made for Apple Pay / Google Pay (wallets.ts), by token id. */
+  walletTokens: Map<string, WalletToken>;
 }
 
 /** One misbehaviour, as POST /_sandbox/switches takes it. */
@@ -120,6 +136,7 @@ export class SandboxState {
       events: new Map(),
       webhookEndpoints: new Map(),
       idempotency: new Map(),
+      walletTokens: new Map(),
     };
     this.accounts.set(id, acct);
     this.byKey.set(acct.secretKey, acct);
