@@ -26,8 +26,8 @@ export interface PaymentsResult {
   ordersMade: number;
 }
 
-const header = ['Shoppers', 'Payments/s', 'p50 ms', 'p99 ms', 'Max ms', 'Create p99 ms', 'Confirm p99 ms', 'Failures'];
-const row = (r: PaymentsRun) => [r.concurrency, r.paymentsPerS, r.p50, r.p99, r.max, r.createP99, r.confirmP99, r.failures];
+const header = ['Shoppers', 'Payments', 'Payments/s', 'p50 ms', 'p99 ms', 'Max ms', 'Create p99 ms', 'Confirm p99 ms', 'Failures'];
+const row = (r: PaymentsRun) => [r.concurrency, r.payments, r.paymentsPerS, r.p50, r.p99, r.max, r.createP99, r.confirmP99, r.failures];
 
 export function printPaymentsTable(result: PaymentsResult): void {
   console.log(`\n${textTable([header, ...result.sweep.map(row), row(result.measured)])}`);
@@ -57,7 +57,9 @@ level with the best throughput.
 - Date: ${date.toISOString()}
 - Machine: ${cpus().length} cores (${cpu}), Node ${process.version}. The shoppers, the sandboxes, PostgreSQL, Redis and
   Settle's two processes all share these cores.
-- CPUs busy with other work just before the run: ${result.busyBefore} %
+- CPUs busy with other work just before the run: ${result.busyBefore} %${result.busyBefore >= 50
+    ? '. **Taken while other work kept the CPUs busy: these figures say more about the machine than about Settle; run again on a quiet one.**'
+    : ''}
 
 ${markdownTable([header, row(m)])}
 
