@@ -84,7 +84,7 @@ describe('reports API: daily summary, fee report, CSV, a prepared year', { timeo
     await record(payout);
     await db.transaction(async (tx) => {
       await assignToPayout(tx, merchantId, 'po_march_4', [sale.id, outside.id, refund.id, dispute.id, fee.id, adjustment.id, payout.id]);
-      await recordPayout(tx, merchantId, { payoutId: 'po_march_4', amount: money(3408, 'USD'), status: 'paid', arrivedAt: new Date('2026-03-06T00:00:00Z'), movements: [] });
+      await recordPayout(tx, merchantId, { payoutId: 'po_march_4', amount: money(3408, 'USD'), status: 'paid', arrivedAt: new Date('2026-03-06T00:00:00Z'), failure: null, failureMovement: null, reconciliationStatus: 'completed', movements: [] });
     });
     // 5 March: a fee Stripe did not itemise.
     await record(movement({ category: 'charge', amount: 1000, fee: 59, at: '2026-03-05T10:00:00Z', itemised: false }));

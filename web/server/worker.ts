@@ -7,6 +7,7 @@ import { syncStoreRefund } from '../../core/stores/sync-refund';
 import { noteOnStoreOrder } from '../../core/stores/order-note';
 import { postEntryToBooks } from '../../core/books/post-entry';
 import { sendRefund } from '../../core/payments/refunds';
+import { recheckPayment } from '../../core/payments/outcome-unknown';
 import { prepareReportRun, reportRunJobId, unfinishedReportRuns } from '../../core/reports/runs';
 import { pendingOutboxItems, recordOutboxFailure, QUEUE_FOR_TOPIC } from '../../core/outbox/outbox';
 import { inboundJobId, unprocessedInboundEvents } from '../../core/inbox/inbox';
@@ -28,7 +29,11 @@ const HANDLERS: Record<QueueName, Handler> = {
     return markStoreOrderPaid(s, id);
   },
   books: (s, job) => postEntryToBooks(s, String(job.data.outboxId)),
-  processor: (s, job) => sendRefund(s, String(job.data.outboxId)),
+  // "refund:…" sends a refund; "recheck:…" re-reads a payment whose capture answer was lost.
+  processor: (s, job) => {
+    const id = String(job.data.outboxId);
+    return id.startsWith('recheck:') ? recheckPayment(s, id) : sendRefund(s, id);
+  },
   // A long report (the daily summary over months), prepared a month at a time with its progress on the run.
   reports: (s, job) => prepareReportRun(s, String(job.data.runId)),
 };
