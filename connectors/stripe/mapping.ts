@@ -72,14 +72,24 @@ export function paymentFactsFrom(intent: Stripe.PaymentIntent): PaymentFacts {
     received: stripeMoney(intent.amount_received, intent.currency),
     // Stripe cancels an authorization left uncaptured for 7 days with the reason "automatic".
     expired: intent.status === 'canceled' && intent.cancellation_reason === 'automatic',
-    failureMessage: intent.last_payment_error ? failureMessageOf(intent.last_payment_error) : null,
+    failureMessage: intent.last_payment_error ? failureMessageOf(intent.last_payment_error, chargeOf(intent)) : null,
+    methodType: chargeOf(intent)?.payment_method_details?.type ?? null,
     sale: saleMovementOf(intent),
   };
 }
 
+const chargeOf = (intent: Stripe.PaymentIntent) => (intent.latest_charge && typeof intent.latest_charge !== 'string' ? intent.latest_charge : null);
+
 /** Stripe's own message, except where it speaks to a developer rather than the merchant. */
-function failureMessageOf(error: { code?: string; message?: string }): string {
+function failureMessageOf(error: { code?: string; message?: string }, charge: Stripe.Charge | null = null): string {
   if (error.code === 'payment_intent_authentication_failure') return 'The shopper did not complete their bank’s verification (3-D Secure).';
+  // A bank debit that failed days later: the intent only says "the attempt failed"; the bank's reason is on the charge.
+  if (error.code === 'payment_intent_payment_attempt_failed') {
+    const reason = charge?.failure_message;
+    return charge?.payment_method_details?.type === 'sepa_debit'
+      ? `The shopper's bank refused the SEPA direct debit${reason ? `: ${reason}` : '.'}`
+      : `The payment failed${reason ? `: ${reason}` : '.'}`;
+  }
   return error.message ?? 'The payment was declined.';
 }
 
@@ -147,8 +157,8 @@ const DISPUTE_EVENTS = new Set([
 ]);
 const PAYOUT_EVENTS = new Set(['payout.paid', 'payout.failed', 'payout.canceled', 'payout.updated', 'payout.reconciliation_completed']);
 
-/** An authorization held, or released (canceled by the merchant, or expired after 7 days). */
-const PAYMENT_CHANGED_EVENTS = new Set(['payment_intent.amount_capturable_updated', 'payment_intent.canceled']);
+/** An authorization held, or released (canceled by the merchant, or expired after 7 days); a bank debit submitted. */
+const PAYMENT_CHANGED_EVENTS = new Set(['payment_intent.amount_capturable_updated', 'payment_intent.canceled', 'payment_intent.processing']);
 
 /** The webhook events Settle asks Stripe for: the ones it acts on, and no others. */
 export const STRIPE_EVENTS = [

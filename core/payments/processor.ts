@@ -102,6 +102,8 @@ export interface PaymentFacts {
   received: Money;
   expired: boolean;
   failureMessage: string | null;
+  /** How the shopper paid (card, sepa_debit, card_present, …), when the processor says. */
+  methodType: string | null;
   /** The sale's balance transaction, once money was taken (at capture, for a manual capture). */
   sale: BalanceMovement | null;
 }
@@ -141,6 +143,13 @@ export interface PaymentProcessor {
   /** Refunds the payment; the key derives from Settle's refund id, so a retry refunds once. */
   refund(input: { processorRef: string; amount: Money; settleRefundId: string; reason: string | null; idempotencyKey: string }): Promise<RefundFacts>;
   refundFacts(refundId: string): Promise<RefundFacts>;
+  /**
+   * Re-reads, without the key, whether a refund Settle asked for exists (its id travels in the
+   * refund's metadata): how an answer lost to a 5xx or a timeout is settled.
+   */
+  findRefund(input: { processorRef: string; settleRefundId: string }): Promise<RefundFacts | null>;
+  /** Re-reads whether a payment with all of `metadata` was created since then (a lost create's answer). */
+  findPayment(input: { metadata: Record<string, string>; createdSince: Date }): Promise<{ processorRef: string } | null>;
   dispute(disputeId: string): Promise<DisputeFacts>;
   /** Sends the evidence and submits it for the bank's review; the key derives from the dispute and the evidence. */
   submitDisputeEvidence(input: { disputeId: string; evidence: DisputeEvidence; idempotencyKey: string }): Promise<DisputeFacts>;

@@ -3,7 +3,7 @@ import { RetryableError } from '../errors';
 import { loadInboundEvent, markInboundProcessed, type InboxEvent } from '../inbox/inbox';
 import type { Queryable } from '../storage/database';
 import { addToOutbox, QUEUE_FOR_TOPIC } from '../outbox/outbox';
-import { findPaymentByProcessorRef, setPaymentStatus } from './payments';
+import { findPaymentByProcessorRef, setPaymentMethodType, setPaymentStatus } from './payments';
 import { recordRefundFacts } from './refunds';
 import { recordAuthorizationFacts } from './authorizations';
 import { recordDisputeFacts } from './disputes';
@@ -41,7 +41,10 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
         if (!payment) return finish(settle, event, `sale ${fact.processorRef} recorded (no Settle payment)`, (tx) => recordAll(tx, merchantId, movements));
         return finish(settle, event, 'payment recorded', async (tx) => {
           await setPaymentStatus(tx, payment.id, 'succeeded', null, facts.received.amount);
+          await setPaymentMethodType(tx, payment.id, facts.methodType);
           const work = await recordAll(tx, merchantId, movements);
+          // A counter sale has no store order to mark paid.
+          if (payment.storePlatform === 'counter') return work;
           return [...work, { id: `store:${payment.id}`, topic: 'store.mark_paid', payload: { paymentId: payment.id } }];
         });
       }
@@ -52,9 +55,11 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
     case 'payment_failed': {
       const payment = await findPaymentByProcessorRef(settle.db, merchantId, fact.processorRef);
       if (!payment) return finish(settle, event, `no Settle payment for ${fact.processorRef}`);
+      // A bank debit fails days later and only its charge says why: read it for the merchant.
+      const facts = await processor.paymentFacts(fact.processorRef);
       // A declined attempt: the shopper may try another card, so the payment stays open for it.
       return finish(settle, event, 'decline recorded', async (tx) => {
-        await setPaymentStatus(tx, payment.id, 'awaiting_payment', fact.message);
+        await setPaymentStatus(tx, payment.id, 'awaiting_payment', facts.failureMessage ?? fact.message);
         return [];
       });
     }

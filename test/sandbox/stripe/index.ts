@@ -13,10 +13,13 @@ import { decideDispute } from './disputes';
 import type { Account, StripeObject } from './store';
 import { threeDSecurePages } from './three-d-secure';
 import { StripeApiError } from './errors';
+import { FAULT_NAMES, parseFault, type Fault } from './faults';
+import { createWalletToken } from './wallets';
 
 export { validateStripeResponse } from './spec';
 export { computeFee, convert, FX_RATES } from './fees';
 export { signPayload, type Delivery } from './webhooks';
+export type { Fault } from './faults';
 
 export interface SandboxAccount {
   id: string;
@@ -30,13 +33,19 @@ export interface StripeSandbox {
   close(): Promise<void>;
   /** Same as POST /_sandbox/accounts. */
   createAccount(opts?: { country?: 'US' | 'JP'; default_currency?: 'usd' | 'jpy' }): SandboxAccount;
+  /**
+   * Same as POST /_sandbox/wallet_tokens: what Apple's or Google's servers get from Stripe when a
+   * shopper picks a card in their wallet sheet — a card token (`card.tokenization_method`) for the
+   * account of `publishable_key`. `card`: a pm_card_* shortcut or test number (default pm_card_visa).
+   */
+  walletToken(opts: { publishable_key: string; wallet: 'apple_pay' | 'google_pay'; card?: string }): { id: string; object: 'token'; card: Record<string, unknown> };
   /** Same as POST /_sandbox/clock/advance; returns the new sandbox time (unix seconds). */
   advanceClock(seconds: number): { now: number };
   /** Same as GET /_sandbox/deliveries?account=. */
   deliveries(account: string): Delivery[];
   /** Same as GET /_sandbox/webhook_endpoints?account=: each endpoint with its signing secret. */
   webhookEndpoints(account: string): WebhookEndpointView[];
-  /** Same as POST /_sandbox/switches. */
+  /** Same as POST /_sandbox/switches (faults: see faults.ts; null turns one off). */
   setSwitches(s: Partial<Switches>): Switches;
   /** Same as POST /_sandbox/deliveries/release: sends held deliveries; returns how many. */
   releaseDeliveries(opts?: { reverse?: boolean }): { released: number };
@@ -80,9 +89,16 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     const a = state.createAccount(o.country ?? (o.default_currency === 'jpy' ? 'JP' : 'US'), o.default_currency);
     return { id: a.id, secret_key: a.secretKey, publishable_key: a.publishableKey };
   };
+  const walletToken = (o: { publishable_key?: unknown; wallet?: unknown; card?: unknown }) => {
+    const acct = state.accountForKey(String(o.publishable_key ?? ''));
+    if (!acct || acct.publishableKey !== o.publishable_key) throw new Error('publishable_key must be an account’s publishable key');
+    return createWalletToken(acct, state.now(), String(o.wallet), o.card === undefined ? undefined : String(o.card)) as ReturnType<StripeSandbox['walletToken']>;
+  };
   const advance = (seconds: number) => {
     if (!Number.isFinite(seconds) || seconds < 0) throw new Error('seconds must be a non-negative number');
-    return { now: advanceClock(state, hooks, Math.floor(seconds)) };
+    const now = advanceClock(state, hooks, Math.floor(seconds));
+    hooks.runDue(now); // webhook retries on Stripe's live schedule that have come due
+    return { now };
   };
   const webhookEndpoints = (account: string): WebhookEndpointView[] => {
     const acct = state.accounts.get(account);
@@ -92,12 +108,21 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     }));
   };
   const setSwitches = (s: Partial<Switches>) => {
+    const known = ['deliver_twice', 'hold_deliveries', 'out_of_order', 'delay_ms', ...FAULT_NAMES];
+    for (const k of Object.keys(s)) if (!known.includes(k)) throw new Error(`unknown switch: ${k} (known: ${known.join(', ')})`);
+    if (s.delay_ms !== undefined) {
+      if (!Number.isInteger(s.delay_ms) || s.delay_ms < 0 || s.delay_ms > 120_000) throw new Error('delay_ms must be a whole number of milliseconds, 0..120000');
+    }
+    const faults = Object.fromEntries(FAULT_NAMES.filter((n) => n in s).map((n) => [n, parseFault(n, s[n])])) as Record<string, Fault | null>;
+    Object.assign(state.switches, faults);
+    if (s.delay_ms !== undefined) state.switches.delay_ms = s.delay_ms;
+    if (s.out_of_order !== undefined) state.switches.out_of_order = Boolean(s.out_of_order);
     if (s.deliver_twice !== undefined) state.switches.deliver_twice = Boolean(s.deliver_twice);
     if (s.hold_deliveries !== undefined) {
       state.switches.hold_deliveries = Boolean(s.hold_deliveries);
       if (!state.switches.hold_deliveries) hooks.release(); // nothing held is ever lost
     }
-    return { ...state.switches };
+    return structuredClone(state.switches);
   };
 
   const app = express();
@@ -118,6 +143,7 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     }
   };
   control.post('/accounts', guard((req) => createAccount(req.body ?? {})));
+  control.post('/wallet_tokens', guard((req) => walletToken(req.body ?? {})));
   control.post('/clock/advance', guard((req) => advance(Number(req.body?.seconds))));
   control.get('/deliveries', guard((req) => {
     const account = String(req.query.account ?? '');
@@ -188,6 +214,7 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     },
     createAccount,
     advanceClock: advance,
+    walletToken,
     deliveries: (account) => hooks.deliveries(account),
     webhookEndpoints,
     setSwitches,

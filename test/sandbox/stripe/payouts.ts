@@ -5,6 +5,7 @@ import { type Account, type SandboxState, type StripeObject, newId, snapshot } f
 import type { WebhookDispatcher } from './webhooks';
 import { failPendingRefunds } from './refunds';
 import { expireAuthorizations } from './capture';
+import { settleDebits } from './sepa-debit';
 
 const DAY = 86_400;
 
@@ -13,6 +14,7 @@ export function advanceClock(state: SandboxState, hooks: WebhookDispatcher, seco
   for (const acct of state.accounts.values()) {
     failPendingRefunds(acct, hooks, now);
     expireAuthorizations(acct, hooks, now);
+    settleDebits(acct, hooks, now);
     for (const txn of acct.balanceTransactions.values()) {
       if (txn.status === 'pending' && Number(txn.available_on) <= now) txn.status = 'available';
     }

@@ -39,7 +39,9 @@ export function paymentView(p: Payment) {
     id: p.id, orderId: p.orderId, orderNumber: p.orderNumber, amount: p.amount, amountFormatted: formatMoney(p.amount),
     status: p.status, captureMethod: p.captureMethod, capturedAmount: p.capturedAmount,
     capturedAmountFormatted: p.capturedAmount && formatMoney(p.capturedAmount),
-    orderStatus: p.orderStatus, failureMessage: p.failureMessage, createdAt: p.createdAt.toISOString(),
+    // A counter sale has no store order to mark paid.
+    orderStatus: p.storePlatform === 'counter' ? 'not_applicable' : p.orderStatus, failureMessage: p.failureMessage,
+    paymentMethod: p.paymentMethodType, salesChannel: p.salesChannel, createdAt: p.createdAt.toISOString(),
   };
 }
 

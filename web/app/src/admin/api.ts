@@ -3,7 +3,7 @@
 
 import type { Money } from '../money';
 
-export type PaymentStatus = 'succeeded' | 'awaiting_payment' | 'authorized' | 'canceled' | 'failed';
+export type PaymentStatus = 'succeeded' | 'awaiting_payment' | 'processing' | 'authorized' | 'canceled' | 'failed';
 export type OrderStatus = 'paid' | 'marking_paid' | 'awaiting_payment';
 export type BooksStatus = 'posted' | 'pending' | 'not_applicable';
 
