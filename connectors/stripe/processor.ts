@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { PaymentProcessor, ShopperSession } from '../../core/payments/processor';
 import { RetryableError, SettleError } from '../../core/errors';
-import { disputeEvidenceParams, disputeFactsFrom, movementFrom, paymentFactsFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
+import { disputeEvidenceParams, disputeFactsFrom, stripeAmount, movementFrom, paymentFactsFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
 
 export interface StripeSettings {
   publishableKey: string;
@@ -23,10 +23,11 @@ export class StripeProcessor implements PaymentProcessor {
   ) {}
 
   async createPayment(input: Parameters<PaymentProcessor['createPayment']>[0]) {
+    const amount = stripeAmount(input.amount);
     const intent = await unknownOutcomeIsRetryable(() =>
       this.stripe.paymentIntents.create(
         {
-          amount: input.amount.amount,
+          amount,
           currency: input.amount.currency.toLowerCase(),
           // The payment page sends only cards, but follows a redirect for 3-D Secure (its return_url
           // brings the shopper back), which Stripe allows only when redirects are.
@@ -52,8 +53,9 @@ export class StripeProcessor implements PaymentProcessor {
   }
 
   async capture(input: Parameters<PaymentProcessor['capture']>[0]) {
+    const amount = stripeAmount(input.amount);
     const intent = await unknownOutcomeIsRetryable(() =>
-      this.stripe.paymentIntents.capture(input.processorRef, { amount_to_capture: input.amount.amount, expand: SALE }, { idempotencyKey: input.idempotencyKey }),
+      this.stripe.paymentIntents.capture(input.processorRef, { amount_to_capture: amount, expand: SALE }, { idempotencyKey: input.idempotencyKey }),
     );
     return paymentFactsFrom(intent);
   }
@@ -62,17 +64,22 @@ export class StripeProcessor implements PaymentProcessor {
     return paymentFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.paymentIntents.cancel(input.processorRef, {}, { idempotencyKey: input.idempotencyKey })));
   }
 
+  assertChargeable(amount: Parameters<PaymentProcessor['assertChargeable']>[0]) {
+    stripeAmount(amount);
+  }
+
   async movement(movementId: string) {
     return movementFrom(await unknownOutcomeIsRetryable(() => this.stripe.balanceTransactions.retrieve(movementId, { expand: ['source'] })));
   }
 
   async refund(input: Parameters<PaymentProcessor['refund']>[0]) {
     const reason = input.reason && STRIPE_REFUND_REASONS.has(input.reason) ? (input.reason as Stripe.RefundCreateParams.Reason) : undefined;
+    const amount = stripeAmount(input.amount);
     const refund = await unknownOutcomeIsRetryable(() =>
       this.stripe.refunds.create(
         {
           payment_intent: input.processorRef,
-          amount: input.amount.amount,
+          amount,
           ...(reason ? { reason } : {}),
           metadata: { settle_refund: input.settleRefundId, ...(input.reason && !reason ? { settle_reason: input.reason.slice(0, 500) } : {}) },
         },

@@ -135,6 +135,11 @@ export interface PaymentProcessor {
   /** Releases an authorization (or a payment not yet made); nothing is taken from the card. */
   cancel(input: { processorRef: string; idempotencyKey: string }): Promise<PaymentFacts>;
   movement(movementId: string): Promise<BalanceMovement>;
+  /**
+   * Throws a SettleError when the processor would refuse to move this amount at all (Stripe takes
+   * three-decimal currencies only in steps of ten), so a request can be refused before it is recorded.
+   */
+  assertChargeable(amount: Money): void;
   /** Refunds the payment; the key derives from Settle's refund id, so a retry refunds once. */
   refund(input: { processorRef: string; amount: Money; settleRefundId: string; reason: string | null; idempotencyKey: string }): Promise<RefundFacts>;
   refundFacts(refundId: string): Promise<RefundFacts>;
