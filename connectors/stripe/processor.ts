@@ -109,7 +109,7 @@ export class StripeProcessor implements PaymentProcessor {
  * A 5xx, 429 or lost connection says nothing about what happened: retry the job, re-reading.
  * Stripe refusing the request (already refunded, disputed, too large) is a fact to show the merchant.
  */
-async function unknownOutcomeIsRetryable<T>(call: () => Promise<T>): Promise<T> {
+export async function unknownOutcomeIsRetryable<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
