@@ -63,12 +63,12 @@ export class StripeCardReaders implements CardReaders {
 
   async collectOnReader(input: Parameters<CardReaders['collectOnReader']>[0]) {
     const reader = await asMerchantError(() =>
-      this.stripe.terminal.readers.processPaymentIntent(input.readerId, { payment_intent: input.processorRef }, { idempotencyKey: input.idempotencyKey }));
+      this.stripe.terminal.readers.processPaymentIntent(input.readerId, { payment_intent: input.processorRef }));
     return readerFactsFrom(reader);
   }
 
   async cancelReaderAction(input: Parameters<CardReaders['cancelReaderAction']>[0]) {
-    const reader = await asMerchantError(() => this.stripe.terminal.readers.cancelAction(input.readerId, {}, { idempotencyKey: input.idempotencyKey }));
+    const reader = await asMerchantError(() => this.stripe.terminal.readers.cancelAction(input.readerId));
     return readerFactsFrom(reader as Stripe.Terminal.Reader);
   }
 }

@@ -31,8 +31,11 @@ export interface ShopAddress {
 }
 
 /**
- * The in-person payments port: one merchant's card readers at a payment processor. Every mutating
- * call carries a key derived from Settle's own ids, so a retry registers or collects once.
+ * The in-person payments port: one merchant's card readers at a payment processor. Registering and
+ * creating the payment carry keys derived from Settle's own ids, so a retry does them once.
+ * Sending a payment to the reader (or stopping it) is deliberately a new request each time: after
+ * a declined card the same payment must reach the reader again, and a reader action cannot take
+ * money twice (the payment succeeds once at most; a second send while one waits is refused as busy).
  */
 export interface CardReaders {
   /** Registers a reader by the code it shows, at a location made for the shop's address. */
@@ -41,7 +44,7 @@ export interface CardReaders {
   /** A payment that only a reader can collect (a card tapped or inserted), captured at once. */
   createInPersonPayment(input: { amount: Money; description: string; metadata: Record<string, string>; idempotencyKey: string }): Promise<{ processorRef: string }>;
   /** Sends the payment to the reader, which then waits for the shopper's card. */
-  collectOnReader(input: { readerId: string; processorRef: string; idempotencyKey: string }): Promise<ReaderFacts>;
+  collectOnReader(input: { readerId: string; processorRef: string }): Promise<ReaderFacts>;
   /** Stops the reader waiting for a card; the payment stays open to collect again. */
-  cancelReaderAction(input: { readerId: string; idempotencyKey: string }): Promise<ReaderFacts>;
+  cancelReaderAction(input: { readerId: string }): Promise<ReaderFacts>;
 }

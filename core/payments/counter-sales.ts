@@ -38,7 +38,7 @@ export interface CounterSale {
 }
 
 /** Where a counter sale stands, in the words the merchant at the till needs. */
-export type CounterSaleOutcome = 'waiting_for_card' | 'paid' | 'declined' | 'canceled';
+export type CounterSaleOutcome = 'waiting_for_card' | 'not_on_reader' | 'paid' | 'declined' | 'canceled';
 
 const hash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 16);
 
@@ -113,9 +113,7 @@ export async function startCounterSale(
 export async function collectCounterSale(settle: Settle, merchantId: string, saleId: string): Promise<CounterSale> {
   const sale = await openSale(settle, merchantId, saleId);
   const readers = await settle.platforms.cardReadersFor(merchantId);
-  // Each send is its own request (after a decline the same one must reach the reader again), keyed by the sale and its attempt.
-  const attempt = await nextAttempt(settle.db, saleId);
-  await readers.collectOnReader({ readerId: sale.readerId, processorRef: sale.payment.processorRef, idempotencyKey: `counter-collect-${saleId}-${attempt}` });
+  await readers.collectOnReader({ readerId: sale.readerId, processorRef: sale.payment.processorRef });
   return sale;
 }
 
@@ -126,14 +124,8 @@ export async function cancelCounterSaleOnReader(settle: Settle, merchantId: stri
   const facts = await readers.reader(sale.readerId);
   if (facts.action?.status !== 'in_progress' || facts.action.processorRef !== sale.payment.processorRef)
     throw new SettleError('reader_not_waiting', 'The card reader is not waiting for a card for this sale.', 409);
-  const attempt = (await settle.db.query<{ n: number }>('SELECT collect_attempts AS n FROM counter_sales WHERE id = $1', [saleId]))[0]?.n ?? 0;
-  await readers.cancelReaderAction({ readerId: sale.readerId, idempotencyKey: `counter-cancel-${saleId}-${attempt}` });
+  await readers.cancelReaderAction({ readerId: sale.readerId });
   return sale;
-}
-
-async function nextAttempt(db: Queryable, saleId: string): Promise<number> {
-  const rows = await db.query<{ n: number }>('UPDATE counter_sales SET collect_attempts = collect_attempts + 1 WHERE id = $1 RETURNING collect_attempts AS n', [saleId]);
-  return rows[0]?.n ?? 1;
 }
 
 async function openSale(settle: Settle, merchantId: string, saleId: string): Promise<CounterSale> {
@@ -167,5 +159,5 @@ export function counterSaleOutcome(sale: CounterSale, reader: ReaderFacts | null
   if (action?.status === 'succeeded') return { outcome: 'paid', message: 'Paid by card at the counter.' };
   const reason = (action?.status === 'failed' ? action.failureMessage : null) ?? sale.payment.failureMessage;
   if (reason) return { outcome: 'declined', message: `Card declined: ${reason} Ask for another card and collect again.` };
-  return { outcome: 'waiting_for_card', message: 'Not sent to the reader: collect it again.' };
+  return { outcome: 'not_on_reader', message: 'The reader is not collecting this sale: collect it again to take the card.' };
 }

@@ -191,6 +191,13 @@ describe('SEPA Direct Debit and counter sales, end to end', { timeout: 90_000 },
       .toMatchObject({ status: 400, body: { error: { code: 'invalid_registration_code' } } });
     expect(await api(m, '/api/counter-sales', { readerId, amount: 1000, currency: 'USD', description: 'Vase', lines: [{ name: 'Vase', quantity: 1, amount: 900 }] }))
       .toMatchObject({ status: 400, body: { error: { code: 'lines_do_not_add_up', message: expect.stringContaining('9.00 USD, not 10.00 USD') } } });
+    // Stopped on the reader (the shopper changed their mind): the sale waits to be collected again.
+    const { body } = await api(m, '/api/counter-sales', { readerId, amount: 1000, currency: 'USD', description: 'Vase' });
+    expect((await api(m, `/api/counter-sales/${body.sale.id}/cancel`, {})).body.sale).toMatchObject({ outcome: 'not_on_reader' });
+    expect((await api(m, '/api/readers')).body.readers[0]).toMatchObject({ status: 'online', action: null });
+    expect(await api(m, `/api/counter-sales/${body.sale.id}/cancel`, {})).toMatchObject({ status: 409, body: { error: { code: 'reader_not_waiting' } } });
+    expect((await api(m, `/api/counter-sales/${body.sale.id}/collect`, {})).body.sale.outcome).toBe('waiting_for_card');
+
     const other = await signUpAndConnect(settleUrl, sandboxes, 'Someone Else');
     expect((await api(other, '/api/counter-sales', { readerId, amount: 1000, currency: 'USD', description: 'Vase' })).status).toBe(404);
     expect((await api(other, '/api/readers')).body.readers).toEqual([]);

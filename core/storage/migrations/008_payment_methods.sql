@@ -28,8 +28,6 @@ CREATE TABLE counter_sales (
   description   text NOT NULL,
   lines         jsonb NOT NULL DEFAULT '[]',
   payment_id    text NOT NULL UNIQUE REFERENCES payments(id),
-  -- Each send to the reader is a new request to the processor, keyed by the sale and this count.
-  collect_attempts int NOT NULL DEFAULT 0,
   created_at    timestamptz NOT NULL DEFAULT now(),
   FOREIGN KEY (merchant_id, reader_id) REFERENCES terminal_readers(merchant_id, id)
 );
