@@ -161,6 +161,15 @@ describe('SEPA Direct Debit and counter sales, end to end', { timeout: 90_000 },
     expect(books.documents.SalesReceipt?.map((d) => d.TotalAmt)).toEqual([25]);
     // Paid is paid: the sale cannot be sent to the reader again.
     expect(await api(m, `/api/counter-sales/${started.body.sale.id}/collect`, {})).toMatchObject({ status: 409, body: { error: { code: 'counter_sale_paid' } } });
+
+    // The mug comes back: refunded like any other payment, straight to the ledger (no store order to update).
+    const paymentId = started.body.sale.payment.id as string;
+    expect((await api(m, `/api/payments/${paymentId}/refunds`, { amount: 700, reason: 'Mug returned' })).status).toBeLessThan(300);
+    const withRefund = await eventually(() => readLedgerEntries(settleUrl, m.apiKey), (e) => e.some((x) => x.kind === 'refund'));
+    expect(withRefund.find((e) => e.kind === 'refund')!.postings.filter((p) => p.amount.amount !== 0).map((p) => [p.account, p.debit, p.credit])).toEqual([
+      ['Stripe clearing', null, '$7.00'],
+      ['Sales income', '$7.00', null],
+    ]);
   });
 
   it('counter sale declined: a clear message, nothing posted; collected again with another card, it is paid', async () => {
