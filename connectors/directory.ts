@@ -5,6 +5,7 @@ import { BooksMapping } from '../core/books/mapping';
 import { SettleError } from '../core/errors';
 import { stripeClient } from './stripe/client';
 import { StripeProcessor, type StripeSettings } from './stripe/processor';
+import { StripeCardReaders } from './stripe/terminal';
 import { wooClient, type WooSecrets, type WooSettings } from './woocommerce/client';
 import { WooStore } from './woocommerce/store';
 import { quickBooksClient, type QuickBooksSecrets, type QuickBooksSettings } from './quickbooks/client';
@@ -25,6 +26,11 @@ export function platformDirectory(db: Database, connections: ConnectionStore, en
       const c = await connections.find<StripeSettings, { secretKey: string }>(merchantId, 'stripe');
       if (!c) throw notConnected('Stripe');
       return new StripeProcessor(stripeClient(c.secrets.secretKey, endpoints.stripeApiBase), c.settings, endpoints.stripeApiBase);
+    },
+    async cardReadersFor(merchantId) {
+      const c = await connections.find<StripeSettings, { secretKey: string }>(merchantId, 'stripe');
+      if (!c) throw notConnected('Stripe');
+      return new StripeCardReaders(stripeClient(c.secrets.secretKey, endpoints.stripeApiBase));
     },
     async storeFor(merchantId, platform) {
       if (platform !== 'woocommerce') throw notConnected(platform);

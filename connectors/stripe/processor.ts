@@ -152,7 +152,7 @@ const THROTTLE_RETRIES = 3;
  * The SDK already retried 5xx and lost connections with the same idempotency key; it does not retry
  * 429, which Stripe refuses before running anything, so that is repeated here after a short back-off.
  */
-async function unknownOutcomeIsRetryable<T>(call: () => Promise<T>): Promise<T> {
+export async function unknownOutcomeIsRetryable<T>(call: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await call();

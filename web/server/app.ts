@@ -16,6 +16,7 @@ import { disputeRoutes } from './routes/disputes';
 import { payRoutes } from './routes/pay';
 import { reportRoutes } from './routes/reports';
 import { payPageRoutes } from './routes/pay-page';
+import { counterSaleRoutes } from './routes/counter-sales';
 import { webhookRoutes } from './routes/webhooks';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
@@ -42,6 +43,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(reportRoutes(services, auth));
   app.use(disputeRoutes(services, auth));
   app.use(payRoutes(services));
+  app.use(counterSaleRoutes(services, auth));
   mountWebPages(app, services);
   app.use(notFound);
   app.use(errorHandler);
