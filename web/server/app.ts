@@ -12,7 +12,9 @@ import { healthRoutes } from './routes/health';
 import { merchantRoutes } from './routes/merchants';
 import { paymentRoutes } from './routes/payments';
 import { payoutRoutes } from './routes/payouts';
+import { disputeRoutes } from './routes/disputes';
 import { payRoutes } from './routes/pay';
+import { reportRoutes } from './routes/reports';
 import { payPageRoutes } from './routes/pay-page';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -37,6 +39,8 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(merchantRoutes(services, auth, tokens));
   app.use(paymentRoutes(services, auth));
   app.use(payoutRoutes(services, auth));
+  app.use(reportRoutes(services, auth));
+  app.use(disputeRoutes(services, auth));
   app.use(payRoutes(services));
   mountWebPages(app, services);
   app.use(notFound);

@@ -61,19 +61,48 @@ export interface Account {
   walletTokens: Map<string, WalletToken>;
 }
 
+/** One misbehaviour, as POST /_sandbox/switches takes it. */
+export interface Fault {
+  /** The next `count` matching requests misbehave; then the switch turns itself off. */
+  count?: number;
+  /** Instead of a count: this share (0..1) of matching requests misbehaves, until switched off. */
+  ratio?: number;
+  /** Only requests whose "METHOD /v1/path" starts with this, e.g. "POST /v1/refunds". */
+  match?: string;
+  /**
+   * The request is carried out first and only the answer is lost (500 or dropped connection): the
+   * real "outcome unknown". A 500 is then what its idempotency key replays, as Stripe documents.
+   */
+  after_apply?: boolean;
+}
+
 export interface Switches {
   /** Every webhook delivery is made twice (tests of idempotent receivers). */
   deliver_twice: boolean;
   /** Queue deliveries instead of sending them, until released (possibly reversed). */
   hold_deliveries: boolean;
+  /** Webhook deliveries made close together are sent newest first (Stripe does not promise order). */
+  out_of_order: boolean;
+  /** Every /v1 answer is held back this long (a slow Stripe; SDK timeouts). */
+  delay_ms: number;
+  /** Stripe answers 500 api_error (see faults.ts). */
+  fail_with_500: Fault | null;
+  /** Stripe answers 429 rate_limit. */
+  throttle_429: Fault | null;
+  /** The connection is cut without an answer. */
+  drop_connection: Fault | null;
 }
+
+export const NO_FAULTS: Switches = {
+  deliver_twice: false, hold_deliveries: false, out_of_order: false, delay_ms: 0, fail_with_500: null, throttle_429: null, drop_connection: null,
+};
 
 export class SandboxState {
   readonly accounts = new Map<string, Account>();
   private readonly byKey = new Map<string, Account>();
   /** Seconds added to the wall clock by /_sandbox/clock/advance. */
   private offsetSeconds = 0;
-  readonly switches: Switches = { deliver_twice: false, hold_deliveries: false };
+  readonly switches: Switches = { ...NO_FAULTS };
   /** Where the sandbox listens, for URLs it hands out (the 3-D Secure challenge page). */
   publicUrl = 'http://127.0.0.1';
 
