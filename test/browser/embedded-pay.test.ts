@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-cor
 import Stripe from 'stripe';
 import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
-import { placeOrder, readPayments, signUpAndConnect, startCheckout, type ConnectedMerchant, type Sandboxes } from '../support/journey';
+import { adminSignInLink, placeOrder, readPayments, signUpAndConnect, startCheckout, type ConnectedMerchant, type Sandboxes } from '../support/journey';
 import { launchChromium, recordRequests, screenshot, type RecordedRequest } from '../support/browser';
 import { installWalletSheet } from '../support/wallet-sheet';
 
@@ -137,8 +137,8 @@ describe('in the browser: the payment page embedded in the store’s checkout', 
     await eventually(() => orderStatus(order.id), (o) => o.status === 'processing');
   });
 
-  it('wallet: Google Pay’s sheet pays, and Stripe records the payment as Google Pay', async () => {
-    const { order, page, frame } = await atStoreCheckout();
+  it('wallet: Google Pay’s sheet pays, Stripe records the payment as Google Pay, and so does the merchant’s admin', async () => {
+    const { order, page, frame, paymentId } = await atStoreCheckout();
     await frame.getByRole('button', { name: 'Pay with Google Pay' }).click();
     const sheet = frame.getByRole('dialog', { name: 'Google Pay' });
     await sheet.getByText('USD 100.00').waitFor();
@@ -152,6 +152,13 @@ describe('in the browser: the payment page embedded in the store’s checkout', 
     const stripe = new Stripe(merchant.stripeAccount.secret_key, { host: '127.0.0.1', port: sandboxes.stripe.port, protocol: 'http' });
     const charge = (await stripe.paymentIntents.retrieve(paid.transaction_id, { expand: ['latest_charge'] })).latest_charge as Stripe.Charge;
     expect(charge.payment_method_details?.card?.wallet?.type).toBe('google_pay');
+
+    const listed = await eventually(() => readPayments(settleUrl, merchant.apiKey), (v) => v.payments.some((p) => p.id === paymentId && p.paymentMethodName !== undefined && p.paymentMethodName !== null));
+    expect(listed.payments.find((p) => p.id === paymentId)).toMatchObject({ status: 'succeeded', paymentMethod: 'google_pay', paymentMethodName: 'Google Pay' });
+    await page.goto(await adminSignInLink(settleUrl, merchant.apiKey));
+    const row = page.getByRole('row').filter({ has: page.getByText(`#${order.number}`, { exact: true }) });
+    await row.getByTestId('payment-method').getByText('Google Pay', { exact: true }).waitFor();
+    await screenshot(page, 'admin-google-pay');
   });
 
   it('a site that is not the merchant’s store cannot frame the page', async () => {

@@ -23,6 +23,8 @@ export interface PaymentRow {
   capturedAmount?: Money | null;
   capturedAmountFormatted?: string | null;
   failureMessage: string | null;
+  /** How the shopper paid, in the merchant's words ("Card", "Apple Pay", "Google Pay", …), once known. */
+  paymentMethodName?: string | null;
   createdAt: string;
 }
 
