@@ -3,6 +3,7 @@ import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
 import { findPayment, setOrderSyncStatus, storePlatformOf, type Payment } from '../payments/payments';
 import { toDecimal } from '../money';
 import { accountBalancesForPayment } from '../ledger/payment-view';
+import { paymentMethodName } from '../payments/method-names';
 
 /**
  * Tells the store that an order is paid, so the store lowers stock and starts fulfilment.
@@ -48,7 +49,5 @@ function paidText(payment: Payment): string {
 
 /** The payment method in the merchant's words (the store shows it as the order's payment method). */
 function methodName(payment: Payment): string {
-  if (payment.paymentMethodType === 'sepa_debit') return 'SEPA Direct Debit';
-  if (payment.paymentMethodType === 'card_present' || payment.paymentMethodType === 'interac_present') return 'Card in person';
-  return 'Card';
+  return paymentMethodName(payment.paymentMethodType) ?? 'Card';
 }

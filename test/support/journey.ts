@@ -153,6 +153,7 @@ export interface PaymentsView {
     id: string; orderId: string; orderNumber: string; status: string; orderStatus: string; failureMessage: string | null;
     captureMethod: string; capturedAmount: { amount: number; currency: string } | null;
     booksStatus: string; booksDocuments: number; amountFormatted: string;
+    paymentMethod?: string | null; paymentMethodName?: string | null;
   }[];
   balances: { role: string; name: string; currency: string; balance: number; balanceFormatted: string }[];
 }

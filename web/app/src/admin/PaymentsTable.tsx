@@ -53,6 +53,11 @@ export function PaymentsTable({ payments, loading, selectedId = null, onSelect }
       <IndexTable.Cell>
         <BlockStack gap="100" inlineAlign="start">
           <StatusBadge spec={paymentBadge(p.status)} status={p.status} testId="payment-status" />
+          {p.paymentMethodName ? (
+            <Text as="span" variant="bodySm" tone="subdued">
+              <span data-testid="payment-method">{p.paymentMethodName}</span>
+            </Text>
+          ) : null}
           {p.failureMessage ? (
             <Text as="span" variant="bodySm" tone="critical">
               {p.failureMessage}

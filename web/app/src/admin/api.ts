@@ -25,6 +25,8 @@ export interface PaymentRow {
   /** What the sale became in the Stripe balance: converted, with the rate, when presented in another currency. */
   settlement?: { amount: Money; amountFormatted?: string | null; exchangeRate: string | null } | null;
   failureMessage: string | null;
+  /** How the shopper paid, in the merchant's words ("Card", "Apple Pay", "Google Pay", …), once known. */
+  paymentMethodName?: string | null;
   createdAt: string;
 }
 

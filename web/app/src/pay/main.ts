@@ -39,6 +39,7 @@ function safeReturnUrl(raw: string | null): string | null {
 
 function showPaid(info: PayInfo, amountText: string): void {
   view.form.hidden = true;
+  view.wallet.hidden = true;
   view.secureNote.hidden = true;
   clearCardInputs();
   view.paid.hidden = false;
