@@ -103,6 +103,15 @@ export class StripeProcessor implements PaymentProcessor {
   readEvent(payload: unknown) {
     return processorEventFrom(payload as Stripe.Event);
   }
+
+  async eventsSince(createdFrom: number) {
+    // Stripe lists newest first; the sweep applies them oldest first, as they happened.
+    const events: Stripe.Event[] = [];
+    await unknownOutcomeIsRetryable(() =>
+      this.stripe.events.list({ created: { gte: createdFrom }, limit: 100 }).autoPagingEach((e) => void events.push(e)),
+    );
+    return events.reverse().map((e) => ({ id: e.id, type: e.type, created: e.created, payload: JSON.stringify(e) }));
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
 import { findPayment, setOrderSyncStatus, type Payment } from '../payments/payments';
 import { toDecimal } from '../money';
 import { accountBalancesForPayment } from '../ledger/payment-view';
+import { readBackStoreOrder } from '../reconciliation/snapshots';
 
 /**
  * Tells the store that an order is paid, so the store lowers stock and starts fulfilment.
@@ -30,6 +31,7 @@ export async function markStoreOrderPaid(settle: Settle, outboxId: string): Prom
     await setOrderSyncStatus(tx, payment.id, 'paid');
     await markOutboxDone(tx, item.id);
   });
+  await readBackStoreOrder(settle.db, item.merchantId, store, payment.orderId);
   return `order ${payment.orderNumber} marked paid`;
 }
 

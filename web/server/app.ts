@@ -13,6 +13,7 @@ import { merchantRoutes } from './routes/merchants';
 import { paymentRoutes } from './routes/payments';
 import { payoutRoutes } from './routes/payouts';
 import { payRoutes } from './routes/pay';
+import { reconciliationRoutes } from './routes/reconciliation';
 import { webhookRoutes } from './routes/webhooks';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
@@ -37,6 +38,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(paymentRoutes(services, auth));
   app.use(payoutRoutes(services, auth));
   app.use(payRoutes(services));
+  app.use(reconciliationRoutes(services, auth));
   mountWebPages(app);
   app.use(notFound);
   app.use(errorHandler);
