@@ -2,6 +2,7 @@ import type { Settle } from '../ports';
 import type { Queryable } from '../storage/database';
 import { SettleError } from '../errors';
 import { addToOutbox, QUEUE_FOR_TOPIC, type OutboxTopic } from '../outbox/outbox';
+import type { QueueName } from '../jobs/queue';
 import { findPayment } from '../payments/payments';
 import { readBackStoreOrder } from './snapshots';
 import { runThreeWayMatch, type MatchOutcome } from './match';
@@ -104,8 +105,10 @@ export async function acceptException(db: Queryable, merchantId: string, id: num
 
 /**
  * Runs Settle's own step for the exception again (mark the order paid, show the refund on it, post
- * the entry to the books): the outbox work is re-opened and queued under a new job id, so it runs
- * even if it ran before. Returns what was queued.
+ * the entry to the books). Work already done is re-opened and queued under a new job id, so it runs
+ * again; work still pending is queued under its own id, which BullMQ keeps to one job. Only one of
+ * two retries at once (the sweep's and the merchant's) can re-open the row, so the step never runs
+ * twice side by side. Returns what was queued.
  */
 export async function retryException(settle: Settle, merchantId: string, id: number, actor: 'sweep' | 'merchant'): Promise<string[]> {
   const exception = await mustFind(settle.db, merchantId, id);
@@ -114,14 +117,20 @@ export async function retryException(settle: Settle, merchantId: string, id: num
   }
   const work = await outboxWorkFor(settle.db, merchantId, exception);
   const attempt = Date.now();
-  await settle.db.transaction(async (tx) => {
+  const jobs = await settle.db.transaction(async (tx) => {
+    const queued: { queue: QueueName; jobId: string; outboxId: string }[] = [];
     for (const item of work) {
       await addToOutbox(tx, { ...item, merchantId });
-      await tx.query('UPDATE outbox SET done_at = NULL, attempts = 0, last_error = NULL WHERE id = $1 AND merchant_id = $2', [item.id, merchantId]);
+      const reopened = await tx.query(
+        'UPDATE outbox SET done_at = NULL, attempts = 0, last_error = NULL WHERE id = $1 AND merchant_id = $2 AND done_at IS NOT NULL RETURNING id',
+        [item.id, merchantId],
+      );
+      queued.push({ queue: QUEUE_FOR_TOPIC[item.topic], jobId: reopened.length > 0 ? `${item.id}:retry-${attempt}` : item.id, outboxId: item.id });
     }
     await audit(tx, merchantId, { exceptionId: id, actor, action: 'retried', detail: work.length > 0 ? `queued ${work.map((w) => w.id).join(', ')}` : 'nothing to queue' });
+    return queued;
   });
-  for (const item of work) await settle.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], `${item.id}:retry-${attempt}`, { outboxId: item.id });
+  for (const job of jobs) await settle.jobs.enqueue(job.queue, job.jobId, { outboxId: job.outboxId });
   return work.map((w) => w.id);
 }
 

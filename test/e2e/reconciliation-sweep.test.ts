@@ -124,9 +124,25 @@ describe('reconciliation sweep, end to end', { timeout: 180_000 }, () => {
       async () => (await api<{ exception: ExceptionView; audit: AuditView[] }>(`/api/reconciliation/exceptions/${exception.id}`)).body,
       (d) => d.exception.status === 'resolved', 30_000,
     );
+    // The sweep's repair and the merchant's retry never ran side by side: the refund shows once.
+    expect((await wooOrder(other.orderId)).refunds).toHaveLength(1);
     const trail = detail.audit.map((a) => `${a.actor} ${a.action}`);
     expect(trail).toContain('merchant retried');
     expect(trail[0]).toBe('sweep resolved');
     expect(trail.at(-1)).toBe('sweep opened');
+  });
+
+  it("another merchant sees none of this merchant's exceptions and cannot act on them", async () => {
+    const [mine] = (await api<{ exceptions: ExceptionView[] }>('/api/reconciliation/exceptions?status=accepted')).body.exceptions;
+    expect(mine).toBeDefined();
+    const other = (await (await fetch(`${stack.settleUrl}/api/merchants`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Nosy Shop' }),
+    })).json()) as { apiKey: string };
+    const as = (path: string, method = 'GET', body?: unknown) =>
+      fetch(`${stack.settleUrl}${path}`, { method, headers: { Authorization: `Bearer ${other.apiKey}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    expect(await (await as('/api/reconciliation/exceptions?status=accepted')).json()).toEqual({ exceptions: [] });
+    expect((await as(`/api/reconciliation/exceptions/${mine!.id}`)).status).toBe(404);
+    expect((await as(`/api/reconciliation/exceptions/${mine!.id}/accept`, 'POST', { note: 'mine now' })).status).toBe(404);
+    expect(await (await as('/api/reconciliation/audit')).json()).toEqual({ audit: [] });
   });
 });

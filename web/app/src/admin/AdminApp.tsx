@@ -1,22 +1,29 @@
-// The admin's two screens, Payments and Payouts, as tabs. The choice is kept in the URL's hash
-// (#payouts) so a reload or a shared link opens the same screen.
+// The admin's screens, Payments, Payouts and Exceptions, as tabs. The choice is kept in the URL's
+// hash (#payouts, #exceptions) so a reload or a shared link opens the same screen.
 import { useState } from 'react';
 import { Tabs } from '@shopify/polaris';
 import { PaymentsPage } from './PaymentsPage';
 import { PayoutsPage } from './PayoutsPage';
+import { ExceptionsPage } from './ExceptionsPage';
 
 const TABS = [
   { id: 'payments', content: 'Payments', panelID: 'payments-panel' },
   { id: 'payouts', content: 'Payouts', panelID: 'payouts-panel' },
+  { id: 'exceptions', content: 'Exceptions', panelID: 'exceptions-panel' },
 ];
 const PAYOUTS = 1;
+const EXCEPTIONS = 2;
+const HASHES: Record<number, string> = { [PAYOUTS]: '#payouts', [EXCEPTIONS]: '#exceptions' };
 
 export function AdminApp() {
-  const [selected, setSelected] = useState(() => (window.location.hash === '#payouts' ? PAYOUTS : 0));
+  const [selected, setSelected] = useState(() => {
+    const found = Object.entries(HASHES).find(([, hash]) => hash === window.location.hash);
+    return found ? Number(found[0]) : 0;
+  });
   const select = (index: number) => {
     setSelected(index);
     const { pathname, search } = window.location;
-    window.history.replaceState(null, '', index === PAYOUTS ? '#payouts' : `${pathname}${search}`);
+    window.history.replaceState(null, '', HASHES[index] ?? `${pathname}${search}`);
   };
   const tab = TABS[selected]!;
 
@@ -27,7 +34,7 @@ export function AdminApp() {
         <Tabs tabs={TABS} selected={selected} onSelect={select} />
       </div>
       <div id={tab.panelID} role="tabpanel" aria-labelledby={tab.id}>
-        {selected === PAYOUTS ? <PayoutsPage /> : <PaymentsPage />}
+        {selected === PAYOUTS ? <PayoutsPage /> : selected === EXCEPTIONS ? <ExceptionsPage /> : <PaymentsPage />}
       </div>
     </>
   );
