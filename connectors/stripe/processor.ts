@@ -141,6 +141,15 @@ export class StripeProcessor implements PaymentProcessor {
   readEvent(payload: unknown) {
     return processorEventFrom(payload as Stripe.Event);
   }
+
+  async eventsSince(createdFrom: number) {
+    // Stripe lists newest first; the sweep applies them oldest first, as they happened.
+    const events: Stripe.Event[] = [];
+    await unknownOutcomeIsRetryable(() =>
+      this.stripe.events.list({ created: { gte: createdFrom }, limit: 100 }).autoPagingEach((e) => void events.push(e)),
+    );
+    return events.reverse().map((e) => ({ id: e.id, type: e.type, created: e.created, payload: JSON.stringify(e) }));
+  }
 }
 
 /** How often a throttled call (429: refused before Stripe ran it, so safe to repeat) is tried again. */

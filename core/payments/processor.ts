@@ -156,4 +156,20 @@ export interface PaymentProcessor {
   payout(payoutId: string): Promise<PayoutFacts>;
   /** Reads a stored raw webhook payload as core's event. */
   readEvent(payload: unknown): ProcessorEvent;
+  /**
+   * Every event the processor created at or after `createdFrom` (Unix seconds), oldest first, as
+   * its webhook would have carried it (`payload`: the event's JSON, as readEvent takes it). The
+   * sweep feeds them to the inbox, which keeps one per event id: a webhook that never arrived is
+   * recovered, one that did is not doubled.
+   */
+  eventsSince?(createdFrom: number): Promise<PastEvent[]>;
+}
+
+/** An event read back from the processor's event list. */
+export interface PastEvent {
+  id: string;
+  type: string;
+  /** Unix seconds. */
+  created: number;
+  payload: string;
 }

@@ -17,6 +17,7 @@ import { payRoutes } from './routes/pay';
 import { reportRoutes } from './routes/reports';
 import { payPageRoutes } from './routes/pay-page';
 import { counterSaleRoutes } from './routes/counter-sales';
+import { reconciliationRoutes } from './routes/reconciliation';
 import { webhookRoutes } from './routes/webhooks';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
@@ -44,6 +45,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(disputeRoutes(services, auth));
   app.use(payRoutes(services));
   app.use(counterSaleRoutes(services, auth));
+  app.use(reconciliationRoutes(services, auth));
   mountWebPages(app, services);
   app.use(notFound);
   app.use(errorHandler);

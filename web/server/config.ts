@@ -29,6 +29,10 @@ const schema = z.object({
   QUICKBOOKS_TOKEN_URL: z.url().default('https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'),
   WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('512kb'),
   API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('64kb'),
+  /** How often the self-healing reconciliation sweep runs for every merchant (0: never). */
+  RECONCILIATION_SWEEP_MS: z.coerce.number().int().min(0).default(15 * 60_000),
+  /** How long a disagreement may be work still in flight before the sweep calls it an exception. */
+  RECONCILIATION_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export type Config = z.infer<typeof schema> & { publicUrl: string; dataDir: string; encryptionKey: Buffer };

@@ -26,6 +26,14 @@ function onlySupported(p: Params, supported: string[]) {
 }
 const LIST = ['limit', 'starting_after', 'ending_before', 'expand'];
 
+/** Stripe's `created` list filter: one exact second, or a range of gt / gte / lt / lte (already integers, per the spec). */
+function createdFilter(filter: unknown): (created: number) => boolean {
+  if (filter === undefined) return () => true;
+  if (typeof filter === 'number') return (c) => c === filter;
+  const f = filter as { gt?: number; gte?: number; lt?: number; lte?: number };
+  return (c) => (f.gt === undefined || c > f.gt) && (f.gte === undefined || c >= f.gte) && (f.lt === undefined || c < f.lt) && (f.lte === undefined || c <= f.lte);
+}
+
 function get(map: Map<string, StripeObject>, id: string | undefined, what: string, param = 'id'): StripeObject {
   const found = id ? map.get(id) : undefined;
   if (!found) throw resourceMissing(what, id ?? '', param);
@@ -252,15 +260,16 @@ export const routes: RouteDef[] = [
   {
     method: 'GET', path: '/v1/events', spec: '/v1/events',
     handler: (ctx, p) => {
-      onlySupported(p, [...LIST, 'type', 'types']);
+      onlySupported(p, [...LIST, 'type', 'types', 'created']);
       const types = p.types as string[] | undefined;
+      const inCreatedRange = createdFilter(p.created);
       // `type` accepts a trailing wildcard (payment_intent.*), as Stripe documents.
       const typeMatch = (t: string) => {
         if (typeof p.type !== 'string') return true;
         return p.type.endsWith('*') ? t.startsWith(p.type.slice(0, -1)) : t === p.type;
       };
       const all = [...ctx.acct.events.values()].filter((e) =>
-        typeMatch(String(e.type)) && (!types || types.includes(String(e.type))));
+        typeMatch(String(e.type)) && (!types || types.includes(String(e.type))) && inCreatedRange(Number(e.created)));
       return listObject('/v1/events', all, p as ListParams);
     },
   },
