@@ -11,6 +11,7 @@ import { routes } from './routes';
 import { advanceClock } from './payouts';
 import { threeDSecurePages } from './three-d-secure';
 import { StripeApiError } from './errors';
+import { connectOAuth, disconnect, makePlatform } from './connect';
 
 export { validateStripeResponse } from './spec';
 export { computeFee, convert, FX_RATES } from './fees';
@@ -22,12 +23,24 @@ export interface SandboxAccount {
   publishable_key: string;
 }
 
+export interface SandboxPlatform extends SandboxAccount {
+  /** The Connect OAuth client id (ca_...). */
+  client_id: string;
+}
+
 export interface StripeSandbox {
   url: string;
   port: number;
   close(): Promise<void>;
   /** Same as POST /_sandbox/accounts. */
   createAccount(opts?: { country?: 'US' | 'JP'; default_currency?: 'usd' | 'jpy' }): SandboxAccount;
+  /** Same as POST /_sandbox/platforms: an account with Connect set up (name, OAuth redirect URIs). */
+  createPlatform(opts: { name: string; redirect_uris: string[] }): SandboxPlatform;
+  /**
+   * Same as POST /_sandbox/accounts/:id/deauthorize: the connected account's owner removes the
+   * platform in their Dashboard (the platform gets account.application.deauthorized).
+   */
+  revokeAccess(account: string, clientId: string): void;
   /** Same as POST /_sandbox/clock/advance; returns the new sandbox time (unix seconds). */
   advanceClock(seconds: number): { now: number };
   /** Same as GET /_sandbox/deliveries?account=. */
@@ -78,6 +91,17 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     const a = state.createAccount(o.country ?? (o.default_currency === 'jpy' ? 'JP' : 'US'), o.default_currency);
     return { id: a.id, secret_key: a.secretKey, publishable_key: a.publishableKey };
   };
+  const createPlatform: StripeSandbox['createPlatform'] = (o) => {
+    if (typeof o?.name !== 'string' || !Array.isArray(o.redirect_uris) || o.redirect_uris.length === 0)
+      throw new Error('name and redirect_uris (at least one) are required');
+    const a = state.createAccount('US');
+    const clientId = makePlatform(state, a, o.name, o.redirect_uris.map(String));
+    return { id: a.id, secret_key: a.secretKey, publishable_key: a.publishableKey, client_id: clientId };
+  };
+  const revokeAccess = (account: string, clientId: string) => {
+    const platform = state.platforms.get(clientId);
+    if (!platform || !disconnect(state, hooks, platform, account)) throw new Error(`${account} is not connected to ${clientId}`);
+  };
   const advance = (seconds: number) => {
     if (!Number.isFinite(seconds) || seconds < 0) throw new Error('seconds must be a non-negative number');
     return { now: advanceClock(state, hooks, Math.floor(seconds)) };
@@ -116,6 +140,11 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     }
   };
   control.post('/accounts', guard((req) => createAccount(req.body ?? {})));
+  control.post('/platforms', guard((req) => createPlatform(req.body ?? {})));
+  control.post('/accounts/:id/deauthorize', guard((req) => {
+    revokeAccess(String(req.params.id), String(req.body?.client_id ?? ''));
+    return { deauthorized: true };
+  }));
   control.post('/clock/advance', guard((req) => advance(Number(req.body?.seconds))));
   control.get('/deliveries', guard((req) => {
     const account = String(req.query.account ?? '');
@@ -129,6 +158,8 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
   // The 3-D Secure challenge is the shopper's page (their browser opens it): not loopback-only.
   app.use('/_sandbox/3ds', threeDSecurePages(state, hooks));
   app.use('/_sandbox', control);
+  // connect.stripe.com: the consent page (the user's browser) and the platform's OAuth calls.
+  app.use(connectOAuth(state, hooks));
 
   // CORS for the browser calls (card data posted by the shopper's page on another origin).
   app.use('/v1', (req: Request, res: Response, next: NextFunction) => {
@@ -169,6 +200,8 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
     createAccount,
+    createPlatform,
+    revokeAccess,
     advanceClock: advance,
     deliveries: (account) => hooks.deliveries(account),
     webhookEndpoints,

@@ -42,7 +42,30 @@ export interface Account {
   disputes: Map<string, StripeObject>;
   events: Map<string, StripeObject>;
   webhookEndpoints: Map<string, StripeObject>;
+  /** Ids of this account's endpoints created with `connect=true` (events of connected accounts). */
+  connectEndpoints: Set<string>;
   idempotency: Map<string, IdempotencyRecord>;
+  /** Set when this account is a Connect platform (see connect.ts). */
+  platform?: Platform;
+}
+
+/** A Connect platform's settings and the Standard accounts connected to it through OAuth. */
+export interface Platform {
+  clientId: string;
+  name: string;
+  /** Where OAuth may send the user back; the first is the default (Stripe's Connect settings). */
+  redirectUris: string[];
+  /** connected account id -> what it granted */
+  connected: Map<string, { scope: 'read_write' | 'read_only'; accessToken: string }>;
+}
+
+/** An authorization code the consent page handed out: single use, short-lived. */
+export interface OAuthCode {
+  clientId: string;
+  accountId: string;
+  scope: 'read_write' | 'read_only';
+  createdAt: number; // sandbox seconds
+  used: boolean;
 }
 
 export interface Switches {
@@ -55,6 +78,9 @@ export interface Switches {
 export class SandboxState {
   readonly accounts = new Map<string, Account>();
   private readonly byKey = new Map<string, Account>();
+  /** Connect platforms by their OAuth client id (ca_...). */
+  readonly platforms = new Map<string, Account>();
+  readonly oauthCodes = new Map<string, OAuthCode>();
   /** Seconds added to the wall clock by /_sandbox/clock/advance. */
   private offsetSeconds = 0;
   readonly switches: Switches = { deliver_twice: false, hold_deliveries: false };
@@ -90,6 +116,7 @@ export class SandboxState {
       disputes: new Map(),
       events: new Map(),
       webhookEndpoints: new Map(),
+      connectEndpoints: new Set(),
       idempotency: new Map(),
     };
     this.accounts.set(id, acct);
@@ -100,6 +127,20 @@ export class SandboxState {
 
   accountForKey(key: string): Account | undefined {
     return this.byKey.get(key);
+  }
+
+  /** An extra secret key for `acct` (the OAuth access token of a connected account). */
+  addKey(key: string, acct: Account): void {
+    this.byKey.set(key, acct);
+  }
+
+  removeKey(key: string): void {
+    this.byKey.delete(key);
+  }
+
+  /** The platforms `acct` is connected to. */
+  platformsOf(acct: Account): Account[] {
+    return [...this.platforms.values()].filter((p) => p.platform?.connected.has(acct.id));
   }
 }
 
