@@ -119,6 +119,22 @@ describe('Stripe Connect: many merchants, end to end', { timeout: 90_000 }, () =
     await expect(platform.paymentIntents.list({}, { stripeAccount: stranger.id })).rejects.toBeInstanceOf(Stripe.errors.StripePermissionError);
   });
 
+  it('a merchant on API keys moves to Connect: a denied consent changes nothing; then the old webhook endpoint is removed', async () => {
+    const shopC = await signUpAndConnect(settleUrl, sandboxes, 'Shop C');
+    expect(sandboxes.stripe.webhookEndpoints(shopC.stripeAccount.id)).toHaveLength(1);
+
+    const denied = await connectThroughStripe(settleUrl, shopC.apiKey, shopC.stripeAccount.id, 'deny');
+    expect(denied.status).toBe(400);
+    expect(await denied.text()).toContain('Stripe was not connected: The user denied your request');
+    expect((await stripeConnection(shopC)).settings.mode).toBeUndefined();
+
+    expect((await connectThroughStripe(settleUrl, shopC.apiKey, shopC.stripeAccount.id)).status).toBe(303);
+    expect(await stripeConnection(shopC)).toMatchObject({ status: 'active', settings: { mode: 'connect', accountId: shopC.stripeAccount.id } });
+    expect(sandboxes.stripe.webhookEndpoints(shopC.stripeAccount.id)).toEqual([]);
+    const { paymentId } = await paidOrder(shopC, '15.00');
+    await eventually(() => readPayments(settleUrl, shopC.apiKey), (v) => v.payments.find((p) => p.id === paymentId)?.status === 'succeeded');
+  });
+
   it('access revoked in Stripe shows in Settle and stops new payments with a stable code', async () => {
     sandboxes.stripe.revokeAccess(shopA.stripeAccount.id, connect.platform.client_id);
     await eventually(() => stripeConnection(shopA), (c) => c.status === 'revoked');

@@ -4,6 +4,7 @@ import { SettleError } from '../../../core/errors';
 import { endConnection } from '../../../core/merchants/connections';
 import { OAuthStates } from '../../../core/merchants/oauth-states';
 import { stripeClient } from '../../../connectors/stripe/client';
+import { removeKeyWebhook } from '../../../connectors/stripe/connect';
 import { deauthorizeStripe, exchangeStripeCode, stripeAuthorizeUrl, type StripePlatform } from '../../../connectors/stripe/oauth';
 import type { StripeSettings } from '../../../connectors/stripe/processor';
 import { route } from '../http';
@@ -45,12 +46,17 @@ export function stripeConnectRoutes(services: Services, auth: RequestHandler): R
     if (!code) return page(res, 400, 'Stripe sent no authorization code. Start connecting Stripe again from Settle.');
     const p = platform();
     const settings = await exchangeStripeCode(platformStripe(p), code);
+    const previous = await services.connections.find<StripeSettings, { secretKey?: string }>(merchantId, 'stripe');
     const owner = await services.connections.merchantForAccount('stripe', settings.accountId);
     const current = owner && owner !== merchantId ? await services.connections.find<StripeSettings, object>(owner, 'stripe') : undefined;
     if (current?.settings.mode === 'connect' && current.settings.status === 'active' && current.settings.accountId === settings.accountId) {
       return page(res, 409, 'This Stripe account is already connected to another Settle merchant. Disconnect it there first.');
     }
     await services.connections.save({ merchantId, platform: 'stripe', settings, secrets: {} });
+    if (previous && previous.settings.mode !== 'connect' && previous.secrets.secretKey) {
+      const removed = await removeKeyWebhook({ secretKey: previous.secrets.secretKey, webhookEndpointId: previous.settings.webhookEndpointId }, config.STRIPE_API_BASE);
+      if (!removed) req.log.warn({ merchant: merchantId }, 'the webhook endpoint registered with the old Stripe keys could not be removed');
+    }
     req.log.info({ merchant: merchantId, account: settings.accountId }, 'Stripe account connected through Connect');
     res.redirect(303, '/admin/?connected=stripe');
   }));
