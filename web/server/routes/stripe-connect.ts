@@ -68,10 +68,12 @@ export function stripeConnectRoutes(services: Services, auth: RequestHandler): R
     if (c.settings.mode !== 'connect') {
       throw new SettleError('stripe_connected_with_keys', 'This Stripe account was connected with API keys: roll the keys in Stripe to end Settle\'s access, then connect again here.', 409);
     }
-    if (c.settings.status === 'active') {
+    if (c.settings.status !== 'revoked') {
       const p = platform();
-      await deauthorizeStripe(platformStripe(p), p, c.settings.accountId);
+      // Ended here first, so Stripe's account.application.deauthorized finds it the merchant's doing;
+      // if Stripe cannot be reached, asking again repeats the call (not connected counts as done).
       await endConnection(services.db, merchantId, 'stripe', c.settings.accountId, 'disconnected');
+      await deauthorizeStripe(platformStripe(p), p, c.settings.accountId);
     }
     res.json({ platform: 'stripe', status: (await services.connections.list(merchantId)).find((x) => x.platform === 'stripe')?.status });
   }));
