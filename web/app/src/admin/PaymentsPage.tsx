@@ -3,6 +3,7 @@ import { Banner, BlockStack, Card, Layout, Page, SkeletonBodyText } from '@shopi
 import { usePayments } from './usePayments';
 import { PaymentsTable } from './PaymentsTable';
 import { BalancesCard } from './BalancesCard';
+import { StripeAccessBanner } from './StripeAccessBanner';
 
 export function PaymentsPage() {
   const { data, error, loading } = usePayments();
@@ -10,6 +11,7 @@ export function PaymentsPage() {
   return (
     <Page title="Payments" subtitle={data?.merchant.name}>
       <Layout>
+        <StripeAccessBanner />
         {error ? (
           <Layout.Section>
             <Banner tone="critical" title={error.status === 401 ? 'You are signed out' : "Couldn't load payments"}>
