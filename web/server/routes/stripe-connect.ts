@@ -45,7 +45,13 @@ export function stripeConnectRoutes(services: Services, auth: RequestHandler): R
     const code = query('code');
     if (!code) return page(res, 400, 'Stripe sent no authorization code. Start connecting Stripe again from Settle.');
     const p = platform();
-    const settings = await exchangeStripeCode(platformStripe(p), code);
+    let settings: Awaited<ReturnType<typeof exchangeStripeCode>>;
+    try {
+      settings = await exchangeStripeCode(platformStripe(p), code);
+    } catch (error) {
+      if (error instanceof SettleError) return page(res, error.status, error.message);
+      throw error;
+    }
     const previous = await services.connections.find<StripeSettings, { secretKey?: string }>(merchantId, 'stripe');
     const owner = await services.connections.merchantForAccount('stripe', settings.accountId);
     const current = owner && owner !== merchantId ? await services.connections.find<StripeSettings, object>(owner, 'stripe') : undefined;
