@@ -20,7 +20,12 @@ export async function connectStripe(input: { secretKey: string; publishableKey: 
   }
   const stripe = stripeClient(input.secretKey, input.apiBase);
   try {
-    const endpoint = await stripe.webhookEndpoints.create({ url: input.webhookUrl, enabled_events: STRIPE_EVENTS as Stripe.WebhookEndpointCreateParams.EnabledEvent[] });
+    // The key is Settle's webhook URL (it names the merchant): connecting twice in a row, or a retry
+    // after a lost answer, registers one endpoint, not two.
+    const endpoint = await stripe.webhookEndpoints.create(
+      { url: input.webhookUrl, enabled_events: STRIPE_EVENTS as Stripe.WebhookEndpointCreateParams.EnabledEvent[] },
+      { idempotencyKey: `webhook-endpoint-${input.webhookUrl}` },
+    );
     if (!endpoint.secret) throw new Error('Stripe returned no signing secret');
     return {
       settings: { publishableKey: input.publishableKey, webhookEndpointId: endpoint.id },

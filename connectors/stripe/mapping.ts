@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { money } from '../../core/money';
-import type { BalanceMovement, DisputeFacts, PaymentFacts, PayoutFacts, ProcessorEvent, RefundFacts } from '../../core/payments/processor';
+import type { BalanceMovement, DisputeEvidence, DisputeFacts, PaymentFacts, PayoutFacts, ProcessorEvent, RefundFacts } from '../../core/payments/processor';
 
 /** Stripe amounts are already integer minor units; only the currency's case differs from ours. */
 export const stripeMoney = (amount: number, currency: string) => money(amount, currency.toUpperCase());
@@ -58,14 +58,24 @@ export function paymentFactsFrom(intent: Stripe.PaymentIntent): PaymentFacts {
     received: stripeMoney(intent.amount_received, intent.currency),
     // Stripe cancels an authorization left uncaptured for 7 days with the reason "automatic".
     expired: intent.status === 'canceled' && intent.cancellation_reason === 'automatic',
-    failureMessage: intent.last_payment_error ? failureMessageOf(intent.last_payment_error) : null,
+    failureMessage: intent.last_payment_error ? failureMessageOf(intent.last_payment_error, chargeOf(intent)) : null,
+    methodType: chargeOf(intent)?.payment_method_details?.type ?? null,
     sale: saleMovementOf(intent),
   };
 }
 
+const chargeOf = (intent: Stripe.PaymentIntent) => (intent.latest_charge && typeof intent.latest_charge !== 'string' ? intent.latest_charge : null);
+
 /** Stripe's own message, except where it speaks to a developer rather than the merchant. */
-function failureMessageOf(error: { code?: string; message?: string }): string {
+function failureMessageOf(error: { code?: string; message?: string }, charge: Stripe.Charge | null = null): string {
   if (error.code === 'payment_intent_authentication_failure') return 'The shopper did not complete their bank’s verification (3-D Secure).';
+  // A bank debit that failed days later: the intent only says "the attempt failed"; the bank's reason is on the charge.
+  if (error.code === 'payment_intent_payment_attempt_failed') {
+    const reason = charge?.failure_message;
+    return charge?.payment_method_details?.type === 'sepa_debit'
+      ? `The shopper's bank refused the SEPA direct debit${reason ? `: ${reason}` : '.'}`
+      : `The payment failed${reason ? `: ${reason}` : '.'}`;
+  }
   return error.message ?? 'The payment was declined.';
 }
 
@@ -98,24 +108,43 @@ export function disputeFactsFrom(dispute: Stripe.Dispute): DisputeFacts {
   };
 }
 
-export function payoutFactsFrom(payout: Stripe.Payout, transactions: Stripe.BalanceTransaction[]): PayoutFacts {
+export function payoutFactsFrom(payout: Stripe.Payout, transactions: Stripe.BalanceTransaction[], failureMovement: BalanceMovement | null = null): PayoutFacts {
+  const failed = payout.status === 'failed' || payout.failure_code !== null;
   return {
     payoutId: payout.id,
     amount: stripeMoney(payout.amount, payout.currency),
     status: payout.status,
     arrivedAt: new Date(payout.arrival_date * 1000),
+    failure: failed ? { code: payout.failure_code, message: payout.failure_message } : null,
+    failureMovement,
+    reconciliationStatus: payout.reconciliation_status ?? null,
     movements: transactions.map((t) => movementFrom(t)),
   };
+}
+
+/** The text fields of Stripe's dispute evidence that Settle's form fills, from core's names. */
+export function disputeEvidenceParams(evidence: DisputeEvidence): Stripe.DisputeUpdateParams.Evidence {
+  const fields: Record<keyof DisputeEvidence, keyof Stripe.DisputeUpdateParams.Evidence> = {
+    customerName: 'customer_name', customerEmailAddress: 'customer_email_address', productDescription: 'product_description',
+    shippingCarrier: 'shipping_carrier', shippingTrackingNumber: 'shipping_tracking_number', shippingDate: 'shipping_date',
+    explanation: 'uncategorized_text',
+  };
+  const params: Record<string, string> = {};
+  for (const [ours, theirs] of Object.entries(fields) as [keyof DisputeEvidence, string][]) {
+    const value = evidence[ours]?.trim();
+    if (value) params[theirs] = value;
+  }
+  return params;
 }
 
 const REFUND_EVENTS = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
 const DISPUTE_EVENTS = new Set([
   'charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed', 'charge.dispute.funds_withdrawn', 'charge.dispute.funds_reinstated',
 ]);
-const PAYOUT_EVENTS = new Set(['payout.paid', 'payout.failed', 'payout.canceled', 'payout.updated']);
+const PAYOUT_EVENTS = new Set(['payout.paid', 'payout.failed', 'payout.canceled', 'payout.updated', 'payout.reconciliation_completed']);
 
-/** An authorization held, or released (canceled by the merchant, or expired after 7 days). */
-const PAYMENT_CHANGED_EVENTS = new Set(['payment_intent.amount_capturable_updated', 'payment_intent.canceled']);
+/** An authorization held, or released (canceled by the merchant, or expired after 7 days); a bank debit submitted. */
+const PAYMENT_CHANGED_EVENTS = new Set(['payment_intent.amount_capturable_updated', 'payment_intent.canceled', 'payment_intent.processing']);
 
 /** The webhook events Settle asks Stripe for: the ones it acts on, and no others. */
 export const STRIPE_EVENTS = [

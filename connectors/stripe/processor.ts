@@ -3,7 +3,7 @@ import type { PaymentProcessor, ShopperSession } from '../../core/payments/proce
 import { RetryableError, SettleError } from '../../core/errors';
 import { ProcessorAccessEndedError } from '../../core/payments/processor';
 import type { ConnectionStatus } from '../../core/merchants/connections';
-import { disputeFactsFrom, movementFrom, paymentFactsFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
+import { disputeEvidenceParams, disputeFactsFrom, movementFrom, paymentFactsFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
 
 /**
  * What may be shown of a merchant's Stripe connection. With API keys: the webhook endpoint Settle
@@ -105,12 +105,41 @@ export class StripeProcessor implements PaymentProcessor {
     return refundFactsFrom(refund);
   }
 
+  async findPayment(input: Parameters<PaymentProcessor['findPayment']>[0]) {
+    // A list, not Search: Search lags writes by up to a minute, and this re-read follows a write.
+    const created = { gte: Math.floor(input.createdSince.getTime() / 1000) - 60 };
+    const wanted = Object.entries(input.metadata);
+    return this.call(async () => {
+      for await (const intent of this.stripe.paymentIntents.list({ created, limit: 100 })) {
+        if (wanted.every(([k, v]) => intent.metadata?.[k] === v)) return { processorRef: intent.id };
+      }
+      return null;
+    });
+  }
+
+  async findRefund(input: Parameters<PaymentProcessor['findRefund']>[0]) {
+    const found = await this.call(async () => {
+      for await (const refund of this.stripe.refunds.list({ payment_intent: input.processorRef, limit: 100 })) {
+        if (refund.metadata?.settle_refund === input.settleRefundId) return refund;
+      }
+      return null;
+    });
+    return found && refundFactsFrom(found);
+  }
+
   async refundFacts(refundId: string) {
     return refundFactsFrom(await this.call(() => this.stripe.refunds.retrieve(refundId)));
   }
 
   async dispute(disputeId: string) {
     return disputeFactsFrom(await this.call(() => this.stripe.disputes.retrieve(disputeId)));
+  }
+
+  async submitDisputeEvidence(input: Parameters<PaymentProcessor['submitDisputeEvidence']>[0]) {
+    const dispute = await this.call(() =>
+      this.stripe.disputes.update(input.disputeId, { evidence: disputeEvidenceParams(input.evidence), submit: true }, { idempotencyKey: input.idempotencyKey }),
+    );
+    return disputeFactsFrom(dispute);
   }
 
   async payout(payoutId: string) {
@@ -120,7 +149,9 @@ export class StripeProcessor implements PaymentProcessor {
     await this.call(() =>
       this.stripe.balanceTransactions.list({ payout: payoutId, limit: 100, expand: ['data.source'] }).autoPagingEach((t) => void transactions.push(t)),
     );
-    return payoutFactsFrom(payout, transactions);
+    // A returned payout put its money back in the balance with one more transaction: read it too.
+    const failure = typeof payout.failure_balance_transaction === 'string' ? await this.movement(payout.failure_balance_transaction) : null;
+    return payoutFactsFrom(payout, transactions, failure);
   }
 
   /** Every Stripe call: refused at once when access has ended, and its failures sorted. */
@@ -135,23 +166,34 @@ export class StripeProcessor implements PaymentProcessor {
   }
 }
 
+/** How often a throttled call (429: refused before Stripe ran it, so safe to repeat) is tried again. */
+const THROTTLE_RETRIES = 3;
+
 /**
  * A 5xx, 429 or lost connection says nothing about what happened: retry the job, re-reading.
  * Stripe refusing the request (already refunded, disputed, too large) is a fact to show the merchant.
+ * The SDK already retried 5xx and lost connections with the same idempotency key; it does not retry
+ * 429, which Stripe refuses before running anything, so that is repeated here after a short back-off.
  */
 async function unknownOutcomeIsRetryable<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const e = error as { type?: string; statusCode?: number; message?: string; code?: string };
-    if (e.type === 'StripeConnectionError' || e.type === 'StripeAPIError' || e.type === 'StripeRateLimitError' || (e.statusCode ?? 0) >= 500) {
-      throw new RetryableError(`Stripe did not answer clearly: ${e.message ?? 'unknown error'}`);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const e = error as { type?: string; statusCode?: number; message?: string; code?: string };
+      if (e.type === 'StripeRateLimitError' && attempt < THROTTLE_RETRIES) {
+        await new Promise((r) => setTimeout(r, 250 * 2 ** attempt * (0.5 + Math.random())));
+        continue;
+      }
+      if (e.type === 'StripeConnectionError' || e.type === 'StripeAPIError' || e.type === 'StripeRateLimitError' || (e.statusCode ?? 0) >= 500) {
+        throw new RetryableError(`Stripe did not answer clearly: ${e.message ?? 'unknown error'}`);
+      }
+      // Stripe-Account refused: the account's owner removed Settle (its webhook may still be on its way).
+      if (e.type === 'StripePermissionError' && e.code === 'account_invalid') throw accessEnded('revoked')!;
+      if (e.type === 'StripeInvalidRequestError' && e.code && e.code !== 'parameter_unknown' && e.code !== 'parameter_missing') {
+        throw new SettleError(`stripe_${e.code}`, `Stripe refused: ${e.message ?? e.code}`, 409);
+      }
+      throw error;
     }
-    // Stripe-Account refused: the account's owner removed Settle (its webhook may still be on its way).
-    if (e.type === 'StripePermissionError' && e.code === 'account_invalid') throw accessEnded('revoked')!;
-    if (e.type === 'StripeInvalidRequestError' && e.code && e.code !== 'parameter_unknown' && e.code !== 'parameter_missing') {
-      throw new SettleError(`stripe_${e.code}`, `Stripe refused: ${e.message ?? e.code}`, 409);
-    }
-    throw error;
   }
 }

@@ -52,6 +52,20 @@ export interface RefundFacts {
   movementIds: string[];
 }
 
+/**
+ * What a merchant tells the shopper's bank to contest a dispute, in plain text. `explanation` is the
+ * merchant's own account of the sale; the rest are the facts banks look for first.
+ */
+export interface DisputeEvidence {
+  customerName?: string;
+  customerEmailAddress?: string;
+  productDescription?: string;
+  shippingCarrier?: string;
+  shippingTrackingNumber?: string;
+  shippingDate?: string;
+  explanation?: string;
+}
+
 export interface DisputeFacts {
   disputeId: string;
   paymentRef: string;
@@ -67,6 +81,12 @@ export interface PayoutFacts {
   amount: Money;
   status: string;
   arrivedAt: Date;
+  /** Why the bank returned it (failed payouts only), as the processor words it. */
+  failure: { code: string | null; message: string | null } | null;
+  /** The movement that put a failed payout's money back in the balance, once there is one. */
+  failureMovement: BalanceMovement | null;
+  /** `completed` once the processor has matched every transaction the payout carries. */
+  reconciliationStatus: string | null;
   /** Every balance transaction the payout carries, and its own (category payout): they sum to zero. */
   movements: BalanceMovement[];
 }
@@ -83,6 +103,8 @@ export interface PaymentFacts {
   received: Money;
   expired: boolean;
   failureMessage: string | null;
+  /** How the shopper paid (card, sepa_debit, card_present, …), when the processor says. */
+  methodType: string | null;
   /** The sale's balance transaction, once money was taken (at capture, for a manual capture). */
   sale: BalanceMovement | null;
 }
@@ -119,7 +141,16 @@ export interface PaymentProcessor {
   /** Refunds the payment; the key derives from Settle's refund id, so a retry refunds once. */
   refund(input: { processorRef: string; amount: Money; settleRefundId: string; reason: string | null; idempotencyKey: string }): Promise<RefundFacts>;
   refundFacts(refundId: string): Promise<RefundFacts>;
+  /**
+   * Re-reads, without the key, whether a refund Settle asked for exists (its id travels in the
+   * refund's metadata): how an answer lost to a 5xx or a timeout is settled.
+   */
+  findRefund(input: { processorRef: string; settleRefundId: string }): Promise<RefundFacts | null>;
+  /** Re-reads whether a payment with all of `metadata` was created since then (a lost create's answer). */
+  findPayment(input: { metadata: Record<string, string>; createdSince: Date }): Promise<{ processorRef: string } | null>;
   dispute(disputeId: string): Promise<DisputeFacts>;
+  /** Sends the evidence and submits it for the bank's review; the key derives from the dispute and the evidence. */
+  submitDisputeEvidence(input: { disputeId: string; evidence: DisputeEvidence; idempotencyKey: string }): Promise<DisputeFacts>;
   payout(payoutId: string): Promise<PayoutFacts>;
   /** Reads a stored raw webhook payload as core's event. */
   readEvent(payload: unknown): ProcessorEvent;

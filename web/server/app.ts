@@ -12,7 +12,10 @@ import { healthRoutes } from './routes/health';
 import { merchantRoutes } from './routes/merchants';
 import { paymentRoutes } from './routes/payments';
 import { payoutRoutes } from './routes/payouts';
+import { disputeRoutes } from './routes/disputes';
 import { payRoutes } from './routes/pay';
+import { reportRoutes } from './routes/reports';
+import { payPageRoutes } from './routes/pay-page';
 import { webhookRoutes } from './routes/webhooks';
 import { stripeConnectRoutes } from './routes/stripe-connect';
 import { stripeConnectWebhookRoutes } from './routes/stripe-connect-webhooks';
@@ -40,8 +43,10 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(merchantRoutes(services, auth, tokens));
   app.use(paymentRoutes(services, auth));
   app.use(payoutRoutes(services, auth));
+  app.use(reportRoutes(services, auth));
+  app.use(disputeRoutes(services, auth));
   app.use(payRoutes(services));
-  mountWebPages(app);
+  mountWebPages(app, services);
   app.use(notFound);
   app.use(errorHandler);
   return app;
@@ -80,13 +85,10 @@ function requestLogging(log: Logger): RequestHandler {
   };
 }
 
-function mountWebPages(app: Express): void {
+function mountWebPages(app: Express, services: Services): void {
   if (!existsSync(WEB_DIST)) return; // API-only until `npm run build:web` has run.
   app.use('/app', express.static(WEB_DIST, { index: false, maxAge: '1h' }));
   app.get(['/admin', '/admin/'], (_req, res) => res.sendFile('admin.html', { root: WEB_DIST }));
-  app.get('/pay/:paymentId', (_req, res) => {
-    // The payment page talks only to Settle (its data) and to the processor (card data).
-    res.setHeader('Cache-Control', 'no-store');
-    res.sendFile('pay.html', { root: WEB_DIST });
-  });
+  // The payment page talks only to Settle (its data) and to the processor (card data).
+  app.use(payPageRoutes(services, WEB_DIST));
 }

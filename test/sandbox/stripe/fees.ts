@@ -89,3 +89,26 @@ export function computeFee(i: FeeInput): FeeResult {
   const pct = divHalfUp(BigInt(i.settlementAmount) * BigInt(bp), 10000n);
   return { fee: Number(pct) + fixed, basisPoints: bp, fixed, description: `Stripe processing fees (${parts.join(', ')})` };
 }
+
+// Rates for the payment methods the fee table of books.md does not cover (chosen for the
+// sandbox from Stripe's published US pricing; the books scenarios never use them):
+//   SEPA Direct Debit: 0.8% of the settlement amount, capped at 5.00 USD (JPY: ¥750), no fixed part.
+//   In person (Terminal card_present / interac_present): 2.7% + 0.05 USD (JPY: 3.6%, no fixed part).
+// Both add the 1.0% currency conversion of the card table when presentment and settlement differ.
+
+/** The fee of a SEPA Direct Debit, on the (converted) settlement amount. */
+export function computeDebitFee(i: Pick<FeeInput, 'settlementCurrency' | 'settlementAmount' | 'presentmentCurrency'>): FeeResult {
+  const bp = 80 + (i.presentmentCurrency !== i.settlementCurrency ? 100 : 0);
+  const cap = i.settlementCurrency === 'jpy' ? 750 : 500;
+  const pct = Number(divHalfUp(BigInt(i.settlementAmount) * BigInt(bp), 10000n));
+  return { fee: Math.min(pct, cap), basisPoints: bp, fixed: 0, description: 'Stripe processing fees (SEPA Direct Debit 0.8%, capped)' };
+}
+
+/** The fee of a card read by a Terminal reader (in person). */
+export function computeInPersonFee(i: Pick<FeeInput, 'settlementCurrency' | 'settlementAmount' | 'presentmentCurrency'>): FeeResult {
+  const jpy = i.settlementCurrency === 'jpy';
+  const bp = (jpy ? 360 : 270) + (i.presentmentCurrency !== i.settlementCurrency ? 100 : 0);
+  const fixed = jpy ? 0 : 5;
+  const pct = Number(divHalfUp(BigInt(i.settlementAmount) * BigInt(bp), 10000n));
+  return { fee: pct + fixed, basisPoints: bp, fixed, description: `Stripe processing fees (in person ${jpy ? '3.6%' : '2.7% + 0.05'})` };
+}

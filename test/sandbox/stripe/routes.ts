@@ -8,10 +8,12 @@ import { invalidRequest, resourceMissing } from './errors';
 import { confirmPaymentIntent, createPaymentIntent } from './payment-intents';
 import { cancelPaymentIntent, capturePaymentIntent } from './capture';
 import { createCardPaymentMethod } from './payment-methods';
-import { listObject, type ListParams } from './lists';
+import { createdMatches, listObject, type ListParams } from './lists';
 import { publicCopy } from './expand';
 import { createRefund } from './refunds';
 import { acceptDispute, updateDispute } from './disputes';
+import { createSepaDebitPaymentMethod, findMandate } from './sepa-debit';
+import { terminalRoutes } from './terminal-routes';
 
 type Params = Record<string, unknown>;
 
@@ -95,15 +97,16 @@ export const routes: RouteDef[] = [
     handler: (ctx, p) => {
       onlySupported(p, ['amount', 'currency', 'payment_method_types', 'allowed_payment_method_types', 'automatic_payment_methods', 'metadata',
         'description', 'receipt_email', 'statement_descriptor', 'statement_descriptor_suffix', 'capture_method',
-        'payment_method', 'confirm', 'return_url', 'expand']);
+        'payment_method', 'confirm', 'return_url', 'mandate_data', 'expand']);
       return createPaymentIntent(ctx, p);
     },
   },
   {
     method: 'GET', path: '/v1/payment_intents', spec: '/v1/payment_intents',
     handler: (ctx, p) => {
-      onlySupported(p, LIST);
-      return listObject('/v1/payment_intents', [...ctx.acct.paymentIntents.values()], p as ListParams);
+      onlySupported(p, [...LIST, 'created']);
+      const all = [...ctx.acct.paymentIntents.values()].filter((pi) => createdMatches(pi.created, p.created));
+      return listObject('/v1/payment_intents', all, p as ListParams);
     },
   },
   {
@@ -117,7 +120,7 @@ export const routes: RouteDef[] = [
   {
     method: 'POST', path: '/v1/payment_intents/:id/confirm', spec: '/v1/payment_intents/{intent}/confirm', publishable: true,
     handler: (ctx, p) => {
-      onlySupported(p, ['payment_method', 'client_secret', 'return_url', 'receipt_email', 'expand', 'use_stripe_sdk']);
+      onlySupported(p, ['payment_method', 'client_secret', 'return_url', 'receipt_email', 'mandate_data', 'expand', 'use_stripe_sdk']);
       const pi = get(ctx.acct.paymentIntents, ctx.path.id, 'payment_intent', 'intent');
       checkClientSecret(ctx, pi, p);
       return confirmPaymentIntent(ctx, pi, p);
@@ -140,9 +143,14 @@ export const routes: RouteDef[] = [
   {
     method: 'POST', path: '/v1/payment_methods', spec: '/v1/payment_methods', publishable: true,
     handler: (ctx, p) => {
-      onlySupported(p, ['type', 'card', 'billing_details', 'metadata', 'expand']);
+      onlySupported(p, ['type', 'card', 'sepa_debit', 'billing_details', 'metadata', 'expand']);
+      if (p.type === 'sepa_debit') {
+        if (!p.sepa_debit) throw invalidRequest('Missing required param: sepa_debit.', { code: 'parameter_missing', param: 'sepa_debit' });
+        return createSepaDebitPaymentMethod(ctx.acct, ctx.state.now(), p.sepa_debit as { iban: string },
+          p.billing_details as Record<string, unknown> | undefined, (p.metadata as Record<string, string> | undefined) || undefined);
+      }
       if (p.type !== 'card')
-        throw invalidRequest('Stripe sandbox: only type=card payment methods are implemented', { param: 'type' });
+        throw invalidRequest('Stripe sandbox: only type=card and type=sepa_debit payment methods are implemented', { param: 'type' });
       if (!p.card) throw invalidRequest('Missing required param: card.', { code: 'parameter_missing', param: 'card' });
       return createCardPaymentMethod(ctx.acct, ctx.state.now(), p.card as Record<string, never>, {
         billing_details: p.billing_details as Record<string, unknown> | undefined,
@@ -263,4 +271,13 @@ export const routes: RouteDef[] = [
     method: 'GET', path: '/v1/events/:id', spec: '/v1/events/{id}',
     handler: (ctx) => get(ctx.acct.events, ctx.path.id, 'event'),
   },
+  {
+    method: 'GET', path: '/v1/mandates/:id', spec: '/v1/mandates/{mandate}',
+    handler: (ctx) => {
+      const mandate = findMandate(ctx.acct, String(ctx.path.id));
+      if (!mandate) throw resourceMissing('mandate', String(ctx.path.id), 'mandate');
+      return mandate;
+    },
+  },
+  ...terminalRoutes,
 ];

@@ -14,6 +14,9 @@ const refundBody = z
   .object({
     amount: z.number().int().positive().optional().describe('minor units; the whole remaining amount when absent'),
     reason: z.string().trim().min(1).max(500).optional(),
+    // The store plugin passes "store" when the merchant refunded in the store's admin: the store
+    // already shows that refund, so Settle must not add it to the order again.
+    origin: z.enum(['settle', 'store']).optional(),
   })
   .strict();
 
@@ -36,7 +39,9 @@ export function paymentView(p: Payment) {
     id: p.id, orderId: p.orderId, orderNumber: p.orderNumber, amount: p.amount, amountFormatted: formatMoney(p.amount),
     status: p.status, captureMethod: p.captureMethod, capturedAmount: p.capturedAmount,
     capturedAmountFormatted: p.capturedAmount && formatMoney(p.capturedAmount),
-    orderStatus: p.orderStatus, failureMessage: p.failureMessage, createdAt: p.createdAt.toISOString(),
+    // A counter sale has no store order to mark paid.
+    orderStatus: p.storePlatform === 'counter' ? 'not_applicable' : p.orderStatus, failureMessage: p.failureMessage,
+    paymentMethod: p.paymentMethodType, salesChannel: p.salesChannel, createdAt: p.createdAt.toISOString(),
   };
 }
 
@@ -73,8 +78,8 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
 
   // A refund from Settle's admin or API. The amount is in minor units of the payment's currency.
   router.post('/api/payments/:paymentId/refunds', auth, json({ limit: services.config.API_BODY_LIMIT }), route(async (req, res) => {
-    const { amount, reason } = parseBody(refundBody, req);
-    const refund = await requestRefund(services, req.merchant!.id, String(req.params.paymentId), { amount, reason });
+    const { amount, reason, origin } = parseBody(refundBody, req);
+    const refund = await requestRefund(services, req.merchant!.id, String(req.params.paymentId), { amount, reason, origin });
     res.status(refund.status === 'succeeded' ? 201 : 202).json({ refund: refundView(refund) });
   }));
 

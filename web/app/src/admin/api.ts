@@ -3,7 +3,7 @@
 
 import type { Money } from '../money';
 
-export type PaymentStatus = 'succeeded' | 'awaiting_payment' | 'authorized' | 'canceled' | 'failed';
+export type PaymentStatus = 'succeeded' | 'awaiting_payment' | 'processing' | 'authorized' | 'canceled' | 'failed';
 export type OrderStatus = 'paid' | 'marking_paid' | 'awaiting_payment';
 export type BooksStatus = 'posted' | 'pending' | 'not_applicable';
 
@@ -18,6 +18,10 @@ export interface PaymentRow {
   orderStatus: OrderStatus | (string & {});
   booksStatus: BooksStatus | (string & {});
   booksDocuments: number;
+  captureMethod?: 'automatic' | 'manual' | (string & {});
+  /** What was taken, once captured; less than `amount` after a partial capture. */
+  capturedAmount?: Money | null;
+  capturedAmountFormatted?: string | null;
   failureMessage: string | null;
   createdAt: string;
 }
