@@ -182,5 +182,7 @@ export function processorEventFrom(event: Stripe.Event): ProcessorEvent {
   if (REFUND_EVENTS.has(event.type)) return { kind: 'refund_changed', refundId: object.id };
   if (DISPUTE_EVENTS.has(event.type)) return { kind: 'dispute_changed', disputeId: object.id };
   if (PAYOUT_EVENTS.has(event.type)) return { kind: 'payout_changed', payoutId: object.id };
+  // Sent to the platform (Connect) when the account's owner removes Settle from their Stripe account.
+  if (event.type === 'account.application.deauthorized') return { kind: 'access_revoked', accountId: event.account ?? null };
   return { kind: 'ignored', reason: `${event.type} is not used` };
 }

@@ -3,7 +3,7 @@ import type { Queryable } from '../storage/database';
 import { SettleError } from '../errors';
 import { addToOutbox, QUEUE_FOR_TOPIC, type OutboxTopic } from '../outbox/outbox';
 import type { QueueName } from '../jobs/queue';
-import { findPayment } from '../payments/payments';
+import { findPayment, storePlatformOf } from '../payments/payments';
 import { readBackStoreOrder } from './snapshots';
 import { runThreeWayMatch, type MatchOutcome } from './match';
 import type { ExceptionDetails, ExceptionKind } from './explain';
@@ -153,7 +153,7 @@ async function outboxWorkFor(db: Queryable, merchantId: string, e: Reconciliatio
 export async function refetchException(settle: Settle, merchantId: string, id: number): Promise<{ exception: ReconciliationException; match: MatchOutcome }> {
   const exception = await mustFind(settle.db, merchantId, id);
   const payment = exception.paymentId ? await findPayment(settle.db, merchantId, exception.paymentId) : undefined;
-  const platform = payment?.storePlatform ?? (exception.details.platform as 'woocommerce' | 'shopify' | null);
+  const platform = (payment ? storePlatformOf(payment) : null) ?? (exception.details.platform as 'woocommerce' | 'shopify' | null);
   const orderId = payment?.orderId ?? (exception.details.orderId as string | null);
   if (platform && orderId) await readBackStoreOrder(settle.db, merchantId, await settle.platforms.storeFor(merchantId, platform), orderId);
   await audit(settle.db, merchantId, { exceptionId: id, actor: 'merchant', action: 'refetched', detail: orderId ? `re-read order ${exception.orderNumber ?? orderId} from the store` : 're-ran the match' });

@@ -25,7 +25,8 @@ orders AS (
          coalesce(p.order_number, s.order_number) AS order_number,
          s.order_id IS NOT NULL AS read_from_store, s.paid AS store_paid, s.total AS store_total, s.currency AS store_currency,
          s.refunded AS store_refunded, coalesce(r.amount, 0) AS stripe_refunded, r.changed_at AS refund_changed_at
-    FROM (SELECT * FROM payments WHERE merchant_id = $1) p
+    -- Only payments for a store order: a counter sale or a subscription invoice has no order to match.
+    FROM (SELECT * FROM payments WHERE merchant_id = $1 AND store_platform IN ('woocommerce', 'shopify')) p
     FULL JOIN (SELECT * FROM store_order_snapshots WHERE merchant_id = $1) s
       ON s.store_platform = p.store_platform AND s.order_id = p.order_id
     LEFT JOIN stripe_refunds r ON r.payment_id = p.id

@@ -109,7 +109,7 @@ async function rereadStoreOrders(settle: Settle, merchantId: string, limit: numb
   const orders = await settle.db.query<{ store_platform: 'woocommerce' | 'shopify'; order_id: string }>(
     `SELECT p.store_platform, p.order_id FROM payments p
        LEFT JOIN store_order_snapshots s ON s.merchant_id = p.merchant_id AND s.store_platform = p.store_platform AND s.order_id = p.order_id
-      WHERE p.merchant_id = $1 ORDER BY s.read_at ASC NULLS FIRST, p.created_at DESC LIMIT $2`,
+      WHERE p.merchant_id = $1 AND p.store_platform IN ('woocommerce', 'shopify') ORDER BY s.read_at ASC NULLS FIRST, p.created_at DESC LIMIT $2`,
     [merchantId, limit],
   );
   for (const [i, o] of orders.entries()) {

@@ -19,6 +19,8 @@ import { payPageRoutes } from './routes/pay-page';
 import { counterSaleRoutes } from './routes/counter-sales';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { webhookRoutes } from './routes/webhooks';
+import { stripeConnectRoutes } from './routes/stripe-connect';
+import { stripeConnectWebhookRoutes } from './routes/stripe-connect-webhooks';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -37,7 +39,9 @@ export function createApp(services: Services, log: Logger): Express {
   const tokens = new SessionTokens(services.config.encryptionKey);
   const auth = requireMerchant(services.db, tokens);
   app.use(healthRoutes(services));
+  app.use(stripeConnectWebhookRoutes(services)); // before /webhooks/stripe/:merchantId
   app.use(webhookRoutes(services));
+  app.use(stripeConnectRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));
   app.use(paymentRoutes(services, auth));
   app.use(payoutRoutes(services, auth));

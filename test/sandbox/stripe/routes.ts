@@ -53,7 +53,7 @@ export const routes: RouteDef[] = [
   {
     method: 'POST', path: '/v1/webhook_endpoints', spec: '/v1/webhook_endpoints',
     handler: (ctx, p) => {
-      onlySupported(p, ['url', 'enabled_events', 'description', 'metadata', 'api_version', 'expand']);
+      onlySupported(p, ['url', 'enabled_events', 'description', 'metadata', 'api_version', 'connect', 'expand']);
       let url: URL;
       try {
         url = new URL(String(p.url));
@@ -78,6 +78,8 @@ export const routes: RouteDef[] = [
         url: url.toString(),
       };
       ctx.acct.webhookEndpoints.set(ep.id, ep);
+      // connect=true: the endpoint receives the events of accounts connected to this platform.
+      if (p.connect === true) ctx.acct.connectEndpoints.add(ep.id);
       return { ...ep }; // the only response that shows the secret
     },
   },
@@ -94,6 +96,7 @@ export const routes: RouteDef[] = [
     handler: (ctx) => {
       const ep = get(ctx.acct.webhookEndpoints, ctx.path.id, 'webhook endpoint', 'webhook_endpoint');
       ctx.acct.webhookEndpoints.delete(ep.id);
+      ctx.acct.connectEndpoints.delete(ep.id);
       return { id: ep.id, object: 'webhook_endpoint', deleted: true };
     },
   },
