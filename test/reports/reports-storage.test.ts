@@ -57,6 +57,8 @@ describe.each(DATABASES)('reports on $name', ({ open }) => {
     const run = await startDailySummaryRun(settle, merchantId, { from: '2026-01-15', to: '2026-02-28' });
     expect(run).toMatchObject({ status: 'queued', stepsDone: 0, stepsTotal: 2 });
     expect(enqueued).toEqual([`report-run:${run.id}`]);
+    // Asked again before the worker got to it (a reload, a double click): the same run, not a second.
+    expect((await startDailySummaryRun(settle, merchantId, { from: '2026-01-15', to: '2026-02-28' })).id).toBe(run.id);
     expect(await prepareReportRun(settle, run.id)).toBe('prepared 45 days in 2 months');
     expect(await prepareReportRun(settle, run.id)).toBe('already done'); // delivered twice: nothing doubles
     expect(await findReportRun(db, merchantId, run.id)).toMatchObject({ status: 'done', stepsDone: 2, stepsTotal: 2 });
