@@ -3,8 +3,9 @@ import type { Queryable } from '../storage/database';
 import { NotFoundError, RetryableError, SettleError } from '../errors';
 import { money, toDecimal } from '../money';
 import type { OutboxWork } from './movements';
-import { findPayment, setPaymentStatus, type Payment } from './payments';
+import { findPayment, setPaymentMethodType, setPaymentStatus, type Payment } from './payments';
 import type { PaymentFacts } from './processor';
+import { captureOrReread } from './outcome-unknown';
 
 /**
  * Manual capture: the shopper's card is authorized at checkout, and the merchant later captures all
@@ -58,9 +59,10 @@ export async function capturePayment(settle: Settle, merchantId: string, payment
       `At most ${formatted(payment.amount.amount, payment)} was authorized for order ${payment.orderNumber}; capture that or less.`, 400);
   }
   const processor = await settle.platforms.processorFor(merchantId);
-  const facts = await refusalAsState(settle, payment, 'capture', () =>
+  // A refusal is a fact to re-read and show; a lost answer is re-read too (captureOrReread).
+  const facts = await captureOrReread(settle, payment, () => refusalAsState(settle, payment, 'capture', () =>
     processor.capture({ processorRef: payment.processorRef, amount: money(amount, payment.amount.currency), idempotencyKey: `capture-${payment.id}-${amount}` }),
-  );
+  ));
   await settle.db.transaction((tx) => setPaymentStatus(tx, payment.id, statusOf(facts), null, facts.received.amount || null));
   return (await findPayment(settle.db, merchantId, paymentId))!;
 }
@@ -92,7 +94,7 @@ async function refusalAsState(settle: Settle, payment: Payment, action: 'capture
 }
 
 function statusOf(facts: PaymentFacts): Payment['status'] {
-  return facts.status === 'processing' ? 'awaiting_payment' : facts.status;
+  return facts.status;
 }
 
 /**
@@ -104,6 +106,12 @@ export async function recordAuthorizationFacts(tx: Queryable, payment: Payment, 
   switch (facts.status) {
     case 'authorized':
       await setPaymentStatus(tx, payment.id, 'authorized');
+      await setPaymentMethodType(tx, payment.id, facts.methodType);
+      return [];
+    case 'processing':
+      // A bank debit submitted: not paid until the bank answers; nothing is posted, the order waits.
+      await setPaymentStatus(tx, payment.id, 'processing');
+      await setPaymentMethodType(tx, payment.id, facts.methodType);
       return [];
     case 'canceled': {
       const note = facts.expired

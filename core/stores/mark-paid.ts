@@ -3,6 +3,8 @@ import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
 import { findPayment, setOrderSyncStatus, storeOrderOf, type Payment } from '../payments/payments';
 import { toDecimal } from '../money';
 import { accountBalancesForPayment } from '../ledger/payment-view';
+import { paymentMethodName } from '../payments/method-names';
+import { readBackStoreOrder } from '../reconciliation/snapshots';
 
 /**
  * Tells the store that an order is paid, so the store lowers stock and starts fulfilment.
@@ -17,7 +19,8 @@ export async function markStoreOrderPaid(settle: Settle, outboxId: string): Prom
 
   const order = storeOrderOf(payment);
   if (!order) {
-    // A subscription invoice has no store order to mark: the invoice itself is the record, and it is paid.
+    // No store order to mark (a subscription invoice: the invoice itself is the record, and it is paid;
+    // a counter sale never queues this work, so here it only finishes stray work).
     await settle.db.transaction(async (tx) => {
       await setOrderSyncStatus(tx, payment.id, 'paid');
       await markOutboxDone(tx, item.id);
@@ -30,15 +33,16 @@ export async function markStoreOrderPaid(settle: Settle, outboxId: string): Prom
   await store.markOrderPaid({
     orderId: payment.orderId,
     transactionId: payment.processorRef,
-    paymentTitle: 'Card (Settle)',
+    paymentTitle: `${methodName(payment)} (Settle)`,
     note:
-      `Settle: paid ${paidText(payment)} by card (${payment.processorRef}). ` +
+      `Settle: paid ${paidText(payment)} by ${methodName(payment).toLowerCase().replace('sepa', 'SEPA')} (${payment.processorRef}). ` +
       (fee && net ? `Processing fee ${toDecimal(fee)} ${fee.currency}, net ${toDecimal(net)} ${net.currency}.` : ''),
   });
   await settle.db.transaction(async (tx) => {
     await setOrderSyncStatus(tx, payment.id, 'paid');
     await markOutboxDone(tx, item.id);
   });
+  await readBackStoreOrder(settle.db, item.merchantId, store, payment.orderId);
   return `order ${payment.orderNumber} marked paid`;
 }
 
@@ -47,4 +51,9 @@ function paidText(payment: Payment): string {
   const paid = payment.capturedAmount ?? payment.amount;
   const text = `${toDecimal(paid)} ${paid.currency}`;
   return paid.amount === payment.amount.amount ? text : `${text} (captured of ${toDecimal(payment.amount)} ${payment.amount.currency} authorized)`;
+}
+
+/** The payment method in the merchant's words (the store shows it as the order's payment method). */
+function methodName(payment: Payment): string {
+  return paymentMethodName(payment.paymentMethodType) ?? 'Card';
 }

@@ -37,15 +37,23 @@ export function modelProcessor(model: StripeModel): PaymentProcessor {
     paymentFacts: async (ref) => {
       const p = model.payments.get(ref);
       return {
-        processorRef: ref, status: 'succeeded', capturable: usd(0), received: usd(p?.amount ?? 0), expired: false, failureMessage: null,
+        processorRef: ref, status: 'succeeded', capturable: usd(0), received: usd(p?.amount ?? 0), expired: false, failureMessage: null, methodType: 'card',
         sale: model.movementFacts(p?.chargeTxn ?? `charge of ${ref}`),
       };
     },
     capture: async () => { throw new Error('the model has no manual capture'); },
+    submitDisputeEvidence: async () => { throw new Error('the model takes no dispute evidence'); },
+    assertChargeable: () => undefined,
     cancel: async () => { throw new Error('the model has no manual capture'); },
     movement: async (id) => model.movementFacts(id),
     refund: async ({ processorRef, amount, settleRefundId }) => model.refundFacts(model.createRefund(processorRef, amount.amount, settleRefundId, 'succeeded').id),
     refundFacts: async (id) => model.refundFacts(id),
+    // The model always answers, so no answer is ever lost and there is nothing to re-read.
+    findRefund: async () => null,
+    findPayment: async ({ metadata }) => {
+      const payment = model.paymentForOrder(metadata.order_id ?? '');
+      return payment ? { processorRef: payment.ref } : null;
+    },
     dispute: async (id) => model.disputeFacts(id),
     payout: async (id) => model.payoutFacts(id),
     ...NO_SAVED_CARDS,
@@ -118,6 +126,7 @@ export async function newWorld(db: Database): Promise<World> {
       processorFor: async () => processor,
       storeFor: async () => store,
       booksFor: async () => { throw new Error('the books are not used here'); },
+      cardReadersFor: async () => { throw new Error('card readers are not used here'); },
     },
   };
   const { merchant } = await createMerchant(db, 'Property Shop');

@@ -32,7 +32,8 @@ describe('subscribing again after an unknown outcome', () => {
         return { subscriptionRef: 'sub_stripe', settleSubscriptionId: input.settleSubscriptionId, status: 'active', currentPeriodEnd: new Date('2027-01-01') };
       },
     } as unknown as PaymentProcessor;
-    settle = { db, jobs: undefined as never, platforms: { processorFor: async () => processor, storeFor: async () => { throw new Error('no store'); }, booksFor: async () => { throw new Error('no books'); } } };
+    settle = { db, jobs: undefined as never, platforms: { processorFor: async () => processor, storeFor: async () => { throw new Error('no store'); }, booksFor: async () => { throw new Error('no books'); },
+      cardReadersFor: async () => { throw new Error('no card readers'); } } };
   });
   afterAll(() => db?.close());
 

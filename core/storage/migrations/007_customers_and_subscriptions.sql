@@ -66,5 +66,6 @@ ALTER TABLE payments ADD COLUMN subscription_id text REFERENCES subscriptions(id
 ALTER TABLE payments ADD COLUMN off_session boolean NOT NULL DEFAULT false;
 ALTER TABLE payments DROP CONSTRAINT payments_status_check;
 ALTER TABLE payments ADD CONSTRAINT payments_status_check
-  CHECK (status IN ('awaiting_payment', 'requires_authentication', 'authorized', 'succeeded', 'failed', 'canceled'));
+  -- The full list, the same in 007 and 008: a database may run these two in either order.
+  CHECK (status IN ('awaiting_payment', 'processing', 'requires_authentication', 'authorized', 'succeeded', 'failed', 'canceled'));
 CREATE INDEX payments_by_subscription ON payments (subscription_id) WHERE subscription_id IS NOT NULL;
