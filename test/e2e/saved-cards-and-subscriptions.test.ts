@@ -177,6 +177,12 @@ describe('saved cards and subscriptions, end to end', { timeout: 120_000 }, () =
     }
     const books = await eventually(() => readBooks(sandboxes, m.realmId), (b) => (b.documents.SalesReceipt ?? []).length === 2);
     expect(books.documents.SalesReceipt?.map((d) => d.TotalAmt)).toEqual([25, 25]);
+    // The daily summary shows the renewals under their own channel (no store behind them).
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const summary = await api<{ rows: { channel: string; sales: number; grossFormatted: string }[] }>(
+      m, `/api/reports/daily-summary?from=${day(Date.now() - 86_400_000)}&to=${day(Date.now() + 90 * 86_400_000)}`,
+    );
+    expect(summary.body.rows.map((r) => [r.channel, r.sales, r.grossFormatted])).toEqual([['subscription', 1, '$25.00'], ['subscription', 1, '$25.00']]);
 
     // The customer's card changes (in Stripe's dashboard) to one that is then declined: the next renewal fails.
     const { paymentMethodRef } = await saveCardAsCustomer(m, customerId, '4000000000000341');
