@@ -8,7 +8,7 @@
 import { formatMinor } from '../money';
 import { fetchPayInfo, PayInfoError, type PayInfo } from './api';
 import { digitsOnly, formatCardNumber, formatExpiry, validateCard, type CardInput } from './card';
-import { mountPaymentElement } from './elements';
+import { mountPaymentElement, type PaymentElement } from './elements';
 import { shopperMessage } from './errors';
 import { embeddedHost, reportHeight, reportOutcome } from './host';
 import { outcomeOf, type Outcome } from './outcome';
@@ -96,8 +96,12 @@ function returnedFromBank(info: PayInfo): boolean {
   return params.get('payment_intent') === info.stripe?.paymentIntentId;
 }
 
-async function checkAfterBank(info: PayInfo): Promise<Outcome> {
+async function checkAfterBank(info: PayInfo, element: PaymentElement | null): Promise<Outcome> {
   try {
+    if (element) {
+      const { paymentIntent, error } = await element.retrieve();
+      return paymentIntent ? outcomeOf(paymentIntent, true) : { kind: 'failed', ...shopperMessage(error) };
+    }
     return outcomeOf(await retrievePaymentIntent(info.stripe), true);
   } catch (err) {
     return { kind: 'failed', ...shopperMessage(err instanceof StripeRequestError ? err.body : undefined) };
@@ -178,9 +182,9 @@ async function wireWallet(info: PayInfo, amountText: string, exponent: number): 
 }
 
 /** Live mode: Stripe's Payment Element instead of our fields; Stripe.js runs any bank check itself. */
-function wireElements(info: PayInfo, amountText: string): boolean {
+function wireElements(info: PayInfo, amountText: string): PaymentElement | null {
   const element = mountPaymentElement(info.stripe, view.paymentElement, locale);
-  if (!element) return false;
+  if (!element) return null;
   view.cardFields.hidden = true;
   view.paymentElement.hidden = false;
   let inFlight = false;
@@ -197,7 +201,7 @@ function wireElements(info: PayInfo, amountText: string): boolean {
       showOutcome(info, amountText, outcome);
     })();
   });
-  return true;
+  return element;
 }
 
 async function start(): Promise<void> {
@@ -229,9 +233,11 @@ async function start(): Promise<void> {
 
     view.form.hidden = false;
     view.secureNote.hidden = false;
+    let element: PaymentElement | null = null;
     if (info.cardFields === 'elements') {
       // Raw card numbers never go from this page to the real Stripe: its fields are Stripe's own.
-      if (!wireElements(info, amountText)) {
+      element = wireElements(info, amountText);
+      if (!element) {
         view.form.hidden = true;
         view.secureNote.hidden = true;
         return setMessage('We couldn’t load the secure card form. Check your connection and refresh the page.');
@@ -246,7 +252,7 @@ async function start(): Promise<void> {
     }
     setBusy(true);
     setMessage('Checking your payment with your bank…', 'info');
-    showOutcome(info, amountText, await checkAfterBank(info));
+    showOutcome(info, amountText, await checkAfterBank(info, element));
   } catch (err) {
     setMessage(err instanceof PayInfoError ? err.message : 'We couldn’t load this payment. Refresh the page to try again.');
   } finally {
