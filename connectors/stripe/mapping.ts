@@ -1,9 +1,23 @@
 import type Stripe from 'stripe';
-import { money } from '../../core/money';
+import { minorUnitExponent, money, toDecimal, type Money } from '../../core/money';
+import { SettleError } from '../../core/errors';
 import type { BalanceMovement, DisputeEvidence, DisputeFacts, PaymentFacts, PayoutFacts, ProcessorEvent, RefundFacts } from '../../core/payments/processor';
 
 /** Stripe amounts are already integer minor units; only the currency's case differs from ours. */
 export const stripeMoney = (amount: number, currency: string) => money(amount, currency.toUpperCase());
+
+/**
+ * Minor units as Stripe takes them. Stripe accepts three-decimal currencies (KWD, BHD, …) only in
+ * steps of ten (the last digit 0), and asks integrations to round; Settle does not round a shopper's
+ * order behind the merchant's back: such an amount is refused here, before Stripe is called.
+ */
+export function stripeAmount(value: Money): number {
+  if (minorUnitExponent(value.currency) === 3 && value.amount % 10 !== 0) {
+    throw new SettleError('amount_not_chargeable',
+      `Stripe takes ${value.currency} only in steps of 0.010 ${value.currency} (the last of the three decimals must be 0), so ${toDecimal(value)} ${value.currency} cannot be charged or refunded as it is. Round the amount to 0.010 ${value.currency}.`, 422);
+  }
+  return value.amount;
+}
 
 const idOf = (value: string | { id: string } | null | undefined) => (value == null ? null : typeof value === 'string' ? value : value.id);
 
@@ -168,5 +182,7 @@ export function processorEventFrom(event: Stripe.Event): ProcessorEvent {
   if (REFUND_EVENTS.has(event.type)) return { kind: 'refund_changed', refundId: object.id };
   if (DISPUTE_EVENTS.has(event.type)) return { kind: 'dispute_changed', disputeId: object.id };
   if (PAYOUT_EVENTS.has(event.type)) return { kind: 'payout_changed', payoutId: object.id };
+  // Sent to the platform (Connect) when the account's owner removes Settle from their Stripe account.
+  if (event.type === 'account.application.deauthorized') return { kind: 'access_revoked', accountId: event.account ?? null };
   return { kind: 'ignored', reason: `${event.type} is not used` };
 }

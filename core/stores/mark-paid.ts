@@ -4,6 +4,7 @@ import { findPayment, setOrderSyncStatus, storePlatformOf, type Payment } from '
 import { toDecimal } from '../money';
 import { accountBalancesForPayment } from '../ledger/payment-view';
 import { paymentMethodName } from '../payments/method-names';
+import { readBackStoreOrder } from '../reconciliation/snapshots';
 
 /**
  * Tells the store that an order is paid, so the store lowers stock and starts fulfilment.
@@ -37,6 +38,7 @@ export async function markStoreOrderPaid(settle: Settle, outboxId: string): Prom
     await setOrderSyncStatus(tx, payment.id, 'paid');
     await markOutboxDone(tx, item.id);
   });
+  await readBackStoreOrder(settle.db, item.merchantId, store, payment.orderId);
   return `order ${payment.orderNumber} marked paid`;
 }
 

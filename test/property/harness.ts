@@ -36,6 +36,7 @@ export function modelProcessor(model: StripeModel): PaymentProcessor {
     },
     capture: async () => { throw new Error('the model has no manual capture'); },
     submitDisputeEvidence: async () => { throw new Error('the model takes no dispute evidence'); },
+    assertChargeable: () => undefined,
     cancel: async () => { throw new Error('the model has no manual capture'); },
     movement: async (id) => model.movementFacts(id),
     refund: async ({ processorRef, amount, settleRefundId }) => model.refundFacts(model.createRefund(processorRef, amount.amount, settleRefundId, 'succeeded').id),
@@ -117,6 +118,7 @@ export async function newWorld(db: Database): Promise<World> {
       processorFor: async () => processor,
       storeFor: async () => store,
       booksFor: async () => { throw new Error('the books are not used here'); },
+      cardReadersFor: async () => { throw new Error('card readers are not used here'); },
     },
   };
   const { merchant } = await createMerchant(db, 'Property Shop');

@@ -97,6 +97,10 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
       payments: payments.map((p) => ({
         ...paymentView(p),
         booksDocuments: p.booksDocuments,
+        // What the sale became in the Stripe balance (converted, with the rate, when presented in another currency).
+        settlement: p.settlement && {
+          ...p.settlement, amountFormatted: formatMoney(p.settlement.amount), feeFormatted: formatMoney(p.settlement.fee), netFormatted: formatMoney(p.settlement.net),
+        },
         booksStatus: p.status !== 'succeeded' ? 'not_applicable' : p.booksDocuments > 0 ? 'posted' : 'pending',
       })),
       balances: balances.map((b) => ({ ...b, balanceFormatted: formatMoney({ amount: b.balance, currency: b.currency }) })),

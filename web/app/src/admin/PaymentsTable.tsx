@@ -42,6 +42,13 @@ export function PaymentsTable({ payments, loading, selectedId = null, onSelect }
         <Text as="p" alignment="end" numeric>
           {displayMoney(p.amount, p.amountFormatted, locale)}
         </Text>
+        {p.settlement && p.settlement.amount.currency !== p.amount.currency ? (
+          <span data-testid="payment-settlement">
+            <Text as="p" alignment="end" variant="bodySm" tone="subdued" numeric>
+              {`${displayMoney(p.settlement.amount, p.settlement.amountFormatted, locale)}${p.settlement.exchangeRate ? ` at ${p.settlement.exchangeRate}` : ''}`}
+            </Text>
+          </span>
+        ) : null}
       </IndexTable.Cell>
       <IndexTable.Cell>
         <BlockStack gap="100" inlineAlign="start">
