@@ -103,6 +103,8 @@ describe('in the browser: the merchant captures, refunds and answers a dispute',
     await outcome().getByText('Enter an amount in USD, like 100.00.').waitFor();
 
     expect(await eventually(() => storeRefunds(orders.paid.id), (r) => r.length === 2)).toEqual(['10.00', '25.00']);
+    // The list shows it at a glance, on the payment's row.
+    await row(orders.paid.number).getByText('Refunded $35.00', { exact: true }).waitFor();
     await screenshot(page, 'admin-refunds');
   });
 
@@ -127,6 +129,9 @@ describe('in the browser: the merchant captures, refunds and answers a dispute',
     const disputes = (await (await fetch(`${settleUrl}/api/disputes`, { headers: { Authorization: `Bearer ${m.apiKey}` } })).json()).disputes;
     expect(disputes[0]).toMatchObject({ status: 'under_review', evidence: { customerName: 'Ada Shopper', shippingTrackingNumber: '1Z999AA10123456784' } });
     await screenshot(page, 'admin-dispute-evidence');
+    // The payments list marks the payment as disputed too.
+    await page.getByRole('tab', { name: 'Payments' }).click();
+    await row(orders.disputed.number).getByTestId('payment-dispute').getByText('Under review by the bank', { exact: true }).waitFor();
   });
 
   it('a sale in euros shows what it became in dollars and at which rate', async () => {
