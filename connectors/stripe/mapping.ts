@@ -73,9 +73,15 @@ export function paymentFactsFrom(intent: Stripe.PaymentIntent): PaymentFacts {
     // Stripe cancels an authorization left uncaptured for 7 days with the reason "automatic".
     expired: intent.status === 'canceled' && intent.cancellation_reason === 'automatic',
     failureMessage: intent.last_payment_error ? failureMessageOf(intent.last_payment_error, chargeOf(intent)) : null,
-    methodType: chargeOf(intent)?.payment_method_details?.type ?? null,
+    methodType: methodTypeOf(chargeOf(intent)),
     sale: saleMovementOf(intent),
   };
+}
+
+/** Stripe's method type; for a card in Apple Pay / Google Pay, the wallet (Stripe marks it on the card). */
+function methodTypeOf(charge: Stripe.Charge | null): string | null {
+  const details = charge?.payment_method_details;
+  return details?.card?.wallet?.type ?? details?.type ?? null;
 }
 
 const chargeOf = (intent: Stripe.PaymentIntent) => (intent.latest_charge && typeof intent.latest_charge !== 'string' ? intent.latest_charge : null);
@@ -176,5 +182,7 @@ export function processorEventFrom(event: Stripe.Event): ProcessorEvent {
   if (REFUND_EVENTS.has(event.type)) return { kind: 'refund_changed', refundId: object.id };
   if (DISPUTE_EVENTS.has(event.type)) return { kind: 'dispute_changed', disputeId: object.id };
   if (PAYOUT_EVENTS.has(event.type)) return { kind: 'payout_changed', payoutId: object.id };
+  // Sent to the platform (Connect) when the account's owner removes Settle from their Stripe account.
+  if (event.type === 'account.application.deauthorized') return { kind: 'access_revoked', accountId: event.account ?? null };
   return { kind: 'ignored', reason: `${event.type} is not used` };
 }

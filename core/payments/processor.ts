@@ -1,4 +1,5 @@
 import type { Money } from '../money';
+import { SettleError } from '../errors';
 
 /** What the shopper's browser needs to confirm the payment with the processor directly. */
 export interface ShopperSession {
@@ -117,6 +118,8 @@ export type ProcessorEvent =
   | { kind: 'refund_changed'; refundId: string }
   | { kind: 'dispute_changed'; disputeId: string }
   | { kind: 'payout_changed'; payoutId: string }
+  /** The account's owner took away Settle's access (Stripe Connect deauthorization). */
+  | { kind: 'access_revoked'; accountId: string | null }
   | { kind: 'ignored'; reason: string };
 
 /** The payments port: one merchant's account at a payment processor (Stripe). */
@@ -156,4 +159,31 @@ export interface PaymentProcessor {
   payout(payoutId: string): Promise<PayoutFacts>;
   /** Reads a stored raw webhook payload as core's event. */
   readEvent(payload: unknown): ProcessorEvent;
+  /**
+   * Every event the processor created at or after `createdFrom` (Unix seconds), oldest first, as
+   * its webhook would have carried it (`payload`: the event's JSON, as readEvent takes it). The
+   * sweep feeds them to the inbox, which keeps one per event id: a webhook that never arrived is
+   * recovered, one that did is not doubled.
+   */
+  eventsSince?(createdFrom: number): Promise<PastEvent[]>;
+}
+
+/** An event read back from the processor's event list. */
+export interface PastEvent {
+  id: string;
+  type: string;
+  /** Unix seconds. */
+  created: number;
+  payload: string;
+}
+
+/**
+ * The merchant's processor account no longer lets Settle in (access revoked, or disconnected from
+ * Settle). Not retryable: nothing changes until the merchant connects again.
+ */
+export class ProcessorAccessEndedError extends SettleError {
+  constructor(code: string, message: string) {
+    super(code, message, 409);
+    this.name = 'ProcessorAccessEndedError';
+  }
 }

@@ -9,7 +9,8 @@ import { recordAuthorizationFacts } from './authorizations';
 import { recordDisputeFacts } from './disputes';
 import { notePayoutStatus, recordPayout } from './payouts';
 import { assignToPayout, movementContext, recordMovement, recordedMovementIds, type OutboxWork } from './movements';
-import type { BalanceMovement, PaymentProcessor } from './processor';
+import { ProcessorAccessEndedError, type BalanceMovement, type PaymentProcessor } from './processor';
+import { endConnection, type Platform } from '../merchants/connections';
 import type { MovementContext } from '../ledger/entries';
 
 /**
@@ -22,7 +23,16 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
   const event = await loadInboundEvent(settle.db, inboxId);
   if (!event) return 'unknown inbox id';
   if (event.processedAt) return 'already processed';
+  try {
+    return await applyEvent(settle, event);
+  } catch (error) {
+    // Access ended (revoked or disconnected): the facts can no longer be read, now or on any retry.
+    if (error instanceof ProcessorAccessEndedError) return finish(settle, event, `not applied: ${error.message}`);
+    throw error;
+  }
+}
 
+async function applyEvent(settle: Settle, event: InboxEvent): Promise<string> {
   const processor = await settle.platforms.processorFor(event.merchantId);
   const fact = processor.readEvent(event.payload);
   const merchantId = event.merchantId;
@@ -103,6 +113,11 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
         return work;
       });
     }
+    case 'access_revoked':
+      return finish(settle, event, 'processor access revoked', async (tx) => {
+        await endConnection(tx, merchantId, event.platform as Platform, fact.accountId, 'revoked');
+        return [];
+      });
     case 'ignored':
       return finish(settle, event, fact.reason);
   }

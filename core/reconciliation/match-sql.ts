@@ -25,7 +25,8 @@ orders AS (
          coalesce(p.order_number, s.order_number) AS order_number,
          s.order_id IS NOT NULL AS read_from_store, s.paid AS store_paid, s.total AS store_total, s.currency AS store_currency,
          s.refunded AS store_refunded, coalesce(r.amount, 0) AS stripe_refunded, r.changed_at AS refund_changed_at
-    FROM (SELECT * FROM payments WHERE merchant_id = $1) p
+    -- Only payments for a store order: a counter sale or a subscription invoice has no order to match.
+    FROM (SELECT * FROM payments WHERE merchant_id = $1 AND store_platform IN ('woocommerce', 'shopify')) p
     FULL JOIN (SELECT * FROM store_order_snapshots WHERE merchant_id = $1) s
       ON s.store_platform = p.store_platform AND s.order_id = p.order_id
     LEFT JOIN stripe_refunds r ON r.payment_id = p.id
@@ -55,33 +56,40 @@ order_found AS (
    WHERE (f.not_updated OR f.without_payment OR f.amount_differs OR f.refund_not_in_store OR f.refund_not_in_stripe) AND k.failed
 ),
 -- A sale or refund of a payment must be in the books, as posted.
-sales_and_refunds AS (
+sales_and_refunds AS NOT MATERIALIZED (
   SELECT m.id AS movement_id, m.entry_id, m.category, m.amount, m.currency, m.payment_id
     FROM balance_movements m
    WHERE m.merchant_id = $1 AND m.category IN ('charge', 'refund') AND m.payment_id IS NOT NULL
 ),
-books_missing AS (
-  SELECT 'books_entry_missing' AS kind, m.*, NULL::text AS document_type, NULL::text AS document_id, NULL::bigint AS books_amount, NULL::text AS books_currency
-    FROM sales_and_refunds m JOIN ledger_entries e ON e.id = m.entry_id
-   WHERE e.created_at < $2 AND NOT EXISTS (SELECT 1 FROM books_documents d WHERE d.entry_id = m.entry_id)
+-- MATERIALIZED: the entries with no document are few; only for them is the entry's age looked up
+-- (an index probe each) instead of probing, or hash-joining, the whole ledger.
+without_document AS MATERIALIZED (
+  SELECT m.* FROM sales_and_refunds m WHERE NOT EXISTS (SELECT 1 FROM books_documents d WHERE d.entry_id = m.entry_id)
 ),
+books_missing AS (
+  SELECT 'books_entry_missing' AS kind, m.*, NULL::text AS document_type, NULL::text AS document_id, NULL::bigint AS posted_amount,
+         NULL::bigint AS books_amount, NULL::text AS books_currency
+    FROM without_document m
+   WHERE (SELECT e.created_at FROM ledger_entries e WHERE e.id = m.entry_id) < $2
+),
+-- Documents read back from the books (usually few), each found by its id among those posted.
 books_changed AS (
-  SELECT CASE WHEN b.amount IS NULL THEN 'books_entry_missing' ELSE 'books_entry_edited' END AS kind, m.*,
-         d.document_type, d.document_id, b.amount AS books_amount, b.currency AS books_currency
+  SELECT CASE WHEN b.amount IS NULL THEN 'books_entry_missing' ELSE 'books_entry_edited' END AS kind,
+         NULL::text AS movement_id, d.entry_id, e.kind AS category, d.amount, d.currency, e.payment_id,
+         d.document_type, d.document_id, d.amount AS posted_amount, b.amount AS books_amount, b.currency AS books_currency
     FROM (SELECT * FROM books_document_snapshots WHERE merchant_id = $1) b
     JOIN books_documents d ON d.merchant_id = $1 AND d.document_type = b.document_type AND d.document_id = b.document_id
-    JOIN sales_and_refunds m ON m.entry_id = d.entry_id
-   WHERE b.amount IS NULL OR b.amount <> d.amount OR b.currency <> d.currency
+    JOIN ledger_entries e ON e.id = d.entry_id
+   WHERE (b.amount IS NULL OR b.amount <> d.amount OR b.currency <> d.currency) AND e.payment_id IS NOT NULL
 ),
 books_found AS (
-  SELECT x.kind, x.entry_id AS subject, x.payment_id, p.order_number,
+  SELECT x.kind, x.entry_id AS subject, x.payment_id, x.order_number,
          jsonb_build_object(
-           'orderNumber', p.order_number, 'paymentId', x.payment_id, 'entryId', x.entry_id, 'movementId', x.movement_id,
+           'orderNumber', x.order_number, 'paymentId', x.payment_id, 'entryId', x.entry_id, 'movementId', x.movement_id,
            'category', x.category, 'amount', x.amount, 'currency', x.currency, 'documentType', x.document_type,
-           'documentId', x.document_id, 'postedAmount', d.amount, 'booksAmount', x.books_amount, 'booksCurrency', x.books_currency) AS details
-    FROM (SELECT * FROM books_missing UNION ALL SELECT * FROM books_changed) x
-    LEFT JOIN payments p ON p.id = x.payment_id
-    LEFT JOIN books_documents d ON d.document_type = x.document_type AND d.document_id = x.document_id AND d.entry_id = x.entry_id
+           'documentId', x.document_id, 'postedAmount', x.posted_amount, 'booksAmount', x.books_amount, 'booksCurrency', x.books_currency) AS details
+    FROM (SELECT y.*, (SELECT p.order_number FROM payments p WHERE p.id = y.payment_id) AS order_number
+            FROM (SELECT * FROM books_missing UNION ALL SELECT * FROM books_changed) y) x
 ),
 -- A paid payout must equal the net of the lines it carried (its own balance transaction aside).
 payout_lines AS (

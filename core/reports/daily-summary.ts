@@ -4,8 +4,9 @@ import { rangeBounds, type ReportRange } from './range';
 
 /**
  * Where a sale came from: the store whose order Settle took the payment for (woocommerce,
- * shopify), or `stripe` for money that moved in Stripe without a Settle payment (a dashboard
- * charge, a payment link) and for Stripe's own fees and adjustments.
+ * shopify), `counter` for a sale in person on a card reader, or `stripe` for money that moved in
+ * Stripe without a Settle payment (a dashboard charge, a payment link) and for Stripe's own fees
+ * and adjustments.
  */
 export type Channel = string;
 

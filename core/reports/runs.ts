@@ -37,8 +37,18 @@ const runFrom = (r: RunRow): ReportRun => ({
 /** The job id the worker knows a run by (the same run enqueued twice is one job). */
 export const reportRunJobId = (runId: string) => `report-run:${runId}`;
 
-/** Records a run of the daily summary over `range` and hands it to the worker. */
+/**
+ * Records a run of the daily summary over `range` and hands it to the worker. A run of the same
+ * range still being prepared is answered instead of a second one (a page reloaded, a double click).
+ */
 export async function startDailySummaryRun(settle: Settle, merchantId: string, range: ReportRange): Promise<ReportRun> {
+  const [unfinished] = await settle.db.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM report_runs
+      WHERE merchant_id = $1 AND report = 'daily_summary' AND from_day = $2 AND to_day = $3 AND status IN ('queued', 'running')
+      ORDER BY created_at DESC LIMIT 1`,
+    [merchantId, range.from, range.to],
+  );
+  if (unfinished) return runFrom(unfinished);
   const [row] = await settle.db.query<RunRow>(
     `INSERT INTO report_runs (id, merchant_id, report, from_day, to_day, status, steps_total)
      VALUES ($1, $2, 'daily_summary', $3, $4, 'queued', $5) RETURNING ${RUN_COLUMNS}`,

@@ -73,6 +73,10 @@ describe('in the browser: the merchant reads the reports', { timeout: 90_000 }, 
 
     // Day | Channel | Sales | Gross | Refunds | Disputes | Fees | Net (the day is the row's header cell)
     expect((await dayRow(page)).slice(-6)).toEqual(['1', '$100.00', '-$40.00', '$0.00', '$3.20', '$56.80']);
+    const fees = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'Fee', exact: true }) });
+    const feeRow = fees.getByRole('row').filter({ hasText: 'Stripe fee' });
+    await feeRow.waitFor();
+    expect((await feeRow.getByRole('cell').allTextContents()).map((t) => t.trim()).slice(-3)).toEqual(['Sales', '1', '$3.20']);
     expect(page.url()).toMatch(/#reports$/);
     await screenshot(page, 'admin-reports');
 

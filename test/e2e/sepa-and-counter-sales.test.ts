@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
 import {
-  advanceStripeClock, placeOrder, readBooks, readLedgerEntries, readPayments, signUpAndConnect, startCheckout, type ConnectedMerchant, type Sandboxes,
+  advanceStripeClock, placeOrder, readBooks, readLedgerEntries, readPayments, signUpAndConnect, startCheckout, stripeDashboard,
+  type ConnectedMerchant, type Sandboxes,
 } from '../support/journey';
 
 describe('SEPA Direct Debit and counter sales, end to end', { timeout: 90_000 }, () => {
@@ -115,5 +116,99 @@ describe('SEPA Direct Debit and counter sales, end to end', { timeout: 90_000 },
     expect((await wooOrder(m, order.id)).status).toBe('pending');
     expect(await readLedgerEntries(settleUrl, m.apiKey)).toEqual([]);
     expect(view.balances.every((b) => b.balance === 0)).toBe(true);
+  });
+
+  /** A merchant with the simulated reader registered at the shop's counter. */
+  async function shopWithReader(name: string) {
+    const m = await signUpAndConnect(settleUrl, sandboxes, name);
+    const registered = await api(m, '/api/readers', {
+      registrationCode: 'simulated-wpe', label: 'Till 1',
+      address: { displayName: name, line1: '1 Main St', city: 'Springfield', postalCode: '62701', country: 'US', state: 'IL' },
+    });
+    expect(registered).toMatchObject({ status: 201, body: { reader: { label: 'Till 1', status: 'online', action: null } } });
+    return { m, readerId: registered.body.reader.id as string };
+  }
+
+  /** The shopper taps a card on the simulated reader (Stripe's test helper stands in for the card). */
+  const tap = (m: ConnectedMerchant, readerId: string, number: string) =>
+    stripeDashboard(sandboxes, m).testHelpers.terminal.readers.presentPaymentMethod(readerId, { type: 'card_present', card_present: { number } });
+
+  const sale = async (m: ConnectedMerchant, id: string) => (await api(m, `/api/counter-sales/${id}`)).body.sale;
+
+  it('counter sale: rung up, tapped, paid; the sale in the ledger (in-person fee) and the books, no store order', async () => {
+    const { m, readerId } = await shopWithReader('Corner Coffee');
+    const started = await api(m, '/api/counter-sales', {
+      readerId, amount: 2500, currency: 'USD', description: 'Coffee beans and a mug',
+      lines: [{ name: 'Coffee beans 1 kg', quantity: 1, amount: 1800 }, { name: 'Mug', quantity: 1, amount: 700 }],
+    });
+    expect(started).toMatchObject({ status: 201, body: { sale: { outcome: 'waiting_for_card', amountFormatted: '$25.00', number: 'C-1001', reader: { id: readerId, status: 'online' } } } });
+    const readers = (await api(m, '/api/readers')).body.readers;
+    expect(readers).toMatchObject([{ id: readerId, status: 'online', action: { status: 'in_progress' } }]);
+
+    await tap(m, readerId, '4242424242424242');
+    expect(await sale(m, started.body.sale.id)).toMatchObject({ outcome: 'paid', message: 'Paid by card at the counter.' });
+    const view = await eventually(() => readPayments(settleUrl, m.apiKey), (v) => v.payments[0]?.status === 'succeeded');
+    expect(view.payments[0]).toMatchObject({ salesChannel: 'in_person', paymentMethod: 'card_present', orderStatus: 'not_applicable', orderNumber: 'C-1001' });
+    // 2.7% of 25.00 = 0.68, + 0.05 = 0.73
+    const entries = await eventually(() => readLedgerEntries(settleUrl, m.apiKey), (e) => e.length > 0);
+    expect(entries.map((e) => [e.kind, e.description])).toEqual([['sale', 'Sale: counter sale C-1001']]);
+    expect(entries[0]!.postings.filter((p) => p.amount.amount !== 0).map((p) => [p.account, p.debit, p.credit])).toEqual([
+      ['Stripe clearing', '$24.27', null],
+      ['Payment processing fees', '$0.73', null],
+      ['Sales income', null, '$25.00'],
+    ]);
+    const books = await eventually(() => readBooks(sandboxes, m.realmId), (b) => (b.documents.Purchase ?? []).length > 0);
+    expect(books.documents.SalesReceipt?.map((d) => d.TotalAmt)).toEqual([25]);
+    // Paid is paid: the sale cannot be sent to the reader again.
+    expect(await api(m, `/api/counter-sales/${started.body.sale.id}/collect`, {})).toMatchObject({ status: 409, body: { error: { code: 'counter_sale_paid' } } });
+
+    // The mug comes back: refunded like any other payment, straight to the ledger (no store order to update).
+    const paymentId = started.body.sale.payment.id as string;
+    expect((await api(m, `/api/payments/${paymentId}/refunds`, { amount: 700, reason: 'Mug returned' })).status).toBeLessThan(300);
+    const withRefund = await eventually(() => readLedgerEntries(settleUrl, m.apiKey), (e) => e.some((x) => x.kind === 'refund'));
+    expect(withRefund.find((e) => e.kind === 'refund')!.postings.filter((p) => p.amount.amount !== 0).map((p) => [p.account, p.debit, p.credit])).toEqual([
+      ['Stripe clearing', null, '$7.00'],
+      ['Sales income', '$7.00', null],
+    ]);
+  });
+
+  it('counter sale declined: a clear message, nothing posted; collected again with another card, it is paid', async () => {
+    const { m, readerId } = await shopWithReader('Declined Deli');
+    const { body } = await api(m, '/api/counter-sales', { readerId, amount: 1250, currency: 'USD', description: 'Sandwich' });
+    // Another sale while the reader waits for this one's card: refused, the reader is busy.
+    expect(await api(m, '/api/counter-sales', { readerId, amount: 300, currency: 'USD', description: 'Soda' }))
+      .toMatchObject({ status: 409, body: { error: { code: 'reader_busy', message: expect.stringContaining('busy with another sale') } } });
+
+    await tap(m, readerId, '4000000000009995');
+    expect(await sale(m, body.sale.id)).toMatchObject({
+      outcome: 'declined', message: 'Card declined: Your card has insufficient funds. Ask for another card and collect again.',
+    });
+    const declined = await eventually(() => readPayments(settleUrl, m.apiKey), (v) => v.payments.some((p) => p.failureMessage !== null));
+    expect(declined.payments.find((p) => p.failureMessage)).toMatchObject({ status: 'awaiting_payment', failureMessage: 'Your card has insufficient funds.' });
+    expect(await readLedgerEntries(settleUrl, m.apiKey)).toEqual([]);
+
+    expect((await api(m, `/api/counter-sales/${body.sale.id}/collect`, {})).body.sale.outcome).toBe('waiting_for_card');
+    await tap(m, readerId, '5555555555554444');
+    expect((await sale(m, body.sale.id)).outcome).toBe('paid');
+    await eventually(() => readLedgerEntries(settleUrl, m.apiKey), (e) => e.length === 1);
+  });
+
+  it('refuses what makes no sense: a wrong registration code, lines that do not add up, another merchant\'s reader', async () => {
+    const { m, readerId } = await shopWithReader('Careful Crafts');
+    const address = { displayName: 'Careful Crafts', line1: '1 Main St', city: 'Springfield', postalCode: '62701', country: 'US' };
+    expect(await api(m, '/api/readers', { registrationCode: 'wrong-code', label: 'Till 2', address }))
+      .toMatchObject({ status: 400, body: { error: { code: 'invalid_registration_code' } } });
+    expect(await api(m, '/api/counter-sales', { readerId, amount: 1000, currency: 'USD', description: 'Vase', lines: [{ name: 'Vase', quantity: 1, amount: 900 }] }))
+      .toMatchObject({ status: 400, body: { error: { code: 'lines_do_not_add_up', message: expect.stringContaining('9.00 USD, not 10.00 USD') } } });
+    // Stopped on the reader (the shopper changed their mind): the sale waits to be collected again.
+    const { body } = await api(m, '/api/counter-sales', { readerId, amount: 1000, currency: 'USD', description: 'Vase' });
+    expect((await api(m, `/api/counter-sales/${body.sale.id}/cancel`, {})).body.sale).toMatchObject({ outcome: 'not_on_reader' });
+    expect((await api(m, '/api/readers')).body.readers[0]).toMatchObject({ status: 'online', action: null });
+    expect(await api(m, `/api/counter-sales/${body.sale.id}/cancel`, {})).toMatchObject({ status: 409, body: { error: { code: 'reader_not_waiting' } } });
+    expect((await api(m, `/api/counter-sales/${body.sale.id}/collect`, {})).body.sale.outcome).toBe('waiting_for_card');
+
+    const other = await signUpAndConnect(settleUrl, sandboxes, 'Someone Else');
+    expect((await api(other, '/api/counter-sales', { readerId, amount: 1000, currency: 'USD', description: 'Vase' })).status).toBe(404);
+    expect((await api(other, '/api/readers')).body.readers).toEqual([]);
   });
 });

@@ -102,6 +102,30 @@ describe('Stripe faults, end to end: everything exactly once', { timeout: 120_00
     expect(charges.data.map((c) => [c.captured, c.amount_captured])).toEqual([[true, 10000]]);
   });
 
+  it('a 500 after the capture and no answer to the re-read: "outcome unknown", then a job re-reads it', async () => {
+    const { m, order, productId } = await merchantWithOrder('Silent Stripe Outfitters');
+    const checkout = await startCheckout(settleUrl, m.apiKey, order.id, { captureMethod: 'manual' });
+    expect((await confirmAsShopper(settleUrl, checkout.payment.id)).status).toBe('requires_capture');
+    await eventually(() => readPayments(settleUrl, m.apiKey), (v) => v.payments[0]?.status === 'authorized');
+    const [intent] = await intentsForOrder(m, order.id);
+
+    // Webhooks held: only Settle's own re-reading can learn that the capture happened.
+    sandboxes.stripe.setSwitches({
+      hold_deliveries: true,
+      fail_with_500: { count: 1, after_apply: true, match: `POST /v1/payment_intents/${intent!.id}/capture` },
+      // The SDK tries a read three times (a cut connection, then two retries): all three are cut.
+      drop_connection: { count: 3, match: `GET /v1/payment_intents/${intent!.id}` },
+    });
+    const captured = await api(m, `/api/payments/${checkout.payment.id}/capture`, {});
+    expect(captured).toMatchObject({ status: 503, body: { error: { code: 'capture_outcome_unknown', message: expect.stringContaining('capturing again is safe') } } });
+    expect(sandboxes.stripe.setSwitches({}).drop_connection).toBeNull();
+    const recorded = await eventually(() => readPayments(settleUrl, m.apiKey), (v) => v.payments[0]?.status === 'succeeded');
+    expect(recorded.payments[0]!.capturedAmount).toEqual({ amount: 10000, currency: 'USD' });
+
+    sandboxes.stripe.setSwitches({ hold_deliveries: false }); // the webhooks arrive: the sale is posted once
+    await expectPaidOnce(m, order.id, productId);
+  });
+
   it('a 500 after Stripe refunded: the refund is found by Settle\'s id; one Stripe refund, one ledger refund', async () => {
     const { m, order, productId } = await merchantWithOrder('Refund Echo Co');
     const checkout = await startCheckout(settleUrl, m.apiKey, order.id);

@@ -118,6 +118,7 @@ export async function newWorld(db: Database): Promise<World> {
       processorFor: async () => processor,
       storeFor: async () => store,
       booksFor: async () => { throw new Error('the books are not used here'); },
+      cardReadersFor: async () => { throw new Error('card readers are not used here'); },
     },
   };
   const { merchant } = await createMerchant(db, 'Property Shop');

@@ -16,7 +16,11 @@ import { disputeRoutes } from './routes/disputes';
 import { payRoutes } from './routes/pay';
 import { reportRoutes } from './routes/reports';
 import { payPageRoutes } from './routes/pay-page';
+import { counterSaleRoutes } from './routes/counter-sales';
+import { reconciliationRoutes } from './routes/reconciliation';
 import { webhookRoutes } from './routes/webhooks';
+import { stripeConnectRoutes } from './routes/stripe-connect';
+import { stripeConnectWebhookRoutes } from './routes/stripe-connect-webhooks';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -35,13 +39,17 @@ export function createApp(services: Services, log: Logger): Express {
   const tokens = new SessionTokens(services.config.encryptionKey);
   const auth = requireMerchant(services.db, tokens);
   app.use(healthRoutes(services));
+  app.use(stripeConnectWebhookRoutes(services)); // before /webhooks/stripe/:merchantId
   app.use(webhookRoutes(services));
+  app.use(stripeConnectRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));
   app.use(paymentRoutes(services, auth));
   app.use(payoutRoutes(services, auth));
   app.use(reportRoutes(services, auth));
   app.use(disputeRoutes(services, auth));
   app.use(payRoutes(services));
+  app.use(counterSaleRoutes(services, auth));
+  app.use(reconciliationRoutes(services, auth));
   mountWebPages(app, services);
   app.use(notFound);
   app.use(errorHandler);

@@ -12,7 +12,8 @@ import { prepareReportRun, reportRunJobId, unfinishedReportRuns } from '../../co
 import { pendingOutboxItems, recordOutboxFailure, QUEUE_FOR_TOPIC } from '../../core/outbox/outbox';
 import { inboundJobId, unprocessedInboundEvents } from '../../core/inbox/inbox';
 import { RetryableError, SettleError } from '../../core/errors';
-import { redisConnection, startBullWorker } from '../../connectors/queue/bullmq';
+import { redisConnection, scheduleEvery, startBullWorker } from '../../connectors/queue/bullmq';
+import { reconcile } from './reconciliation-jobs';
 import type { QueueName } from '../../core/jobs/queue';
 import type { Services } from './services';
 
@@ -36,6 +37,7 @@ const HANDLERS: Record<QueueName, Handler> = {
   },
   // A long report (the daily summary over months), prepared a month at a time with its progress on the run.
   reports: (s, job) => prepareReportRun(s, String(job.data.runId)),
+  reconciliation: (s, job) => reconcile(s, job),
 };
 
 /** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */
@@ -64,6 +66,11 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
     }),
   );
   for (const w of workers) w.on('error', (error) => log.warn({ err: error.message }, 'worker error'));
+  if (services.config.RECONCILIATION_SWEEP_MS > 0) {
+    scheduleEvery(connection, services.config.QUEUE_PREFIX, 'reconciliation', 'reconciliation-sweep', services.config.RECONCILIATION_SWEEP_MS, {}).catch((error: Error) =>
+      log.warn({ err: error.message }, 'could not schedule the reconciliation sweep'),
+    );
+  }
 
   const sweep = async () => {
     for (const { id, merchantId } of await unprocessedInboundEvents(services.db, 30)) {

@@ -31,6 +31,9 @@ CREATE TABLE books_document_snapshots (
   PRIMARY KEY (merchant_id, document_type, document_id)
 );
 
+-- The match finds each document read back among those posted by its id in the books.
+CREATE INDEX books_documents_by_document ON books_documents (merchant_id, document_type, document_id);
+
 -- One row per disagreement, found again (not duplicated) on every run: (kind, subject) names it.
 -- subject: the payment id, the store order ("woocommerce:123") when Settle has no payment for it,
 -- the ledger entry (books) or the payout. details: the figures, from which the explanation is written.

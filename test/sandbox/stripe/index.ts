@@ -13,6 +13,7 @@ import { decideDispute } from './disputes';
 import type { Account, StripeObject } from './store';
 import { threeDSecurePages } from './three-d-secure';
 import { StripeApiError } from './errors';
+import { connectOAuth, disconnect, makePlatform } from './connect';
 import { FAULT_NAMES, parseFault, type Fault } from './faults';
 import { createWalletToken } from './wallets';
 
@@ -27,12 +28,24 @@ export interface SandboxAccount {
   publishable_key: string;
 }
 
+export interface SandboxPlatform extends SandboxAccount {
+  /** The Connect OAuth client id (ca_...). */
+  client_id: string;
+}
+
 export interface StripeSandbox {
   url: string;
   port: number;
   close(): Promise<void>;
   /** Same as POST /_sandbox/accounts. */
   createAccount(opts?: { country?: 'US' | 'JP'; default_currency?: 'usd' | 'jpy' }): SandboxAccount;
+  /** Same as POST /_sandbox/platforms: an account with Connect set up (name, OAuth redirect URIs). */
+  createPlatform(opts: { name: string; redirect_uris: string[] }): SandboxPlatform;
+  /**
+   * Same as POST /_sandbox/accounts/:id/deauthorize: the connected account's owner removes the
+   * platform in their Dashboard (the platform gets account.application.deauthorized).
+   */
+  revokeAccess(account: string, clientId: string): void;
   /**
    * Same as POST /_sandbox/wallet_tokens: what Apple's or Google's servers get from Stripe when a
    * shopper picks a card in their wallet sheet — a card token (`card.tokenization_method`) for the
@@ -89,6 +102,17 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     const a = state.createAccount(o.country ?? (o.default_currency === 'jpy' ? 'JP' : 'US'), o.default_currency);
     return { id: a.id, secret_key: a.secretKey, publishable_key: a.publishableKey };
   };
+  const createPlatform: StripeSandbox['createPlatform'] = (o) => {
+    if (typeof o?.name !== 'string' || !Array.isArray(o.redirect_uris) || o.redirect_uris.length === 0)
+      throw new Error('name and redirect_uris (at least one) are required');
+    const a = state.createAccount('US');
+    const clientId = makePlatform(state, a, o.name, o.redirect_uris.map(String));
+    return { id: a.id, secret_key: a.secretKey, publishable_key: a.publishableKey, client_id: clientId };
+  };
+  const revokeAccess = (account: string, clientId: string) => {
+    const platform = state.platforms.get(clientId);
+    if (!platform || !disconnect(state, hooks, platform, account)) throw new Error(`${account} is not connected to ${clientId}`);
+  };
   const walletToken = (o: { publishable_key?: unknown; wallet?: unknown; card?: unknown }) => {
     const acct = state.accountForKey(String(o.publishable_key ?? ''));
     if (!acct || acct.publishableKey !== o.publishable_key) throw new Error('publishable_key must be an account’s publishable key');
@@ -143,6 +167,11 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     }
   };
   control.post('/accounts', guard((req) => createAccount(req.body ?? {})));
+  control.post('/platforms', guard((req) => createPlatform(req.body ?? {})));
+  control.post('/accounts/:id/deauthorize', guard((req) => {
+    revokeAccess(String(req.params.id), String(req.body?.client_id ?? ''));
+    return { deauthorized: true };
+  }));
   control.post('/wallet_tokens', guard((req) => walletToken(req.body ?? {})));
   control.post('/clock/advance', guard((req) => advance(Number(req.body?.seconds))));
   control.get('/deliveries', guard((req) => {
@@ -173,6 +202,8 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
   // The 3-D Secure challenge is the shopper's page (their browser opens it): not loopback-only.
   app.use('/_sandbox/3ds', threeDSecurePages(state, hooks));
   app.use('/_sandbox', control);
+  // connect.stripe.com: the consent page (the user's browser) and the platform's OAuth calls.
+  app.use(connectOAuth(state, hooks));
 
   // CORS for the browser calls (card data posted by the shopper's page on another origin).
   app.use('/v1', (req: Request, res: Response, next: NextFunction) => {
@@ -213,6 +244,8 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
     createAccount,
+    createPlatform,
+    revokeAccess,
     advanceClock: advance,
     walletToken,
     deliveries: (account) => hooks.deliveries(account),

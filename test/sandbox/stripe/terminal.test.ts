@@ -49,7 +49,7 @@ describe('Terminal, simulated reader', () => {
     expect(waiting.action).toMatchObject({ type: 'process_payment_intent', status: 'in_progress', process_payment_intent: { payment_intent: pi.id } });
     // A second sale while the first waits for its tap: the reader is busy.
     const other = await inPerson(stripe, 100);
-    expect(await refusal(stripe.terminal.readers.processPaymentIntent(reader.id, { payment_intent: other.id }))).toBe('409 terminal_reader_busy');
+    expect(await refusal(stripe.terminal.readers.processPaymentIntent(reader.id, { payment_intent: other.id }))).toBe('400 terminal_reader_busy');
 
     const tapped = await stripe.testHelpers.terminal.readers.presentPaymentMethod(reader.id, { type: 'card_present', card_present: { number: '4242424242424242' } });
     expect(tapped.action).toMatchObject({ status: 'succeeded', failure_code: null });

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { type Account, type StripeObject, newId, snapshot } from './store';
 import type { Ctx } from './context';
-import { StripeApiError, invalidRequest, resourceMissing } from './errors';
+import { invalidRequest, resourceMissing } from './errors';
 import { lookupCard, luhnValid } from './cards';
 import { takeFunds } from './charges';
 
@@ -88,7 +88,7 @@ export function registerReader(ctx: Ctx, p: Params): StripeObject {
   return reader;
 }
 
-const busy = () => new StripeApiError(409, 'invalid_request_error', 'Reader is currently busy processing another request.', { code: 'terminal_reader_busy' });
+const busy = () => invalidRequest('Reader is currently busy processing another request.', { code: 'terminal_reader_busy' });
 
 export function processPaymentIntent(ctx: Ctx, reader: StripeObject, p: Params): StripeObject {
   const pi = ctx.acct.paymentIntents.get(String(p.payment_intent));

@@ -9,6 +9,7 @@ import { accountBalances, listEntries } from '../../../core/ledger/journal';
 import { ACCOUNT_ROLES } from '../../../core/ledger/accounts';
 import { parseBody, route } from '../http';
 import { formatMoney } from '../format';
+import { paymentMethodName } from '../../../core/payments/method-names';
 
 const refundBody = z
   .object({
@@ -41,7 +42,7 @@ export function paymentView(p: Payment) {
     capturedAmountFormatted: p.capturedAmount && formatMoney(p.capturedAmount),
     // A counter sale has no store order to mark paid.
     orderStatus: p.storePlatform === 'counter' ? 'not_applicable' : p.orderStatus, failureMessage: p.failureMessage,
-    paymentMethod: p.paymentMethodType, salesChannel: p.salesChannel, createdAt: p.createdAt.toISOString(),
+    paymentMethod: p.paymentMethodType, paymentMethodName: paymentMethodName(p.paymentMethodType), salesChannel: p.salesChannel, createdAt: p.createdAt.toISOString(),
   };
 }
 

@@ -1,20 +1,22 @@
-// The admin's screens, Payments, Payouts, Disputes and Reports, as tabs. The choice is kept in the URL's hash
-// (#payouts, #disputes, #reports) so a reload or a shared link opens the same screen.
+// The admin's screens, Payments, Payouts, Exceptions, Disputes and Reports, as tabs. The choice is kept in the URL's hash
+// (#payouts, #exceptions, #disputes, #reports) so a reload or a shared link opens the same screen.
 import { lazy, Suspense, useState } from 'react';
 import { Card, Page, SkeletonBodyText, Tabs } from '@shopify/polaris';
 import { PaymentsPage } from './PaymentsPage';
 import { PayoutsPage } from './PayoutsPage';
 import { DisputesPage } from './DisputesPage';
+import { ExceptionsPage } from './ExceptionsPage';
 // The charts library is most of the admin's weight: loaded only when Reports is opened.
 const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
 
 const TABS = [
   { id: 'payments', content: 'Payments', panelID: 'payments-panel' },
   { id: 'payouts', content: 'Payouts', panelID: 'payouts-panel' },
+  { id: 'exceptions', content: 'Exceptions', panelID: 'exceptions-panel' },
   { id: 'disputes', content: 'Disputes', panelID: 'disputes-panel' },
   { id: 'reports', content: 'Reports', panelID: 'reports-panel' },
 ];
-const PAGES = [PaymentsPage, PayoutsPage, DisputesPage, ReportsPage];
+const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage];
 
 export function AdminApp() {
   const [selected, setSelected] = useState(() => Math.max(0, TABS.findIndex((t) => `#${t.id}` === window.location.hash)));

@@ -5,7 +5,9 @@ import { displayMoney } from '../money';
 import { formatDay, locale } from './format';
 import type { Figure, SummaryRow, SummaryTotals } from './reports-api';
 
-const CHANNELS: Record<string, string> = { woocommerce: 'WooCommerce store', shopify: 'Shopify store', stripe: 'Stripe (outside Settle)' };
+const CHANNELS: Record<string, string> = {
+  woocommerce: 'WooCommerce store', shopify: 'Shopify store', counter: 'Counter (in person)', stripe: 'Stripe (outside Settle)',
+};
 export const channelName = (channel: string) => CHANNELS[channel] ?? channel;
 
 const SHOWN: { figure: Figure; heading: string }[] = [

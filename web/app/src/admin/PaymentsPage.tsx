@@ -6,6 +6,7 @@ import { usePayments } from './usePayments';
 import { PaymentsTable } from './PaymentsTable';
 import { BalancesCard } from './BalancesCard';
 import { PaymentActions } from './PaymentActions';
+import { StripeAccessBanner } from './StripeAccessBanner';
 
 export function PaymentsPage() {
   const { data, error, loading } = usePayments();
@@ -15,6 +16,7 @@ export function PaymentsPage() {
   return (
     <Page title="Payments" subtitle={data?.merchant.name}>
       <Layout>
+        <StripeAccessBanner />
         {error ? (
           <Layout.Section>
             <Banner tone="critical" title={error.status === 401 ? 'You are signed out' : "Couldn't load payments"}>

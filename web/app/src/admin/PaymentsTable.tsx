@@ -54,6 +54,11 @@ export function PaymentsTable({ payments, loading, selectedId = null, onSelect }
       <IndexTable.Cell>
         <BlockStack gap="100" inlineAlign="start">
           <StatusBadge spec={paymentBadge(p.status)} status={p.status} testId="payment-status" />
+          {p.paymentMethodName ? (
+            <Text as="span" variant="bodySm" tone="subdued">
+              <span data-testid="payment-method">{p.paymentMethodName}</span>
+            </Text>
+          ) : null}
           {p.disputeStatus ? <StatusBadge spec={disputeBadge(p.disputeStatus)} status={p.disputeStatus} testId="payment-dispute" /> : null}
           {p.refunded && p.refunded.amount > 0 ? (
             <Text as="span" variant="bodySm" tone="subdued">

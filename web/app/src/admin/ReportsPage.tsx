@@ -7,6 +7,7 @@ import { csvUrls, type Range } from './reports-api';
 import { useDailySummary } from './useDailySummary';
 import { ReportsChart } from './ReportsChart';
 import { DailySummaryTable } from './DailySummaryTable';
+import { FeesCard } from './FeesCard';
 
 const PRESETS = [
   { label: 'Last 7 days', value: '7' },
@@ -101,6 +102,8 @@ export function ReportsPage() {
                   <Card padding="0">
                     <DailySummaryTable rows={data.rows.filter((r) => r.currency === currency)} totals={data.totals.find((t) => t.currency === currency)} />
                   </Card>
+                  {/* The fee report answers up to a quarter at once; a prepared year has its CSV instead. */}
+                  {run ? null : <FeesCard range={data.range} currency={currency} />}
                 </>
               ) : (
                 <Card>

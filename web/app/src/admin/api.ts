@@ -30,6 +30,8 @@ export interface PaymentRow {
   /** The latest dispute's status, if the shopper's bank disputed the payment. */
   disputeStatus?: string | null;
   failureMessage: string | null;
+  /** How the shopper paid, in the merchant's words ("Card", "Apple Pay", "Google Pay", …), once known. */
+  paymentMethodName?: string | null;
   createdAt: string;
 }
 

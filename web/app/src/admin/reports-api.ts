@@ -56,3 +56,17 @@ export const csvUrls = (range: Range) => ({
   feesByPayout: `/api/reports/fees?${new URLSearchParams({ ...range, group: 'payout', format: 'csv' })}`,
   payoutReconciliation: `/api/reports/payout-reconciliation?${new URLSearchParams({ ...range, format: 'csv' })}`,
 });
+
+export interface FeeRow {
+  key: string | null;
+  currency: string;
+  feeType: string;
+  category: string;
+  count: number;
+  amount: Money;
+  amountFormatted?: string | null;
+}
+
+export function fetchFeesByType(range: Range, signal?: AbortSignal): Promise<{ rows: FeeRow[] }> {
+  return getJson(`/api/reports/fees?${new URLSearchParams({ ...range, group: 'type' })}`, (body) => Array.isArray((body as { rows?: unknown }).rows), signal);
+}

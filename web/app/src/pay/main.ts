@@ -39,6 +39,7 @@ function safeReturnUrl(raw: string | null): string | null {
 
 function showPaid(info: PayInfo, amountText: string): void {
   view.form.hidden = true;
+  view.wallet.hidden = true;
   view.secureNote.hidden = true;
   clearCardInputs();
   view.paid.hidden = false;
@@ -221,6 +222,8 @@ async function start(): Promise<void> {
     const back = returnedFromBank(info);
     // Authorized: the store captures the money later; for the shopper it is paid.
     if (info.status === 'succeeded' || info.status === 'authorized') return showPaid(info, amountText);
+    // A bank debit (SEPA) on its way: the bank answers in a few days, and the store hears from Settle.
+    if (info.status === 'processing') return setMessage('Your bank payment is being processed. The store will confirm your order once your bank has paid it.', 'info');
     if (info.status === 'canceled') {
       if (host) reportOutcome(host, info.paymentId, 'canceled');
       return setMessage('This payment was canceled and nothing was charged. Return to the store to check out again.');
