@@ -97,6 +97,7 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
       payments: payments.map((p) => ({
         ...paymentView(p),
         booksDocuments: p.booksDocuments,
+        refunded: p.refunded, refundedFormatted: formatMoney(p.refunded), disputeStatus: p.disputeStatus,
         // What the sale became in the Stripe balance (converted, with the rate, when presented in another currency).
         settlement: p.settlement && {
           ...p.settlement, amountFormatted: formatMoney(p.settlement.amount), feeFormatted: formatMoney(p.settlement.fee), netFormatted: formatMoney(p.settlement.net),
