@@ -28,6 +28,8 @@ export function payRoutes(services: Services): Router {
       amount: payment.amount,
       amountFormatted: formatMoney(payment.amount),
       status: payment.status,
+      // SEPA Direct Debit is euro only; Stripe offers it on euro payments when the merchant has it enabled.
+      bankDebit: open && payment.amount.currency === 'EUR',
       stripe: session && { apiBase: session.apiBase, publishableKey: session.publishableKey, paymentIntentId: session.processorRef, clientSecret: session.clientSecret },
       returnUrl: null,
     });

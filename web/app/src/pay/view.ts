@@ -25,6 +25,12 @@ export const view = {
   paidDetails: el('paid-details'),
   paidSummary: el('paid-summary'),
   returnLink: el<HTMLAnchorElement>('return-link'),
+  debitForm: el<HTMLFormElement>('debit-form'),
+  debitName: el<HTMLInputElement>('debit-name'),
+  debitEmail: el<HTMLInputElement>('debit-email'),
+  debitIban: el<HTMLInputElement>('debit-iban'),
+  debitMandate: el('debit-mandate'),
+  debitButton: el<HTMLButtonElement>('debit-button'),
 };
 
 const inputs: Record<CardField, HTMLInputElement> = { number: view.number, expiry: view.expiry, cvc: view.cvc };
