@@ -20,7 +20,12 @@ export async function connectStripe(input: { secretKey: string; publishableKey: 
   }
   const stripe = stripeClient(input.secretKey, input.apiBase);
   try {
-    const endpoint = await stripe.webhookEndpoints.create({ url: input.webhookUrl, enabled_events: STRIPE_EVENTS as Stripe.WebhookEndpointCreateParams.EnabledEvent[] });
+    // The key is Settle's webhook URL (it names the merchant): connecting twice in a row, or a retry
+    // after a lost answer, registers one endpoint, not two.
+    const endpoint = await stripe.webhookEndpoints.create(
+      { url: input.webhookUrl, enabled_events: STRIPE_EVENTS as Stripe.WebhookEndpointCreateParams.EnabledEvent[] },
+      { idempotencyKey: `webhook-endpoint-${input.webhookUrl}` },
+    );
     if (!endpoint.secret) throw new Error('Stripe returned no signing secret');
     return {
       settings: { publishableKey: input.publishableKey, webhookEndpointId: endpoint.id },
@@ -30,5 +35,19 @@ export async function connectStripe(input: { secretKey: string; publishableKey: 
     const e = error as { type?: string; message?: string };
     if (e.type === 'StripeAuthenticationError') throw new SettleError('stripe_key_rejected', 'Stripe did not accept this secret key.', 400);
     throw error;
+  }
+}
+
+/**
+ * A merchant moving from API keys to Stripe Connect: the webhook endpoint Settle registered on their
+ * account with those keys would keep sending events nobody takes. Removed with the old key; if that
+ * key no longer works, there is nothing more Settle can do (Stripe disables the endpoint in time).
+ */
+export async function removeKeyWebhook(previous: { secretKey: string; webhookEndpointId: string }, apiBase: string): Promise<boolean> {
+  try {
+    await stripeClient(previous.secretKey, apiBase).webhookEndpoints.del(previous.webhookEndpointId);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -2,10 +2,12 @@ import type { Queryable } from '../storage/database';
 import type { QueueName } from '../jobs/queue';
 
 /** Work for another system: mark a store order paid, post a ledger entry to the books, send a refund to the processor. */
-export type OutboxTopic = 'store.mark_paid' | 'store.sync_refund' | 'store.add_note' | 'books.post_entry' | 'processor.refund';
+export type OutboxTopic = 'store.mark_paid' | 'store.sync_refund' | 'store.add_note' | 'books.post_entry' | 'processor.refund'
+  | 'processor.recheck_payment';
 
 export const QUEUE_FOR_TOPIC: Record<OutboxTopic, QueueName> = {
   'store.mark_paid': 'store', 'store.sync_refund': 'store', 'store.add_note': 'store', 'books.post_entry': 'books', 'processor.refund': 'processor',
+  'processor.recheck_payment': 'processor',
 };
 
 export interface OutboxItem {

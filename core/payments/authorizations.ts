@@ -5,6 +5,7 @@ import { money, toDecimal } from '../money';
 import type { OutboxWork } from './movements';
 import { findPayment, setPaymentMethodType, setPaymentStatus, type Payment } from './payments';
 import type { PaymentFacts } from './processor';
+import { captureOrReread } from './outcome-unknown';
 
 /**
  * Manual capture: the shopper's card is authorized at checkout, and the merchant later captures all
@@ -58,9 +59,10 @@ export async function capturePayment(settle: Settle, merchantId: string, payment
       `At most ${formatted(payment.amount.amount, payment)} was authorized for order ${payment.orderNumber}; capture that or less.`, 400);
   }
   const processor = await settle.platforms.processorFor(merchantId);
-  const facts = await refusalAsState(settle, payment, 'capture', () =>
+  // A refusal is a fact to re-read and show; a lost answer is re-read too (captureOrReread).
+  const facts = await captureOrReread(settle, payment, () => refusalAsState(settle, payment, 'capture', () =>
     processor.capture({ processorRef: payment.processorRef, amount: money(amount, payment.amount.currency), idempotencyKey: `capture-${payment.id}-${amount}` }),
-  );
+  ));
   await settle.db.transaction((tx) => setPaymentStatus(tx, payment.id, statusOf(facts), null, facts.received.amount || null));
   return (await findPayment(settle.db, merchantId, paymentId))!;
 }

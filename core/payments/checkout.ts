@@ -1,7 +1,8 @@
 import type { Settle } from '../ports';
-import { SettleError } from '../errors';
+import { RetryableError, SettleError } from '../errors';
 import { newId } from '../ids';
 import { toDecimal } from '../money';
+import type { PaymentProcessor } from './processor';
 import { findPaymentForOrder, insertPayment, type CaptureMethod, type Payment } from './payments';
 
 /**
@@ -31,16 +32,17 @@ export async function startCheckout(
   if (order.total.amount <= 0) throw new SettleError('order_not_payable', `Order ${order.number} has nothing to pay.`, 409);
 
   const processor = await settle.platforms.processorFor(merchantId);
-  // The key names the order and its amount: a retry after a crash gets the same payment back from
-  // the processor, and a changed order total gets a fresh one.
-  const { processorRef } = await processor.createPayment({
+  const metadata = { settle_merchant: merchantId, order_id: order.id, order_number: order.number, store: request.storePlatform };
+  const { processorRef } = await createOrFindPayment(processor, metadata, () => processor.createPayment({
     amount: order.total,
     description: `Order ${order.number}`,
-    metadata: { settle_merchant: merchantId, order_id: order.id, order_number: order.number, store: request.storePlatform },
+    metadata,
+    // The key names the order and its amount: a retry after a crash gets the same payment back from
+    // the processor, and a changed order total gets a fresh one.
     // (Manual capture is a different request, so it gets a different key.)
     idempotencyKey: `checkout-${merchantId}-${request.storePlatform}-${order.id}-${order.total.currency}-${toDecimal(order.total)}${captureMethod === 'manual' ? '-manual' : ''}`,
     captureMethod,
-  });
+  }));
   return insertPayment(settle.db, {
     id: newId('pay'),
     merchantId,
@@ -51,4 +53,29 @@ export async function startCheckout(
     captureMethod,
     processorRef,
   });
+}
+
+/** How far back a lost create is looked for: the processor keeps idempotency keys for a day. */
+const KEY_LIFETIME_MS = 24 * 3600 * 1000;
+
+/**
+ * A create whose answer was lost (5xx, timeout) may have happened: the processor replays the same
+ * failure for the same key, so the outcome is settled by re-reading — the payment carrying this
+ * order's metadata — never by a second create under another key. Found: it is the order's payment.
+ * Not found, or the processor still not answering: the shopper is asked to try again (nothing was
+ * taken: a payment is only created here, the card is confirmed later on the payment page).
+ */
+async function createOrFindPayment(
+  processor: PaymentProcessor,
+  metadata: Record<string, string>,
+  create: () => Promise<{ processorRef: string }>,
+): Promise<{ processorRef: string }> {
+  try {
+    return await create();
+  } catch (error) {
+    if (!(error instanceof RetryableError)) throw error;
+    const found = await processor.findPayment({ metadata, createdSince: new Date(Date.now() - KEY_LIFETIME_MS) }).catch(() => null);
+    if (found) return found;
+    throw new RetryableError(`the payment for order ${metadata.order_number} was not confirmed by the processor: ${error.message}`);
+  }
 }

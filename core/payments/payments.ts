@@ -97,14 +97,37 @@ export async function findPaymentByProcessorRef(db: Queryable, merchantId: strin
   return rows[0] && fromRow(rows[0]);
 }
 
-export async function listPayments(db: Queryable, merchantId: string, limit = 100): Promise<(Payment & { booksDocuments: number })[]> {
-  const rows = await db.query<PaymentRow & { books_documents: number }>(
+/**
+ * What the sale put in the merchant's processor balance, in the settlement currency: a payment
+ * presented in another currency (EUR to a USD account) shows what it was converted to, and at what rate.
+ */
+export interface Settlement {
+  amount: Money;
+  fee: Money;
+  net: Money;
+  /** Settlement per presentment unit as the processor reported it (a decimal string), when converted. */
+  exchangeRate: string | null;
+}
+
+export async function listPayments(db: Queryable, merchantId: string, limit = 100): Promise<(Payment & { booksDocuments: number; settlement: Settlement | null })[]> {
+  const rows = await db.query<PaymentRow & { books_documents: number; s_amount: string | null; s_fee: string | null; s_net: string | null; s_currency: string | null; s_rate: string | null }>(
     `SELECT ${COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')},
-            (SELECT count(*) FROM books_documents d JOIN ledger_entries e ON e.id = d.entry_id WHERE e.payment_id = p.id)::int AS books_documents
-       FROM payments p WHERE p.merchant_id = $1 ORDER BY p.created_at DESC LIMIT $2`,
+            (SELECT count(*) FROM books_documents d JOIN ledger_entries e ON e.id = d.entry_id WHERE e.payment_id = p.id)::int AS books_documents,
+            s.amount AS s_amount, s.fee AS s_fee, s.net AS s_net, s.currency AS s_currency, s.exchange_rate::text AS s_rate
+       FROM payments p
+       LEFT JOIN LATERAL (SELECT m.amount, m.fee, m.net, m.currency, m.exchange_rate FROM balance_movements m
+                           WHERE m.merchant_id = p.merchant_id AND m.payment_id = p.id AND m.category = 'charge' ORDER BY m.occurred_at LIMIT 1) s ON true
+      WHERE p.merchant_id = $1 ORDER BY p.created_at DESC LIMIT $2`,
     [merchantId, limit],
   );
-  return rows.map((r) => ({ ...fromRow(r), booksDocuments: r.books_documents }));
+  return rows.map((r) => ({
+    ...fromRow(r),
+    booksDocuments: r.books_documents,
+    settlement: r.s_currency === null ? null : {
+      amount: { amount: Number(r.s_amount), currency: r.s_currency }, fee: { amount: Number(r.s_fee), currency: r.s_currency },
+      net: { amount: Number(r.s_net), currency: r.s_currency }, exchangeRate: r.s_rate,
+    },
+  }));
 }
 
 /**

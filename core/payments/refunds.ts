@@ -6,7 +6,7 @@ import { money, toDecimal, type Money } from '../money';
 import { addToOutbox, loadOutboxItem, markOutboxDone, QUEUE_FOR_TOPIC } from '../outbox/outbox';
 import type { OutboxWork } from './movements';
 import { findPayment, type Payment } from './payments';
-import type { RefundFacts } from './processor';
+import type { PaymentProcessor, RefundFacts } from './processor';
 
 export type RefundStatus = 'requested' | 'pending' | 'succeeded' | 'failed' | 'canceled';
 
@@ -47,6 +47,7 @@ export async function requestRefund(
   paymentId: string,
   request: { amount?: number; reason?: string | null; origin?: 'settle' | 'store' },
 ): Promise<Refund> {
+  const processor = await settle.platforms.processorFor(merchantId);
   const refund = await settle.db.transaction(async (tx) => {
     const [locked] = await tx.query<{ id: string }>('SELECT id FROM payments WHERE merchant_id = $1 AND id = $2 FOR UPDATE', [merchantId, paymentId]);
     const payment = locked && (await findPayment(tx, merchantId, paymentId));
@@ -63,6 +64,8 @@ export async function requestRefund(
     if (amount > left) {
       throw new SettleError('refund_exceeds_payment', `At most ${toDecimal(money(left, payment.amount.currency))} ${payment.amount.currency} of order ${payment.orderNumber} can still be refunded.`, 409);
     }
+    // An amount the processor cannot move at all is refused now, before a refund is recorded.
+    processor.assertChargeable(money(amount, payment.amount.currency));
     const id = newId('rf');
     await tx.query(
       `INSERT INTO refunds (id, merchant_id, payment_id, amount, currency, reason, origin, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested')`,
@@ -109,9 +112,7 @@ export async function sendRefund(settle: Settle, outboxId: string): Promise<stri
   if (!payment) throw new Error(`payment ${refund.paymentId} is missing`);
   const processor = await settle.platforms.processorFor(item.merchantId);
   try {
-    const facts = await processor.refund({
-      processorRef: payment.processorRef, amount: refund.amount, settleRefundId: refund.id, reason: refund.reason, idempotencyKey: `refund-${refund.id}`,
-    });
+    const facts = await refundOrFind(processor, payment, refund);
     const work = await settle.db.transaction(async (tx) => {
       const storeWork = await recordRefundFacts(tx, item.merchantId, payment, facts);
       for (const w of storeWork) await addToOutbox(tx, { ...w, merchantId: item.merchantId });
@@ -159,4 +160,22 @@ export async function recordRefundFacts(tx: Queryable, merchantId: string, payme
   if (refund.origin === 'store' || (status !== 'succeeded' && status !== 'failed')) return [];
   if (payment.storePlatform === 'counter') return []; // a counter sale has no store order to show it on
   return [{ id: `store-refund:${refund.id}:${status}`, topic: 'store.sync_refund', payload: { refundId: refund.id, status } }];
+}
+
+/**
+ * Sends the refund with Settle's key. When the answer is lost (5xx, timeout) the refund may exist:
+ * the key would only replay the failure, so the processor is re-read for a refund carrying Settle's
+ * refund id. Not found (or still no answer): the job tries again later, with the same key.
+ */
+async function refundOrFind(processor: PaymentProcessor, payment: Payment, refund: Refund): Promise<RefundFacts> {
+  try {
+    return await processor.refund({
+      processorRef: payment.processorRef, amount: refund.amount, settleRefundId: refund.id, reason: refund.reason, idempotencyKey: `refund-${refund.id}`,
+    });
+  } catch (error) {
+    if (!(error instanceof RetryableError)) throw error;
+    const found = await processor.findRefund({ processorRef: payment.processorRef, settleRefundId: refund.id }).catch(() => null);
+    if (found) return found;
+    throw error;
+  }
 }

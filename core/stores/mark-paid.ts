@@ -3,6 +3,8 @@ import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
 import { findPayment, setOrderSyncStatus, storePlatformOf, type Payment } from '../payments/payments';
 import { toDecimal } from '../money';
 import { accountBalancesForPayment } from '../ledger/payment-view';
+import { paymentMethodName } from '../payments/method-names';
+import { readBackStoreOrder } from '../reconciliation/snapshots';
 
 /**
  * Tells the store that an order is paid, so the store lowers stock and starts fulfilment.
@@ -36,6 +38,7 @@ export async function markStoreOrderPaid(settle: Settle, outboxId: string): Prom
     await setOrderSyncStatus(tx, payment.id, 'paid');
     await markOutboxDone(tx, item.id);
   });
+  await readBackStoreOrder(settle.db, item.merchantId, store, payment.orderId);
   return `order ${payment.orderNumber} marked paid`;
 }
 
@@ -48,7 +51,5 @@ function paidText(payment: Payment): string {
 
 /** The payment method in the merchant's words (the store shows it as the order's payment method). */
 function methodName(payment: Payment): string {
-  if (payment.paymentMethodType === 'sepa_debit') return 'SEPA Direct Debit';
-  if (payment.paymentMethodType === 'card_present' || payment.paymentMethodType === 'interac_present') return 'Card in person';
-  return 'Card';
+  return paymentMethodName(payment.paymentMethodType) ?? 'Card';
 }

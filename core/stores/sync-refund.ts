@@ -3,6 +3,7 @@ import { RetryableError } from '../errors';
 import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
 import { findPayment, storePlatformOf } from '../payments/payments';
 import { findRefund } from '../payments/refunds';
+import { readBackStoreOrder } from '../reconciliation/snapshots';
 
 /**
  * Puts a refund made through Settle or in Stripe's dashboard on the store's order, so the merchant
@@ -27,5 +28,6 @@ export async function syncStoreRefund(settle: Settle, outboxId: string): Promise
   const store = await settle.platforms.storeFor(item.merchantId, platform);
   await store.syncRefund({ orderId: payment.orderId, refundId: refund.id, amount: refund.amount, reason: refund.reason, status });
   await settle.db.transaction((tx) => markOutboxDone(tx, item.id));
+  await readBackStoreOrder(settle.db, item.merchantId, store, payment.orderId);
   return `refund ${refund.id} ${status === 'failed' ? 'taken off' : 'shown on'} order ${payment.orderNumber}`;
 }

@@ -35,10 +35,18 @@ export function modelProcessor(model: StripeModel): PaymentProcessor {
       };
     },
     capture: async () => { throw new Error('the model has no manual capture'); },
+    submitDisputeEvidence: async () => { throw new Error('the model takes no dispute evidence'); },
+    assertChargeable: () => undefined,
     cancel: async () => { throw new Error('the model has no manual capture'); },
     movement: async (id) => model.movementFacts(id),
     refund: async ({ processorRef, amount, settleRefundId }) => model.refundFacts(model.createRefund(processorRef, amount.amount, settleRefundId, 'succeeded').id),
     refundFacts: async (id) => model.refundFacts(id),
+    // The model always answers, so no answer is ever lost and there is nothing to re-read.
+    findRefund: async () => null,
+    findPayment: async ({ metadata }) => {
+      const payment = model.paymentForOrder(metadata.order_id ?? '');
+      return payment ? { processorRef: payment.ref } : null;
+    },
     dispute: async (id) => model.disputeFacts(id),
     payout: async (id) => model.payoutFacts(id),
     // The real connector's reading of a Stripe event, so the event types are the ones Settle maps.

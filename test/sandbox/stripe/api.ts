@@ -8,7 +8,9 @@ import { StripeApiError } from './errors';
 import { parseParams } from './params';
 import { requestSchema, validateStripeResponse } from './spec';
 import { applyExpand } from './expand';
+import { actingAccount } from './connect';
 import type { RequestInfo, WebhookDispatcher } from './webhooks';
+import { delayed, dropConnection, internalError, sendThrottled, strike } from './faults';
 
 export type KeyKind = 'secret' | 'publishable';
 
@@ -57,7 +59,7 @@ function authenticate(state: SandboxState, req: Request, route: RouteDef): { acc
   if (keyKind === 'publishable' && !route.publishable)
     throw new StripeApiError(403, 'invalid_request_error',
       'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.');
-  return { acct, keyKind };
+  return { acct: actingAccount(state, acct, key, req.header('stripe-account'), route.method), keyKind };
 }
 
 /** Canonical form of the parameters, so key order does not change the fingerprint. */
@@ -79,6 +81,9 @@ function send(res: Response, requestId: string, status: number, body: unknown, r
   }
   res.setHeader('Request-Id', requestId);
   if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+  // A 500 that Stripe saved under the idempotency key would only be replayed: Stripe tells the SDK
+  // not to retry it (stripe-node's _shouldRetry comment).
+  if (status === 500 && !res.hasHeader('Stripe-Should-Retry')) res.setHeader('Stripe-Should-Retry', 'false');
   res.status(status).json(body);
 }
 
@@ -92,17 +97,28 @@ export function runRoute(state: SandboxState, hooks: WebhookDispatcher, route: R
         : req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
       const params = parseParams(raw, requestSchema(route.method, route.spec));
       const idemKey = route.method === 'POST' ? req.header('idempotency-key') ?? null : null;
+      const prior = idemKey ? acct.idempotency.get(idemKey) : undefined;
+      const isReplay = prior !== undefined && state.now() - prior.createdAt < IDEMPOTENCY_TTL;
+      const fault = strike(state, req.method, req.path, isReplay);
+      // Before the work: the limiter, an outage in front of the API, a cut connection. Nothing is
+      // applied and nothing is saved under the idempotency key, so a retry runs afresh.
+      if (fault?.fault === 'throttle_429') return delayed(state, () => sendThrottled(res, requestId));
+      if (fault && !fault.afterApply) {
+        if (fault.fault === 'drop_connection') return dropConnection(req);
+        // A transient 500 in front of the API: retrying is worth it (no Stripe-Should-Retry: false).
+        res.setHeader('Stripe-Should-Retry', 'true');
+        return delayed(state, () => send(res, requestId, 500, internalError().body()));
+      }
       let fingerprint = '';
       if (idemKey) {
         fingerprint = createHash('sha256')
           .update(JSON.stringify([route.method, req.path, keyKind, canonical(params)]))
           .digest('hex');
-        const prior = acct.idempotency.get(idemKey);
-        if (prior && state.now() - prior.createdAt < IDEMPOTENCY_TTL) {
+        if (prior && isReplay) {
           if (prior.fingerprint !== fingerprint)
             throw new StripeApiError(400, 'idempotency_error',
               `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`);
-          return send(res, requestId, prior.status, snapshot(prior.body), true);
+          return delayed(state, () => send(res, requestId, prior.status, snapshot(prior.body), true));
         }
       }
       const ctx: RouteCtx = {
@@ -121,9 +137,16 @@ export function runRoute(state: SandboxState, hooks: WebhookDispatcher, route: R
         status = e.status;
         body = e.body();
       }
+      // After the work: the answer is lost. A 500 replaces the result and is what the key replays
+      // (Stripe saves "the first request's status and body", 500s included).
+      if (fault?.fault === 'fail_with_500') {
+        status = 500;
+        body = internalError().body();
+      }
       // Stripe saves the result once the endpoint started executing, errors included.
       if (idemKey) acct.idempotency.set(idemKey, { fingerprint, status, body: snapshot(body), createdAt: state.now() });
-      return send(res, requestId, status, body);
+      if (fault?.fault === 'drop_connection') return dropConnection(req);
+      return delayed(state, () => send(res, requestId, status, body));
     } catch (e) {
       if (e instanceof StripeApiError) return send(res, requestId, e.status, e.body());
       console.error('[stripe-sandbox] internal error', e);

@@ -61,7 +61,8 @@ function newCharge(ctx: Ctx, pi: StripeObject, pm: StripeObject, threeDSecure: b
         three_d_secure: threeDSecure
           ? { authentication_flow: 'challenge', result: 'authenticated', result_reason: null, version: '2.2.0' }
           : null,
-        wallet: null,
+        // Apple Pay / Google Pay: the PaymentMethod's wallet, as Stripe repeats it on the charge.
+        wallet: card.wallet ? snapshot(card.wallet) : null,
       },
       type: 'card',
     },

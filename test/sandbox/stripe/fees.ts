@@ -8,12 +8,21 @@
 
 /** Currencies whose minor unit is the unit itself (Stripe's zero-decimal list, subset). */
 const ZERO_DECIMAL = new Set(['jpy', 'krw', 'vnd', 'clp']);
-export const minorDigits = (currency: string) => (ZERO_DECIMAL.has(currency) ? 0 : 2);
+/** Stripe's three-decimal currencies: amounts in thousandths, but only in steps of ten (last digit 0). */
+export const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+export const minorDigits = (currency: string) => (ZERO_DECIMAL.has(currency) ? 0 : THREE_DECIMAL.has(currency) ? 3 : 2);
+
+/** Stripe's refusal of a three-decimal amount whose last digit is not 0, or null when it is fine. */
+export function threeDecimalProblem(amount: number, currency: string): string | null {
+  if (!THREE_DECIMAL.has(currency) || amount % 10 === 0) return null;
+  return `Amounts in ${currency} must be rounded to the nearest ten: the least-significant digit must be 0 (got ${amount}).`;
+}
 
 /**
  * Fixed sandbox FX rates: 1 unit of the first currency in units of the second, as
  * decimal strings (parsed exactly). Documented rates: eur->usd 1.10, gbp->usd 1.25,
- * cad->usd 0.75, jpy->usd 0.0067, usd->jpy 150, eur->jpy 160, gbp->jpy 190, cad->jpy 110.
+ * cad->usd 0.75, jpy->usd 0.0067, usd->jpy 150, eur->jpy 160, gbp->jpy 190, cad->jpy 110,
+ * kwd->usd 3.25, kwd->jpy 490.
  */
 export const FX_RATES: Record<string, Record<string, string>> = {
   eur: { usd: '1.10', jpy: '160' },
@@ -21,8 +30,9 @@ export const FX_RATES: Record<string, Record<string, string>> = {
   cad: { usd: '0.75', jpy: '110' },
   jpy: { usd: '0.0067' },
   usd: { jpy: '150' },
+  kwd: { usd: '3.25', jpy: '490' },
 };
-export const SUPPORTED_CURRENCIES = new Set(['usd', 'jpy', 'eur', 'gbp', 'cad']);
+export const SUPPORTED_CURRENCIES = new Set(['usd', 'jpy', 'eur', 'gbp', 'cad', 'kwd']);
 
 /** round-half-up(numerator / denominator) for non-negative BigInts. */
 const divHalfUp = (n: bigint, d: bigint) => (n * 2n + d) / (d * 2n);

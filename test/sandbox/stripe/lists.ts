@@ -37,3 +37,12 @@ export function listObject(url: string, items: StripeObject[], p: ListParams): R
   }
   return { object: 'list', data: page.map(publicCopy), has_more: hasMore, url };
 }
+
+/** The `created` filter of list endpoints: a unix time, or a range {gt, gte, lt, lte}. */
+export function createdMatches(created: unknown, filter: unknown): boolean {
+  if (filter === undefined) return true;
+  const t = Number(created);
+  if (typeof filter === 'number') return t === filter;
+  const f = filter as { gt?: number; gte?: number; lt?: number; lte?: number };
+  return (f.gt === undefined || t > f.gt) && (f.gte === undefined || t >= f.gte) && (f.lt === undefined || t < f.lt) && (f.lte === undefined || t <= f.lte);
+}

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { type StripeObject, newId, snapshot } from './store';
 import type { Ctx } from './context';
 import { invalidRequest } from './errors';
-import { SUPPORTED_CURRENCIES } from './fees';
+import { SUPPORTED_CURRENCIES, threeDecimalProblem } from './fees';
 import { resolvePaymentMethod } from './payment-methods';
 import { authorizeCard } from './charges';
 import { requireAuthentication } from './three-d-secure';
@@ -52,6 +52,8 @@ export function createPaymentIntent(ctx: Ctx, p: Params): StripeObject {
   const min = MIN_AMOUNT[currency] ?? 50;
   if (amount < min)
     throw invalidRequest(`Amount must be at least ${min} ${currency}`, { code: 'amount_too_small', param: 'amount' });
+  const notInTens = threeDecimalProblem(amount, currency);
+  if (notInTens) throw invalidRequest(notInTens, { param: 'amount' });
   // allowed_payment_method_types is the newer API's name for the same list (spec.ts drift).
   const types = ((p.payment_method_types ?? p.allowed_payment_method_types) as string[] | undefined) ?? null;
   const unsupported = types?.find((t) => !IMPLEMENTED_TYPES.has(t));

@@ -8,7 +8,7 @@ import { invalidRequest, resourceMissing } from './errors';
 import { confirmPaymentIntent, createPaymentIntent } from './payment-intents';
 import { cancelPaymentIntent, capturePaymentIntent } from './capture';
 import { createCardPaymentMethod } from './payment-methods';
-import { listObject, type ListParams } from './lists';
+import { createdMatches, listObject, type ListParams } from './lists';
 import { publicCopy } from './expand';
 import { createRefund } from './refunds';
 import { acceptDispute, updateDispute } from './disputes';
@@ -25,6 +25,14 @@ function onlySupported(p: Params, supported: string[]) {
   }
 }
 const LIST = ['limit', 'starting_after', 'ending_before', 'expand'];
+
+/** Stripe's `created` list filter: one exact second, or a range of gt / gte / lt / lte (already integers, per the spec). */
+function createdFilter(filter: unknown): (created: number) => boolean {
+  if (filter === undefined) return () => true;
+  if (typeof filter === 'number') return (c) => c === filter;
+  const f = filter as { gt?: number; gte?: number; lt?: number; lte?: number };
+  return (c) => (f.gt === undefined || c > f.gt) && (f.gte === undefined || c >= f.gte) && (f.lt === undefined || c < f.lt) && (f.lte === undefined || c <= f.lte);
+}
 
 function get(map: Map<string, StripeObject>, id: string | undefined, what: string, param = 'id'): StripeObject {
   const found = id ? map.get(id) : undefined;
@@ -45,7 +53,7 @@ export const routes: RouteDef[] = [
   {
     method: 'POST', path: '/v1/webhook_endpoints', spec: '/v1/webhook_endpoints',
     handler: (ctx, p) => {
-      onlySupported(p, ['url', 'enabled_events', 'description', 'metadata', 'api_version', 'expand']);
+      onlySupported(p, ['url', 'enabled_events', 'description', 'metadata', 'api_version', 'connect', 'expand']);
       let url: URL;
       try {
         url = new URL(String(p.url));
@@ -70,6 +78,8 @@ export const routes: RouteDef[] = [
         url: url.toString(),
       };
       ctx.acct.webhookEndpoints.set(ep.id, ep);
+      // connect=true: the endpoint receives the events of accounts connected to this platform.
+      if (p.connect === true) ctx.acct.connectEndpoints.add(ep.id);
       return { ...ep }; // the only response that shows the secret
     },
   },
@@ -86,6 +96,7 @@ export const routes: RouteDef[] = [
     handler: (ctx) => {
       const ep = get(ctx.acct.webhookEndpoints, ctx.path.id, 'webhook endpoint', 'webhook_endpoint');
       ctx.acct.webhookEndpoints.delete(ep.id);
+      ctx.acct.connectEndpoints.delete(ep.id);
       return { id: ep.id, object: 'webhook_endpoint', deleted: true };
     },
   },
@@ -101,8 +112,9 @@ export const routes: RouteDef[] = [
   {
     method: 'GET', path: '/v1/payment_intents', spec: '/v1/payment_intents',
     handler: (ctx, p) => {
-      onlySupported(p, LIST);
-      return listObject('/v1/payment_intents', [...ctx.acct.paymentIntents.values()], p as ListParams);
+      onlySupported(p, [...LIST, 'created']);
+      const all = [...ctx.acct.paymentIntents.values()].filter((pi) => createdMatches(pi.created, p.created));
+      return listObject('/v1/payment_intents', all, p as ListParams);
     },
   },
   {
@@ -251,15 +263,16 @@ export const routes: RouteDef[] = [
   {
     method: 'GET', path: '/v1/events', spec: '/v1/events',
     handler: (ctx, p) => {
-      onlySupported(p, [...LIST, 'type', 'types']);
+      onlySupported(p, [...LIST, 'type', 'types', 'created']);
       const types = p.types as string[] | undefined;
+      const inCreatedRange = createdFilter(p.created);
       // `type` accepts a trailing wildcard (payment_intent.*), as Stripe documents.
       const typeMatch = (t: string) => {
         if (typeof p.type !== 'string') return true;
         return p.type.endsWith('*') ? t.startsWith(p.type.slice(0, -1)) : t === p.type;
       };
       const all = [...ctx.acct.events.values()].filter((e) =>
-        typeMatch(String(e.type)) && (!types || types.includes(String(e.type))));
+        typeMatch(String(e.type)) && (!types || types.includes(String(e.type))) && inCreatedRange(Number(e.created)));
       return listObject('/v1/events', all, p as ListParams);
     },
   },

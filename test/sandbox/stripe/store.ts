@@ -22,6 +22,20 @@ export interface IdempotencyRecord {
   createdAt: number; // sandbox seconds
 }
 
+export type WalletType = 'apple_pay' | 'google_pay';
+
+/** A card token made for a wallet (wallets.ts). */
+export interface WalletToken {
+  token: StripeObject;
+  wallet: WalletType;
+  /** The card in the wallet; Stripe holds it, never the merchant or Settle. */
+  number: string;
+  expMonth: number;
+  expYear: number;
+  /** The device account number's last four, which the wallet shows instead of the card's. */
+  dynamicLast4: string;
+}
+
 export interface Account {
   id: string;
   country: 'US' | 'JP';
@@ -42,7 +56,47 @@ export interface Account {
   disputes: Map<string, StripeObject>;
   events: Map<string, StripeObject>;
   webhookEndpoints: Map<string, StripeObject>;
+  /** Ids of this account's endpoints created with `connect=true` (events of connected accounts). */
+  connectEndpoints: Set<string>;
   idempotency: Map<string, IdempotencyRecord>;
+  /** Set when this account is a Connect platform (see connect.ts). */
+  platform?: Platform;
+  /** Card tokens made for Apple Pay / Google Pay (wallets.ts), by token id. */
+  walletTokens: Map<string, WalletToken>;
+}
+
+/** A Connect platform's settings and the Standard accounts connected to it through OAuth. */
+export interface Platform {
+  clientId: string;
+  name: string;
+  /** Where OAuth may send the user back; the first is the default (Stripe's Connect settings). */
+  redirectUris: string[];
+  /** connected account id -> what it granted */
+  connected: Map<string, { scope: 'read_write' | 'read_only'; accessToken: string }>;
+}
+
+/** An authorization code the consent page handed out: single use, short-lived. */
+export interface OAuthCode {
+  clientId: string;
+  accountId: string;
+  scope: 'read_write' | 'read_only';
+  createdAt: number; // sandbox seconds
+  used: boolean;
+}
+
+/** One misbehaviour, as POST /_sandbox/switches takes it. */
+export interface Fault {
+  /** The next `count` matching requests misbehave; then the switch turns itself off. */
+  count?: number;
+  /** Instead of a count: this share (0..1) of matching requests misbehaves, until switched off. */
+  ratio?: number;
+  /** Only requests whose "METHOD /v1/path" starts with this, e.g. "POST /v1/refunds". */
+  match?: string;
+  /**
+   * The request is carried out first and only the answer is lost (500 or dropped connection): the
+   * real "outcome unknown". A 500 is then what its idempotency key replays, as Stripe documents.
+   */
+  after_apply?: boolean;
 }
 
 export interface Switches {
@@ -50,14 +104,31 @@ export interface Switches {
   deliver_twice: boolean;
   /** Queue deliveries instead of sending them, until released (possibly reversed). */
   hold_deliveries: boolean;
+  /** Webhook deliveries made close together are sent newest first (Stripe does not promise order). */
+  out_of_order: boolean;
+  /** Every /v1 answer is held back this long (a slow Stripe; SDK timeouts). */
+  delay_ms: number;
+  /** Stripe answers 500 api_error (see faults.ts). */
+  fail_with_500: Fault | null;
+  /** Stripe answers 429 rate_limit. */
+  throttle_429: Fault | null;
+  /** The connection is cut without an answer. */
+  drop_connection: Fault | null;
 }
+
+export const NO_FAULTS: Switches = {
+  deliver_twice: false, hold_deliveries: false, out_of_order: false, delay_ms: 0, fail_with_500: null, throttle_429: null, drop_connection: null,
+};
 
 export class SandboxState {
   readonly accounts = new Map<string, Account>();
   private readonly byKey = new Map<string, Account>();
+  /** Connect platforms by their OAuth client id (ca_...). */
+  readonly platforms = new Map<string, Account>();
+  readonly oauthCodes = new Map<string, OAuthCode>();
   /** Seconds added to the wall clock by /_sandbox/clock/advance. */
   private offsetSeconds = 0;
-  readonly switches: Switches = { deliver_twice: false, hold_deliveries: false };
+  readonly switches: Switches = { ...NO_FAULTS };
   /** Where the sandbox listens, for URLs it hands out (the 3-D Secure challenge page). */
   publicUrl = 'http://127.0.0.1';
 
@@ -90,7 +161,9 @@ export class SandboxState {
       disputes: new Map(),
       events: new Map(),
       webhookEndpoints: new Map(),
+      connectEndpoints: new Set(),
       idempotency: new Map(),
+      walletTokens: new Map(),
     };
     this.accounts.set(id, acct);
     this.byKey.set(acct.secretKey, acct);
@@ -100,6 +173,20 @@ export class SandboxState {
 
   accountForKey(key: string): Account | undefined {
     return this.byKey.get(key);
+  }
+
+  /** An extra secret key for `acct` (the OAuth access token of a connected account). */
+  addKey(key: string, acct: Account): void {
+    this.byKey.set(key, acct);
+  }
+
+  removeKey(key: string): void {
+    this.byKey.delete(key);
+  }
+
+  /** The platforms `acct` is connected to. */
+  platformsOf(acct: Account): Account[] {
+    return [...this.platforms.values()].filter((p) => p.platform?.connected.has(acct.id));
   }
 }
 

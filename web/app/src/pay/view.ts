@@ -31,6 +31,10 @@ export const view = {
   debitIban: el<HTMLInputElement>('debit-iban'),
   debitMandate: el('debit-mandate'),
   debitButton: el<HTMLButtonElement>('debit-button'),
+  wallet: el('wallet'),
+  walletButton: el<HTMLButtonElement>('wallet-button'),
+  cardFields: el('card-fields'),
+  paymentElement: el('payment-element'),
 };
 
 const inputs: Record<CardField, HTMLInputElement> = { number: view.number, expiry: view.expiry, cvc: view.cvc };
@@ -58,6 +62,7 @@ export function setBusy(busy: boolean): void {
   view.button.disabled = busy;
   view.button.textContent = busy ? 'Paying…' : view.button.dataset.label ?? 'Pay';
   for (const input of Object.values(inputs)) input.disabled = busy;
+  view.walletButton.disabled = busy;
   view.form.setAttribute('aria-busy', String(busy));
 }
 
