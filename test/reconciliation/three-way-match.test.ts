@@ -113,7 +113,7 @@ describe.each(DATABASES)('three-way match on $name', ({ open }) => {
       ['refund_missing_in_processor', '1006', 'The store shows 30.00 USD refunded on order #1006, but Stripe refunded only 0.00 USD: the customer may not have their money back.'],
       ['books_entry_missing', '1007', 'The sale of 19.99 USD for order #1007 is not in the books. Retry posts it.'],
       ['books_entry_edited', '1008', `SalesReceipt sr_pay_1008_${tail} for order #1008 was posted as 70.00 USD but the books now show 60.00 USD: it was edited after Settle posted it.`],
-      ['books_entry_missing', '1009', `The sale of 70.00 USD for order #1009 was posted to the books as SalesReceipt sr_pay_1009_${tail}, which the books no longer have. Retry posts it again.`],
+      ['books_entry_missing', '1009', `The sale of 70.00 USD for order #1009 was posted to the books as SalesReceipt sr_pay_1009_${tail}, which the books no longer have. Restore it in the books, or accept with a note.`],
       ['amount_mismatch', '1011', 'Order #1011 is in EUR in the store, but Stripe took 9.00 USD.'],
     ]);
     expect(await exceptions(otherMerchantId)).toEqual([]);
