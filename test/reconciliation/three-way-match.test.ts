@@ -26,7 +26,7 @@ describe.each(DATABASES)('three-way match on $name', ({ open }) => {
   interface Sale {
     merchant?: string; order: string; amount: number; currency?: string; status?: string; orderStatus?: string; updatedAt?: string;
     store?: { paid: boolean; total?: number; currency?: string; refunded?: number } | null;
-    stripeRefunded?: number; books?: 'posted' | 'none'; booksShows?: number | null;
+    stripeRefunded?: number; refundAsked?: number; books?: 'posted' | 'none'; booksShows?: number | null;
   }
 
   /** A payment as Settle stores it, with what the store, Stripe's balance and the books say about it. */
@@ -53,6 +53,13 @@ describe.each(DATABASES)('three-way match on $name', ({ open }) => {
         `INSERT INTO refunds (id, merchant_id, payment_id, amount, currency, origin, status, processor_ref, updated_at)
          VALUES ($1, $2, $3, $4, $5, 'processor', 'succeeded', $6, $7)`,
         [`rf_${id}`, m, id, s.stripeRefunded, currency, `re_${id}`, LONG_AGO],
+      );
+    }
+    if (s.refundAsked) {
+      // Asked of Stripe (from the store), not settled yet: the store already shows it.
+      await db.query(
+        `INSERT INTO refunds (id, merchant_id, payment_id, amount, currency, origin, status, updated_at) VALUES ($1, $2, $3, $4, $5, 'store', 'pending', $6)`,
+        [`rf_asked_${id}`, m, id, s.refundAsked, currency, LONG_AGO],
       );
     }
     if (status === 'succeeded') {
@@ -99,6 +106,7 @@ describe.each(DATABASES)('three-way match on $name', ({ open }) => {
     await sale({ order: '1009', amount: 7000, booksShows: null });
     await sale({ order: '1010', amount: 7000, booksShows: 7000 }); // read back unchanged
     await sale({ order: '1011', amount: 900, store: { paid: true, currency: 'EUR' } });
+    await sale({ order: '1013', amount: 3000, store: { paid: true, refunded: 1000 }, refundAsked: 1000 }); // refund on its way to Stripe
     await sale({ order: '1012', amount: 800, orderStatus: 'awaiting_payment', store: null, updatedAt: new Date().toISOString() }); // store step in flight
     await sale({ merchant: otherMerchantId, order: '1002', amount: 2500, orderStatus: 'awaiting_payment', store: { paid: false } });
 
