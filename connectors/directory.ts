@@ -5,6 +5,7 @@ import { BooksMapping } from '../core/books/mapping';
 import { SettleError } from '../core/errors';
 import { stripeClient } from './stripe/client';
 import { StripeProcessor, type StripeSettings } from './stripe/processor';
+import { StripeCardReaders } from './stripe/terminal';
 import { wooClient, type WooSecrets, type WooSettings } from './woocommerce/client';
 import { WooStore } from './woocommerce/store';
 import { quickBooksClient, type QuickBooksSecrets, type QuickBooksSettings } from './quickbooks/client';
@@ -13,6 +14,8 @@ import { refreshIfExpiring } from './quickbooks/tokens';
 
 export interface PlatformEndpoints {
   stripeApiBase: string;
+  /** Settle's own Stripe key as a Connect platform: merchants connected through OAuth are reached with it. */
+  stripePlatformKey?: string;
   quickBooksTokenUrl: string;
 }
 
@@ -24,7 +27,15 @@ export function platformDirectory(db: Database, connections: ConnectionStore, en
     async processorFor(merchantId) {
       const c = await connections.find<StripeSettings, { secretKey: string }>(merchantId, 'stripe');
       if (!c) throw notConnected('Stripe');
-      return new StripeProcessor(stripeClient(c.secrets.secretKey, endpoints.stripeApiBase), c.settings, endpoints.stripeApiBase);
+      if (c.settings.mode !== 'connect') return new StripeProcessor(stripeClient(c.secrets.secretKey, endpoints.stripeApiBase), c.settings, endpoints.stripeApiBase);
+      if (!endpoints.stripePlatformKey) throw new SettleError('stripe_connect_not_configured', 'Settle is not set up as a Stripe Connect platform (STRIPE_PLATFORM_SECRET_KEY).', 503);
+      const stripe = stripeClient(endpoints.stripePlatformKey, endpoints.stripeApiBase, { stripeAccount: c.settings.accountId });
+      return new StripeProcessor(stripe, c.settings, endpoints.stripeApiBase);
+    },
+    async cardReadersFor(merchantId) {
+      const c = await connections.find<StripeSettings, { secretKey: string }>(merchantId, 'stripe');
+      if (!c) throw notConnected('Stripe');
+      return new StripeCardReaders(stripeClient(c.secrets.secretKey, endpoints.stripeApiBase));
     },
     async storeFor(merchantId, platform) {
       if (platform !== 'woocommerce') throw notConnected(platform);

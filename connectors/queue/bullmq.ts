@@ -2,7 +2,7 @@ import { Queue, Worker, type Job, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JobQueue, QueueName } from '../../core/jobs/queue';
 
-export const QUEUE_NAMES: QueueName[] = ['inbound', 'store', 'books', 'processor'];
+export const QUEUE_NAMES: QueueName[] = ['inbound', 'store', 'books', 'processor', 'reports', 'reconciliation'];
 
 /** Retry policy: exponential backoff from 1 s; a job still failing after 8 tries waits for the sweep. */
 const JOB_OPTIONS = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 };
@@ -62,6 +62,19 @@ export class BullJobQueue implements JobQueue {
 
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}
+
+/**
+ * A job BullMQ adds to `queue` every `everyMs` (a job scheduler, kept in Redis): upserting the same
+ * `schedulerId` again only changes its interval, so every worker may call this at start-up.
+ */
+export async function scheduleEvery(connection: ConnectionOptions, prefix: string, queue: QueueName, schedulerId: string, everyMs: number, data: Record<string, unknown>): Promise<void> {
+  const q = new Queue(queue, { connection, prefix });
+  try {
+    await q.upsertJobScheduler(schedulerId, { every: everyMs }, { name: schedulerId, data, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  } finally {
+    await q.close();
   }
 }
 

@@ -37,3 +37,17 @@ export async function connectStripe(input: { secretKey: string; publishableKey: 
     throw error;
   }
 }
+
+/**
+ * A merchant moving from API keys to Stripe Connect: the webhook endpoint Settle registered on their
+ * account with those keys would keep sending events nobody takes. Removed with the old key; if that
+ * key no longer works, there is nothing more Settle can do (Stripe disables the endpoint in time).
+ */
+export async function removeKeyWebhook(previous: { secretKey: string; webhookEndpointId: string }, apiBase: string): Promise<boolean> {
+  try {
+    await stripeClient(previous.secretKey, apiBase).webhookEndpoints.del(previous.webhookEndpointId);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,9 +1,23 @@
 import type Stripe from 'stripe';
-import { money } from '../../core/money';
-import type { BalanceMovement, DisputeFacts, PaymentFacts, PayoutFacts, ProcessorEvent, RefundFacts } from '../../core/payments/processor';
+import { minorUnitExponent, money, toDecimal, type Money } from '../../core/money';
+import { SettleError } from '../../core/errors';
+import type { BalanceMovement, DisputeEvidence, DisputeFacts, PaymentFacts, PayoutFacts, ProcessorEvent, RefundFacts } from '../../core/payments/processor';
 
 /** Stripe amounts are already integer minor units; only the currency's case differs from ours. */
 export const stripeMoney = (amount: number, currency: string) => money(amount, currency.toUpperCase());
+
+/**
+ * Minor units as Stripe takes them. Stripe accepts three-decimal currencies (KWD, BHD, …) only in
+ * steps of ten (the last digit 0), and asks integrations to round; Settle does not round a shopper's
+ * order behind the merchant's back: such an amount is refused here, before Stripe is called.
+ */
+export function stripeAmount(value: Money): number {
+  if (minorUnitExponent(value.currency) === 3 && value.amount % 10 !== 0) {
+    throw new SettleError('amount_not_chargeable',
+      `Stripe takes ${value.currency} only in steps of 0.010 ${value.currency} (the last of the three decimals must be 0), so ${toDecimal(value)} ${value.currency} cannot be charged or refunded as it is. Round the amount to 0.010 ${value.currency}.`, 422);
+  }
+  return value.amount;
+}
 
 const idOf = (value: string | { id: string } | null | undefined) => (value == null ? null : typeof value === 'string' ? value : value.id);
 
@@ -58,14 +72,30 @@ export function paymentFactsFrom(intent: Stripe.PaymentIntent): PaymentFacts {
     received: stripeMoney(intent.amount_received, intent.currency),
     // Stripe cancels an authorization left uncaptured for 7 days with the reason "automatic".
     expired: intent.status === 'canceled' && intent.cancellation_reason === 'automatic',
-    failureMessage: intent.last_payment_error ? failureMessageOf(intent.last_payment_error) : null,
+    failureMessage: intent.last_payment_error ? failureMessageOf(intent.last_payment_error, chargeOf(intent)) : null,
+    methodType: methodTypeOf(chargeOf(intent)),
     sale: saleMovementOf(intent),
   };
 }
 
+/** Stripe's method type; for a card in Apple Pay / Google Pay, the wallet (Stripe marks it on the card). */
+function methodTypeOf(charge: Stripe.Charge | null): string | null {
+  const details = charge?.payment_method_details;
+  return details?.card?.wallet?.type ?? details?.type ?? null;
+}
+
+const chargeOf = (intent: Stripe.PaymentIntent) => (intent.latest_charge && typeof intent.latest_charge !== 'string' ? intent.latest_charge : null);
+
 /** Stripe's own message, except where it speaks to a developer rather than the merchant. */
-function failureMessageOf(error: { code?: string; message?: string }): string {
+function failureMessageOf(error: { code?: string; message?: string }, charge: Stripe.Charge | null = null): string {
   if (error.code === 'payment_intent_authentication_failure') return 'The shopper did not complete their bank’s verification (3-D Secure).';
+  // A bank debit that failed days later: the intent only says "the attempt failed"; the bank's reason is on the charge.
+  if (error.code === 'payment_intent_payment_attempt_failed') {
+    const reason = charge?.failure_message;
+    return charge?.payment_method_details?.type === 'sepa_debit'
+      ? `The shopper's bank refused the SEPA direct debit${reason ? `: ${reason}` : '.'}`
+      : `The payment failed${reason ? `: ${reason}` : '.'}`;
+  }
   return error.message ?? 'The payment was declined.';
 }
 
@@ -98,24 +128,43 @@ export function disputeFactsFrom(dispute: Stripe.Dispute): DisputeFacts {
   };
 }
 
-export function payoutFactsFrom(payout: Stripe.Payout, transactions: Stripe.BalanceTransaction[]): PayoutFacts {
+export function payoutFactsFrom(payout: Stripe.Payout, transactions: Stripe.BalanceTransaction[], failureMovement: BalanceMovement | null = null): PayoutFacts {
+  const failed = payout.status === 'failed' || payout.failure_code !== null;
   return {
     payoutId: payout.id,
     amount: stripeMoney(payout.amount, payout.currency),
     status: payout.status,
     arrivedAt: new Date(payout.arrival_date * 1000),
+    failure: failed ? { code: payout.failure_code, message: payout.failure_message } : null,
+    failureMovement,
+    reconciliationStatus: payout.reconciliation_status ?? null,
     movements: transactions.map((t) => movementFrom(t)),
   };
+}
+
+/** The text fields of Stripe's dispute evidence that Settle's form fills, from core's names. */
+export function disputeEvidenceParams(evidence: DisputeEvidence): Stripe.DisputeUpdateParams.Evidence {
+  const fields: Record<keyof DisputeEvidence, keyof Stripe.DisputeUpdateParams.Evidence> = {
+    customerName: 'customer_name', customerEmailAddress: 'customer_email_address', productDescription: 'product_description',
+    shippingCarrier: 'shipping_carrier', shippingTrackingNumber: 'shipping_tracking_number', shippingDate: 'shipping_date',
+    explanation: 'uncategorized_text',
+  };
+  const params: Record<string, string> = {};
+  for (const [ours, theirs] of Object.entries(fields) as [keyof DisputeEvidence, string][]) {
+    const value = evidence[ours]?.trim();
+    if (value) params[theirs] = value;
+  }
+  return params;
 }
 
 const REFUND_EVENTS = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
 const DISPUTE_EVENTS = new Set([
   'charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed', 'charge.dispute.funds_withdrawn', 'charge.dispute.funds_reinstated',
 ]);
-const PAYOUT_EVENTS = new Set(['payout.paid', 'payout.failed', 'payout.canceled', 'payout.updated']);
+const PAYOUT_EVENTS = new Set(['payout.paid', 'payout.failed', 'payout.canceled', 'payout.updated', 'payout.reconciliation_completed']);
 
-/** An authorization held, or released (canceled by the merchant, or expired after 7 days). */
-const PAYMENT_CHANGED_EVENTS = new Set(['payment_intent.amount_capturable_updated', 'payment_intent.canceled']);
+/** An authorization held, or released (canceled by the merchant, or expired after 7 days); a bank debit submitted. */
+const PAYMENT_CHANGED_EVENTS = new Set(['payment_intent.amount_capturable_updated', 'payment_intent.canceled', 'payment_intent.processing']);
 
 /** The webhook events Settle asks Stripe for: the ones it acts on, and no others. */
 export const STRIPE_EVENTS = [
@@ -133,5 +182,7 @@ export function processorEventFrom(event: Stripe.Event): ProcessorEvent {
   if (REFUND_EVENTS.has(event.type)) return { kind: 'refund_changed', refundId: object.id };
   if (DISPUTE_EVENTS.has(event.type)) return { kind: 'dispute_changed', disputeId: object.id };
   if (PAYOUT_EVENTS.has(event.type)) return { kind: 'payout_changed', payoutId: object.id };
+  // Sent to the platform (Connect) when the account's owner removes Settle from their Stripe account.
+  if (event.type === 'account.application.deauthorized') return { kind: 'access_revoked', accountId: event.account ?? null };
   return { kind: 'ignored', reason: `${event.type} is not used` };
 }

@@ -1,11 +1,34 @@
 import type Stripe from 'stripe';
 import type { PaymentProcessor, ShopperSession } from '../../core/payments/processor';
 import { RetryableError, SettleError } from '../../core/errors';
-import { disputeFactsFrom, movementFrom, paymentFactsFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
+import { ProcessorAccessEndedError } from '../../core/payments/processor';
+import type { ConnectionStatus } from '../../core/merchants/connections';
+import { disputeEvidenceParams, disputeFactsFrom, stripeAmount, movementFrom, paymentFactsFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
 
-export interface StripeSettings {
-  publishableKey: string;
-  webhookEndpointId: string;
+/**
+ * What may be shown of a merchant's Stripe connection. With API keys: the webhook endpoint Settle
+ * registered on their account. Through Connect (OAuth): the connected account, reached with the
+ * platform's key and `Stripe-Account`, and whether access still holds.
+ */
+export type StripeSettings =
+  | { mode?: 'keys'; publishableKey: string; webhookEndpointId: string }
+  | {
+      mode: 'connect';
+      /** The connected Stripe account (acct_…). */
+      accountId: string;
+      /** The connected account's own publishable key: the payment page sends card data straight to it. */
+      publishableKey: string;
+      scope: string;
+      livemode: boolean;
+      status: ConnectionStatus;
+      connectedAt: string;
+    };
+
+/** Refusals once access has ended: stable codes the merchant's integration can act on. */
+export function accessEnded(status: ConnectionStatus): ProcessorAccessEndedError | undefined {
+  if (status === 'revoked') return new ProcessorAccessEndedError('stripe_access_revoked', 'Settle no longer has access to your Stripe account (it was removed in Stripe). Connect Stripe again in Settle to take payments.');
+  if (status === 'disconnected') return new ProcessorAccessEndedError('stripe_disconnected', 'Stripe is disconnected from Settle. Connect Stripe again in Settle to take payments.');
+  return undefined;
 }
 
 /** Read with the intent: the captured charge's balance transaction (the sale's fee and net). */
@@ -23,10 +46,11 @@ export class StripeProcessor implements PaymentProcessor {
   ) {}
 
   async createPayment(input: Parameters<PaymentProcessor['createPayment']>[0]) {
-    const intent = await unknownOutcomeIsRetryable(() =>
+    const amount = stripeAmount(input.amount);
+    const intent = await this.call(() =>
       this.stripe.paymentIntents.create(
         {
-          amount: input.amount.amount,
+          amount,
           currency: input.amount.currency.toLowerCase(),
           // The payment page sends only cards, but follows a redirect for 3-D Secure (its return_url
           // brings the shopper back), which Stripe allows only when redirects are.
@@ -42,37 +66,43 @@ export class StripeProcessor implements PaymentProcessor {
   }
 
   async shopperSession(processorRef: string): Promise<ShopperSession> {
-    const intent = await unknownOutcomeIsRetryable(() => this.stripe.paymentIntents.retrieve(processorRef));
+    const intent = await this.call(() => this.stripe.paymentIntents.retrieve(processorRef));
     if (!intent.client_secret) throw new Error(`payment ${processorRef} has no client secret`);
     return { apiBase: this.apiBase, publishableKey: this.settings.publishableKey, clientSecret: intent.client_secret, processorRef };
   }
 
   async paymentFacts(processorRef: string) {
-    return paymentFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.paymentIntents.retrieve(processorRef, { expand: SALE })));
+    return paymentFactsFrom(await this.call(() => this.stripe.paymentIntents.retrieve(processorRef, { expand: SALE })));
   }
 
   async capture(input: Parameters<PaymentProcessor['capture']>[0]) {
-    const intent = await unknownOutcomeIsRetryable(() =>
-      this.stripe.paymentIntents.capture(input.processorRef, { amount_to_capture: input.amount.amount, expand: SALE }, { idempotencyKey: input.idempotencyKey }),
+    const amount = stripeAmount(input.amount);
+    const intent = await this.call(() =>
+      this.stripe.paymentIntents.capture(input.processorRef, { amount_to_capture: amount, expand: SALE }, { idempotencyKey: input.idempotencyKey }),
     );
     return paymentFactsFrom(intent);
   }
 
   async cancel(input: Parameters<PaymentProcessor['cancel']>[0]) {
-    return paymentFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.paymentIntents.cancel(input.processorRef, {}, { idempotencyKey: input.idempotencyKey })));
+    return paymentFactsFrom(await this.call(() => this.stripe.paymentIntents.cancel(input.processorRef, {}, { idempotencyKey: input.idempotencyKey })));
+  }
+
+  assertChargeable(amount: Parameters<PaymentProcessor['assertChargeable']>[0]) {
+    stripeAmount(amount);
   }
 
   async movement(movementId: string) {
-    return movementFrom(await unknownOutcomeIsRetryable(() => this.stripe.balanceTransactions.retrieve(movementId, { expand: ['source'] })));
+    return movementFrom(await this.call(() => this.stripe.balanceTransactions.retrieve(movementId, { expand: ['source'] })));
   }
 
   async refund(input: Parameters<PaymentProcessor['refund']>[0]) {
     const reason = input.reason && STRIPE_REFUND_REASONS.has(input.reason) ? (input.reason as Stripe.RefundCreateParams.Reason) : undefined;
-    const refund = await unknownOutcomeIsRetryable(() =>
+    const amount = stripeAmount(input.amount);
+    const refund = await this.call(() =>
       this.stripe.refunds.create(
         {
           payment_intent: input.processorRef,
-          amount: input.amount.amount,
+          amount,
           ...(reason ? { reason } : {}),
           metadata: { settle_refund: input.settleRefundId, ...(input.reason && !reason ? { settle_reason: input.reason.slice(0, 500) } : {}) },
         },
@@ -86,7 +116,7 @@ export class StripeProcessor implements PaymentProcessor {
     // A list, not Search: Search lags writes by up to a minute, and this re-read follows a write.
     const created = { gte: Math.floor(input.createdSince.getTime() / 1000) - 60 };
     const wanted = Object.entries(input.metadata);
-    return unknownOutcomeIsRetryable(async () => {
+    return this.call(async () => {
       for await (const intent of this.stripe.paymentIntents.list({ created, limit: 100 })) {
         if (wanted.every(([k, v]) => intent.metadata?.[k] === v)) return { processorRef: intent.id };
       }
@@ -95,7 +125,7 @@ export class StripeProcessor implements PaymentProcessor {
   }
 
   async findRefund(input: Parameters<PaymentProcessor['findRefund']>[0]) {
-    const found = await unknownOutcomeIsRetryable(async () => {
+    const found = await this.call(async () => {
       for await (const refund of this.stripe.refunds.list({ payment_intent: input.processorRef, limit: 100 })) {
         if (refund.metadata?.settle_refund === input.settleRefundId) return refund;
       }
@@ -105,25 +135,50 @@ export class StripeProcessor implements PaymentProcessor {
   }
 
   async refundFacts(refundId: string) {
-    return refundFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.refunds.retrieve(refundId)));
+    return refundFactsFrom(await this.call(() => this.stripe.refunds.retrieve(refundId)));
   }
 
   async dispute(disputeId: string) {
-    return disputeFactsFrom(await unknownOutcomeIsRetryable(() => this.stripe.disputes.retrieve(disputeId)));
+    return disputeFactsFrom(await this.call(() => this.stripe.disputes.retrieve(disputeId)));
+  }
+
+  async submitDisputeEvidence(input: Parameters<PaymentProcessor['submitDisputeEvidence']>[0]) {
+    const dispute = await this.call(() =>
+      this.stripe.disputes.update(input.disputeId, { evidence: disputeEvidenceParams(input.evidence), submit: true }, { idempotencyKey: input.idempotencyKey }),
+    );
+    return disputeFactsFrom(dispute);
   }
 
   async payout(payoutId: string) {
-    const payout = await unknownOutcomeIsRetryable(() => this.stripe.payouts.retrieve(payoutId));
+    const payout = await this.call(() => this.stripe.payouts.retrieve(payoutId));
     // A payout can carry thousands of transactions: page through them all, 100 at a time.
     const transactions: Stripe.BalanceTransaction[] = [];
-    await unknownOutcomeIsRetryable(() =>
+    await this.call(() =>
       this.stripe.balanceTransactions.list({ payout: payoutId, limit: 100, expand: ['data.source'] }).autoPagingEach((t) => void transactions.push(t)),
     );
-    return payoutFactsFrom(payout, transactions);
+    // A returned payout put its money back in the balance with one more transaction: read it too.
+    const failure = typeof payout.failure_balance_transaction === 'string' ? await this.movement(payout.failure_balance_transaction) : null;
+    return payoutFactsFrom(payout, transactions, failure);
+  }
+
+  /** Every Stripe call: refused at once when access has ended, and its failures sorted. */
+  private call<T>(request: () => Promise<T>): Promise<T> {
+    const ended = this.settings.mode === 'connect' ? accessEnded(this.settings.status) : undefined;
+    if (ended) return Promise.reject(ended);
+    return unknownOutcomeIsRetryable(request);
   }
 
   readEvent(payload: unknown) {
     return processorEventFrom(payload as Stripe.Event);
+  }
+
+  async eventsSince(createdFrom: number) {
+    // Stripe lists newest first; the sweep applies them oldest first, as they happened.
+    const events: Stripe.Event[] = [];
+    await this.call(() =>
+      this.stripe.events.list({ created: { gte: createdFrom }, limit: 100 }).autoPagingEach((e) => void events.push(e)),
+    );
+    return events.reverse().map((e) => ({ id: e.id, type: e.type, created: e.created, payload: JSON.stringify(e) }));
   }
 }
 
@@ -136,7 +191,7 @@ const THROTTLE_RETRIES = 3;
  * The SDK already retried 5xx and lost connections with the same idempotency key; it does not retry
  * 429, which Stripe refuses before running anything, so that is repeated here after a short back-off.
  */
-async function unknownOutcomeIsRetryable<T>(call: () => Promise<T>): Promise<T> {
+export async function unknownOutcomeIsRetryable<T>(call: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await call();
@@ -149,6 +204,8 @@ async function unknownOutcomeIsRetryable<T>(call: () => Promise<T>): Promise<T> 
       if (e.type === 'StripeConnectionError' || e.type === 'StripeAPIError' || e.type === 'StripeRateLimitError' || (e.statusCode ?? 0) >= 500) {
         throw new RetryableError(`Stripe did not answer clearly: ${e.message ?? 'unknown error'}`);
       }
+      // Stripe-Account refused: the account's owner removed Settle (its webhook may still be on its way).
+      if (e.type === 'StripePermissionError' && e.code === 'account_invalid') throw accessEnded('revoked')!;
       if (e.type === 'StripeInvalidRequestError' && e.code && e.code !== 'parameter_unknown' && e.code !== 'parameter_missing') {
         throw new SettleError(`stripe_${e.code}`, `Stripe refused: ${e.message ?? e.code}`, 409);
       }

@@ -14,7 +14,12 @@ export interface WooOrder {
   transaction_id: string;
   billing: { first_name: string; last_name: string; email: string };
   line_items: { name: string; sku: string; quantity: number; total: string }[];
+  /** Refunds on the order; each total is negative ("-10.00"). */
+  refunds?: { id: number; total: string }[];
 }
+
+/** Statuses of an order that was paid (wc_get_is_paid_statuses, and refunded: paid, then given back). */
+const PAID = new Set(['processing', 'completed', 'refunded']);
 
 /** Statuses in which WooCommerce itself offers the shopper to pay (WC_Order::needs_payment). */
 const PAYABLE = new Set(['pending', 'failed']);
@@ -36,5 +41,7 @@ export function storeOrderFrom(order: WooOrder): StoreOrder {
     taxTotal,
     lines: order.line_items.map((l) => ({ name: l.name, sku: l.sku, quantity: l.quantity, total: fromDecimal(l.total, currency) as Money })),
     customer: { name: name || order.billing.email || 'Online shopper', email: order.billing.email },
+    paid: PAID.has(order.status) || (order.date_paid !== null && order.status !== 'cancelled'),
+    refunded: money(-(order.refunds ?? []).reduce((sum, r) => sum + fromDecimal(r.total, currency).amount, 0), currency),
   };
 }

@@ -37,6 +37,12 @@ export function booksDocumentsFor(entry: EntryWithPostings, order?: StoreOrder):
       if (!bank || bank.amount.amount <= 0 || entry.postings.length !== 2) break;
       return [{ part: 'transfer', document: { kind: 'transfer', date, reference, from: 'stripe_clearing', to: 'bank', amount: bank.amount, memo } }];
     }
+    case 'payout_reversal': {
+      // The bank returned a payout: the money goes back the way it came, a transfer the other way.
+      const clearing = entry.postings.find((p) => p.role === 'stripe_clearing');
+      if (!clearing || clearing.amount.amount <= 0 || entry.postings.length !== 2) break;
+      return [{ part: 'transfer', document: { kind: 'transfer', date, reference, from: 'bank', to: 'stripe_clearing', amount: clearing.amount, memo } }];
+    }
   }
   return [{ part: 'journal', document: { kind: 'journal', date, reference, lines: entry.postings.map((p) => ({ role: p.role, amount: p.amount })), memo } }];
 }

@@ -1,7 +1,7 @@
 import type { Settle } from '../ports';
 import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
 import { loadEntry } from '../ledger/journal';
-import { findPayment } from '../payments/payments';
+import { findPayment, storePlatformOf } from '../payments/payments';
 import { booksDocumentsFor } from './documents';
 import { documentTotal } from './books';
 
@@ -17,7 +17,9 @@ export async function postEntryToBooks(settle: Settle, outboxId: string): Promis
   if (!entry) throw new Error(`ledger entry ${entryId} is missing`);
 
   const payment = entry.paymentId ? await findPayment(settle.db, item.merchantId, entry.paymentId) : undefined;
-  const order = payment ? await (await settle.platforms.storeFor(item.merchantId, payment.storePlatform)).getOrder(payment.orderId) : undefined;
+  const platform = payment && storePlatformOf(payment);
+  // A counter sale has no store order: its books documents are made from the ledger entry alone.
+  const order = payment && platform ? await (await settle.platforms.storeFor(item.merchantId, platform)).getOrder(payment.orderId) : undefined;
   const books = await settle.platforms.booksFor(item.merchantId);
   const posted = new Set(
     (await settle.db.query<{ part: string }>('SELECT part FROM books_documents WHERE entry_id = $1', [entry.id])).map((r) => r.part),

@@ -4,6 +4,13 @@ import type { SecretBox } from '../secrets/secret-box';
 export type Platform = 'stripe' | 'woocommerce' | 'quickbooks' | 'shopify';
 
 /**
+ * A connection made through the platform's OAuth (Stripe Connect) says whose account it reaches and
+ * whether access still holds: `revoked` when the account owner removed Settle at the platform,
+ * `disconnected` when the merchant did it from Settle. Connections made with API keys have no status.
+ */
+export type ConnectionStatus = 'active' | 'revoked' | 'disconnected';
+
+/**
  * A merchant's link to one platform: `settings` are safe to show (URLs, account ids),
  * `secrets` (API keys, tokens, webhook signing secrets) are sealed before they reach the database.
  */
@@ -38,10 +45,34 @@ export class ConnectionStore {
     return { merchantId, platform, settings: row.settings, secrets: JSON.parse(this.box.open(row.secrets)) as K };
   }
 
-  async list(merchantId: string): Promise<{ platform: Platform; settings: unknown }[]> {
-    return this.db.query<{ platform: Platform; settings: unknown }>(
-      'SELECT platform, settings FROM connections WHERE merchant_id = $1 ORDER BY platform',
+  async list(merchantId: string): Promise<{ platform: Platform; status: ConnectionStatus; settings: unknown }[]> {
+    return this.db.query<{ platform: Platform; status: ConnectionStatus; settings: unknown }>(
+      `SELECT platform, coalesce(settings->>'status', 'active') AS status, settings FROM connections WHERE merchant_id = $1 ORDER BY platform`,
       [merchantId],
     );
   }
+
+  /** The merchant whose connection reaches `accountId` at the platform: the active one, else the latest. */
+  async merchantForAccount(platform: Platform, accountId: string): Promise<string | undefined> {
+    const rows = await this.db.query<{ merchant_id: string }>(
+      `SELECT merchant_id FROM connections WHERE platform = $1 AND settings->>'accountId' = $2
+        ORDER BY (settings->>'status' = 'active') DESC, updated_at DESC LIMIT 1`,
+      [platform, accountId],
+    );
+    return rows[0]?.merchant_id;
+  }
+}
+
+/**
+ * Ends an active OAuth connection (access revoked at the platform, or disconnected from Settle).
+ * Only the connection to `accountId` ends: a merchant who has since connected another account keeps it.
+ */
+export async function endConnection(db: Queryable, merchantId: string, platform: Platform, accountId: string | null, status: Exclude<ConnectionStatus, 'active'>): Promise<boolean> {
+  const rows = await db.query<{ merchant_id: string }>(
+    `UPDATE connections SET settings = settings || jsonb_build_object('status', $3::text, 'endedAt', now()), updated_at = now()
+      WHERE merchant_id = $1 AND platform = $2 AND settings->>'status' = 'active' AND ($4::text IS NULL OR settings->>'accountId' = $4::text)
+      RETURNING merchant_id`,
+    [merchantId, platform, status, accountId],
+  );
+  return rows.length > 0;
 }

@@ -3,7 +3,7 @@ import type { Queryable } from '../storage/database';
 import { NotFoundError, RetryableError, SettleError } from '../errors';
 import { money, toDecimal } from '../money';
 import type { OutboxWork } from './movements';
-import { findPayment, setPaymentStatus, type Payment } from './payments';
+import { findPayment, setPaymentMethodType, setPaymentStatus, type Payment } from './payments';
 import type { PaymentFacts } from './processor';
 import { captureOrReread } from './outcome-unknown';
 
@@ -94,7 +94,7 @@ async function refusalAsState(settle: Settle, payment: Payment, action: 'capture
 }
 
 function statusOf(facts: PaymentFacts): Payment['status'] {
-  return facts.status === 'processing' ? 'awaiting_payment' : facts.status;
+  return facts.status;
 }
 
 /**
@@ -106,6 +106,12 @@ export async function recordAuthorizationFacts(tx: Queryable, payment: Payment, 
   switch (facts.status) {
     case 'authorized':
       await setPaymentStatus(tx, payment.id, 'authorized');
+      await setPaymentMethodType(tx, payment.id, facts.methodType);
+      return [];
+    case 'processing':
+      // A bank debit submitted: not paid until the bank answers; nothing is posted, the order waits.
+      await setPaymentStatus(tx, payment.id, 'processing');
+      await setPaymentMethodType(tx, payment.id, facts.methodType);
       return [];
     case 'canceled': {
       const note = facts.expired

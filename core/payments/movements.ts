@@ -3,7 +3,7 @@ import type { Queryable } from '../storage/database';
 import type { OutboxTopic } from '../outbox/outbox';
 import { movementEntry, type MovementContext } from '../ledger/entries';
 import { postEntry } from '../ledger/journal';
-import { findPaymentByProcessorRef } from './payments';
+import { findPaymentByProcessorRef, storePlatformOf } from './payments';
 import type { BalanceMovement } from './processor';
 
 /** Work to hand to another system once the transaction that caused it commits. */
@@ -27,8 +27,9 @@ export async function recordedMovementIds(db: Queryable, merchantId: string, ids
  */
 export async function movementContext(settle: Settle, merchantId: string, movement: BalanceMovement): Promise<MovementContext> {
   const payment = movement.paymentRef ? await findPaymentByProcessorRef(settle.db, merchantId, movement.paymentRef) : undefined;
-  if (!payment || movement.category !== 'charge') return { payment };
-  const store = await settle.platforms.storeFor(merchantId, payment.storePlatform);
+  const platform = payment && storePlatformOf(payment);
+  if (!payment || !platform || movement.category !== 'charge') return { payment };
+  const store = await settle.platforms.storeFor(merchantId, platform);
   return { payment, order: await store.getOrder(payment.orderId) };
 }
 

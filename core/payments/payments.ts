@@ -5,16 +5,20 @@ import type { Money } from '../money';
  * `authorized`: the card holds the money until the merchant captures it (manual capture only);
  * `canceled`: the hold was released (by the merchant, or it expired) and nothing was taken.
  */
-export type PaymentStatus = 'awaiting_payment' | 'authorized' | 'succeeded' | 'failed' | 'canceled';
+export type PaymentStatus = 'awaiting_payment' | 'processing' | 'authorized' | 'succeeded' | 'failed' | 'canceled';
 export type OrderSyncStatus = 'awaiting_payment' | 'marking_paid' | 'paid';
 /** `manual`: the shopper's card is only authorized; the merchant captures (part of) it later. */
 export type CaptureMethod = 'automatic' | 'manual';
+/** `in_person`: a counter sale on a card reader; `online`: the shopper paid on the payment page. */
+export type SalesChannel = 'online' | 'in_person';
+/** Where the order behind a payment lives: a store platform, or Settle's own counter sales (no store order). */
+export type OrderSource = 'woocommerce' | 'shopify' | 'counter';
 
 /** A shopper's payment for one store order. */
 export interface Payment {
   id: string;
   merchantId: string;
-  storePlatform: 'woocommerce' | 'shopify';
+  storePlatform: OrderSource;
   orderId: string;
   orderNumber: string;
   /** What the order asked for (and, with manual capture, what the card was authorized for). */
@@ -26,34 +30,45 @@ export interface Payment {
   processorRef: string;
   orderStatus: OrderSyncStatus;
   failureMessage: string | null;
+  /** How it was paid, in the processor's words (card, sepa_debit, card_present, …), once known. */
+  paymentMethodType: string | null;
+  salesChannel: SalesChannel;
   createdAt: Date;
 }
 
+/** The store platform holding the payment's order; none for a counter sale. */
+export const storePlatformOf = (p: Payment): 'woocommerce' | 'shopify' | null => (p.storePlatform === 'counter' ? null : p.storePlatform);
+
 type PaymentRow = {
-  id: string; merchant_id: string; store_platform: 'woocommerce' | 'shopify'; order_id: string; order_number: string;
+  id: string; merchant_id: string; store_platform: OrderSource; order_id: string; order_number: string;
+  payment_method_type: string | null; sales_channel: SalesChannel;
   amount: number; currency: string; status: PaymentStatus; capture_method: CaptureMethod; amount_captured: number | string | null;
   processor_ref: string; order_status: OrderSyncStatus; failure_message: string | null; created_at: Date | string;
 }
 
 const COLUMNS =
-  'id, merchant_id, store_platform, order_id, order_number, amount, currency, status, capture_method, amount_captured, processor_ref, order_status, failure_message, created_at';
+  'id, merchant_id, store_platform, order_id, order_number, amount, currency, status, capture_method, amount_captured, processor_ref, order_status, failure_message, payment_method_type, sales_channel, created_at';
 
 function fromRow(r: PaymentRow): Payment {
   return {
     id: r.id, merchantId: r.merchant_id, storePlatform: r.store_platform, orderId: r.order_id, orderNumber: r.order_number,
     amount: { amount: r.amount, currency: r.currency }, status: r.status, captureMethod: r.capture_method,
     capturedAmount: r.amount_captured === null ? null : { amount: Number(r.amount_captured), currency: r.currency }, processorRef: r.processor_ref,
-    orderStatus: r.order_status, failureMessage: r.failure_message, createdAt: new Date(r.created_at),
+    orderStatus: r.order_status, failureMessage: r.failure_message, paymentMethodType: r.payment_method_type, salesChannel: r.sales_channel,
+    createdAt: new Date(r.created_at),
   };
 }
 
-type NewPayment = Omit<Payment, 'status' | 'captureMethod' | 'capturedAmount' | 'orderStatus' | 'failureMessage' | 'createdAt'> & { captureMethod?: CaptureMethod };
+type NewPayment = Omit<Payment, 'status' | 'captureMethod' | 'capturedAmount' | 'orderStatus' | 'failureMessage' | 'createdAt' | 'paymentMethodType' | 'salesChannel'> & {
+  captureMethod?: CaptureMethod; salesChannel?: SalesChannel;
+};
 
 export async function insertPayment(tx: Queryable, p: NewPayment): Promise<Payment> {
   await tx.query(
-    `INSERT INTO payments (id, merchant_id, store_platform, order_id, order_number, amount, currency, status, capture_method, processor_ref)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_payment', $8, $9) ON CONFLICT DO NOTHING`,
-    [p.id, p.merchantId, p.storePlatform, p.orderId, p.orderNumber, p.amount.amount, p.amount.currency, p.captureMethod ?? 'automatic', p.processorRef],
+    `INSERT INTO payments (id, merchant_id, store_platform, order_id, order_number, amount, currency, status, capture_method, processor_ref, sales_channel)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_payment', $8, $9, $10) ON CONFLICT DO NOTHING`,
+    [p.id, p.merchantId, p.storePlatform, p.orderId, p.orderNumber, p.amount.amount, p.amount.currency, p.captureMethod ?? 'automatic', p.processorRef,
+      p.salesChannel ?? 'online'],
   );
   // Two checkouts for one order race to the unique constraint; both answer with the winner.
   return (await findPaymentForOrder(tx, p.merchantId, p.storePlatform, p.orderId))!;
@@ -82,14 +97,37 @@ export async function findPaymentByProcessorRef(db: Queryable, merchantId: strin
   return rows[0] && fromRow(rows[0]);
 }
 
-export async function listPayments(db: Queryable, merchantId: string, limit = 100): Promise<(Payment & { booksDocuments: number })[]> {
-  const rows = await db.query<PaymentRow & { books_documents: number }>(
+/**
+ * What the sale put in the merchant's processor balance, in the settlement currency: a payment
+ * presented in another currency (EUR to a USD account) shows what it was converted to, and at what rate.
+ */
+export interface Settlement {
+  amount: Money;
+  fee: Money;
+  net: Money;
+  /** Settlement per presentment unit as the processor reported it (a decimal string), when converted. */
+  exchangeRate: string | null;
+}
+
+export async function listPayments(db: Queryable, merchantId: string, limit = 100): Promise<(Payment & { booksDocuments: number; settlement: Settlement | null })[]> {
+  const rows = await db.query<PaymentRow & { books_documents: number; s_amount: string | null; s_fee: string | null; s_net: string | null; s_currency: string | null; s_rate: string | null }>(
     `SELECT ${COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')},
-            (SELECT count(*) FROM books_documents d JOIN ledger_entries e ON e.id = d.entry_id WHERE e.payment_id = p.id)::int AS books_documents
-       FROM payments p WHERE p.merchant_id = $1 ORDER BY p.created_at DESC LIMIT $2`,
+            (SELECT count(*) FROM books_documents d JOIN ledger_entries e ON e.id = d.entry_id WHERE e.payment_id = p.id)::int AS books_documents,
+            s.amount AS s_amount, s.fee AS s_fee, s.net AS s_net, s.currency AS s_currency, s.exchange_rate::text AS s_rate
+       FROM payments p
+       LEFT JOIN LATERAL (SELECT m.amount, m.fee, m.net, m.currency, m.exchange_rate FROM balance_movements m
+                           WHERE m.merchant_id = p.merchant_id AND m.payment_id = p.id AND m.category = 'charge' ORDER BY m.occurred_at LIMIT 1) s ON true
+      WHERE p.merchant_id = $1 ORDER BY p.created_at DESC LIMIT $2`,
     [merchantId, limit],
   );
-  return rows.map((r) => ({ ...fromRow(r), booksDocuments: r.books_documents }));
+  return rows.map((r) => ({
+    ...fromRow(r),
+    booksDocuments: r.books_documents,
+    settlement: r.s_currency === null ? null : {
+      amount: { amount: Number(r.s_amount), currency: r.s_currency }, fee: { amount: Number(r.s_fee), currency: r.s_currency },
+      net: { amount: Number(r.s_net), currency: r.s_currency }, exchangeRate: r.s_rate,
+    },
+  }));
 }
 
 /**
@@ -98,11 +136,13 @@ export async function listPayments(db: Queryable, merchantId: string, limit = 10
  * cancellation.
  */
 const MAY_COME_FROM: Record<PaymentStatus, PaymentStatus[]> = {
-  awaiting_payment: ['awaiting_payment', 'failed'],
-  failed: ['awaiting_payment', 'failed'],
+  // From processing too: the bank refused the debit, and the shopper may pay another way.
+  awaiting_payment: ['awaiting_payment', 'failed', 'processing'],
+  failed: ['awaiting_payment', 'failed', 'processing'],
+  processing: ['awaiting_payment', 'failed', 'processing'],
   authorized: ['awaiting_payment', 'failed', 'authorized'],
-  succeeded: ['awaiting_payment', 'failed', 'authorized', 'succeeded'],
-  canceled: ['awaiting_payment', 'failed', 'authorized', 'canceled'],
+  succeeded: ['awaiting_payment', 'failed', 'processing', 'authorized', 'succeeded'],
+  canceled: ['awaiting_payment', 'failed', 'processing', 'authorized', 'canceled'],
 };
 
 export async function setPaymentStatus(
@@ -121,4 +161,9 @@ export async function setPaymentStatus(
 
 export async function setOrderSyncStatus(tx: Queryable, id: string, status: OrderSyncStatus): Promise<void> {
   await tx.query('UPDATE payments SET order_status = $2, updated_at = now() WHERE id = $1', [id, status]);
+}
+
+/** How the payment was made, once the processor says (kept for the store's note and the merchant's list). */
+export async function setPaymentMethodType(tx: Queryable, id: string, type: string | null): Promise<void> {
+  if (type) await tx.query('UPDATE payments SET payment_method_type = $2 WHERE id = $1', [id, type]);
 }

@@ -1,4 +1,5 @@
 import type { Money } from '../money';
+import { SettleError } from '../errors';
 
 /** What the shopper's browser needs to confirm the payment with the processor directly. */
 export interface ShopperSession {
@@ -51,6 +52,20 @@ export interface RefundFacts {
   movementIds: string[];
 }
 
+/**
+ * What a merchant tells the shopper's bank to contest a dispute, in plain text. `explanation` is the
+ * merchant's own account of the sale; the rest are the facts banks look for first.
+ */
+export interface DisputeEvidence {
+  customerName?: string;
+  customerEmailAddress?: string;
+  productDescription?: string;
+  shippingCarrier?: string;
+  shippingTrackingNumber?: string;
+  shippingDate?: string;
+  explanation?: string;
+}
+
 export interface DisputeFacts {
   disputeId: string;
   paymentRef: string;
@@ -66,6 +81,12 @@ export interface PayoutFacts {
   amount: Money;
   status: string;
   arrivedAt: Date;
+  /** Why the bank returned it (failed payouts only), as the processor words it. */
+  failure: { code: string | null; message: string | null } | null;
+  /** The movement that put a failed payout's money back in the balance, once there is one. */
+  failureMovement: BalanceMovement | null;
+  /** `completed` once the processor has matched every transaction the payout carries. */
+  reconciliationStatus: string | null;
   /** Every balance transaction the payout carries, and its own (category payout): they sum to zero. */
   movements: BalanceMovement[];
 }
@@ -82,6 +103,8 @@ export interface PaymentFacts {
   received: Money;
   expired: boolean;
   failureMessage: string | null;
+  /** How the shopper paid (card, sepa_debit, card_present, …), when the processor says. */
+  methodType: string | null;
   /** The sale's balance transaction, once money was taken (at capture, for a manual capture). */
   sale: BalanceMovement | null;
 }
@@ -95,6 +118,8 @@ export type ProcessorEvent =
   | { kind: 'refund_changed'; refundId: string }
   | { kind: 'dispute_changed'; disputeId: string }
   | { kind: 'payout_changed'; payoutId: string }
+  /** The account's owner took away Settle's access (Stripe Connect deauthorization). */
+  | { kind: 'access_revoked'; accountId: string | null }
   | { kind: 'ignored'; reason: string };
 
 /** The payments port: one merchant's account at a payment processor (Stripe). */
@@ -113,6 +138,11 @@ export interface PaymentProcessor {
   /** Releases an authorization (or a payment not yet made); nothing is taken from the card. */
   cancel(input: { processorRef: string; idempotencyKey: string }): Promise<PaymentFacts>;
   movement(movementId: string): Promise<BalanceMovement>;
+  /**
+   * Throws a SettleError when the processor would refuse to move this amount at all (Stripe takes
+   * three-decimal currencies only in steps of ten), so a request can be refused before it is recorded.
+   */
+  assertChargeable(amount: Money): void;
   /** Refunds the payment; the key derives from Settle's refund id, so a retry refunds once. */
   refund(input: { processorRef: string; amount: Money; settleRefundId: string; reason: string | null; idempotencyKey: string }): Promise<RefundFacts>;
   refundFacts(refundId: string): Promise<RefundFacts>;
@@ -124,7 +154,36 @@ export interface PaymentProcessor {
   /** Re-reads whether a payment with all of `metadata` was created since then (a lost create's answer). */
   findPayment(input: { metadata: Record<string, string>; createdSince: Date }): Promise<{ processorRef: string } | null>;
   dispute(disputeId: string): Promise<DisputeFacts>;
+  /** Sends the evidence and submits it for the bank's review; the key derives from the dispute and the evidence. */
+  submitDisputeEvidence(input: { disputeId: string; evidence: DisputeEvidence; idempotencyKey: string }): Promise<DisputeFacts>;
   payout(payoutId: string): Promise<PayoutFacts>;
   /** Reads a stored raw webhook payload as core's event. */
   readEvent(payload: unknown): ProcessorEvent;
+  /**
+   * Every event the processor created at or after `createdFrom` (Unix seconds), oldest first, as
+   * its webhook would have carried it (`payload`: the event's JSON, as readEvent takes it). The
+   * sweep feeds them to the inbox, which keeps one per event id: a webhook that never arrived is
+   * recovered, one that did is not doubled.
+   */
+  eventsSince?(createdFrom: number): Promise<PastEvent[]>;
+}
+
+/** An event read back from the processor's event list. */
+export interface PastEvent {
+  id: string;
+  type: string;
+  /** Unix seconds. */
+  created: number;
+  payload: string;
+}
+
+/**
+ * The merchant's processor account no longer lets Settle in (access revoked, or disconnected from
+ * Settle). Not retryable: nothing changes until the merchant connects again.
+ */
+export class ProcessorAccessEndedError extends SettleError {
+  constructor(code: string, message: string) {
+    super(code, message, 409);
+    this.name = 'ProcessorAccessEndedError';
+  }
 }

@@ -47,6 +47,7 @@ export async function requestRefund(
   paymentId: string,
   request: { amount?: number; reason?: string | null; origin?: 'settle' | 'store' },
 ): Promise<Refund> {
+  const processor = await settle.platforms.processorFor(merchantId);
   const refund = await settle.db.transaction(async (tx) => {
     const [locked] = await tx.query<{ id: string }>('SELECT id FROM payments WHERE merchant_id = $1 AND id = $2 FOR UPDATE', [merchantId, paymentId]);
     const payment = locked && (await findPayment(tx, merchantId, paymentId));
@@ -63,6 +64,8 @@ export async function requestRefund(
     if (amount > left) {
       throw new SettleError('refund_exceeds_payment', `At most ${toDecimal(money(left, payment.amount.currency))} ${payment.amount.currency} of order ${payment.orderNumber} can still be refunded.`, 409);
     }
+    // An amount the processor cannot move at all is refused now, before a refund is recorded.
+    processor.assertChargeable(money(amount, payment.amount.currency));
     const id = newId('rf');
     await tx.query(
       `INSERT INTO refunds (id, merchant_id, payment_id, amount, currency, reason, origin, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested')`,
@@ -155,6 +158,7 @@ export async function recordRefundFacts(tx: Queryable, merchantId: string, payme
   const refund = rows[0]!;
   // A refund started in the store's admin is already on the order; others are shown there (or taken off once failed).
   if (refund.origin === 'store' || (status !== 'succeeded' && status !== 'failed')) return [];
+  if (payment.storePlatform === 'counter') return []; // a counter sale has no store order to show it on
   return [{ id: `store-refund:${refund.id}:${status}`, topic: 'store.sync_refund', payload: { refundId: refund.id, status } }];
 }
 

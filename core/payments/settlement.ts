@@ -3,13 +3,14 @@ import { RetryableError } from '../errors';
 import { loadInboundEvent, markInboundProcessed, type InboxEvent } from '../inbox/inbox';
 import type { Queryable } from '../storage/database';
 import { addToOutbox, QUEUE_FOR_TOPIC } from '../outbox/outbox';
-import { findPaymentByProcessorRef, setPaymentStatus } from './payments';
+import { findPaymentByProcessorRef, setPaymentMethodType, setPaymentStatus } from './payments';
 import { recordRefundFacts } from './refunds';
 import { recordAuthorizationFacts } from './authorizations';
 import { recordDisputeFacts } from './disputes';
 import { notePayoutStatus, recordPayout } from './payouts';
 import { assignToPayout, movementContext, recordMovement, recordedMovementIds, type OutboxWork } from './movements';
-import type { BalanceMovement, PaymentProcessor } from './processor';
+import { ProcessorAccessEndedError, type BalanceMovement, type PaymentProcessor } from './processor';
+import { endConnection, type Platform } from '../merchants/connections';
 import type { MovementContext } from '../ledger/entries';
 
 /**
@@ -22,7 +23,16 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
   const event = await loadInboundEvent(settle.db, inboxId);
   if (!event) return 'unknown inbox id';
   if (event.processedAt) return 'already processed';
+  try {
+    return await applyEvent(settle, event);
+  } catch (error) {
+    // Access ended (revoked or disconnected): the facts can no longer be read, now or on any retry.
+    if (error instanceof ProcessorAccessEndedError) return finish(settle, event, `not applied: ${error.message}`);
+    throw error;
+  }
+}
 
+async function applyEvent(settle: Settle, event: InboxEvent): Promise<string> {
   const processor = await settle.platforms.processorFor(event.merchantId);
   const fact = processor.readEvent(event.payload);
   const merchantId = event.merchantId;
@@ -41,7 +51,10 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
         if (!payment) return finish(settle, event, `sale ${fact.processorRef} recorded (no Settle payment)`, (tx) => recordAll(tx, merchantId, movements));
         return finish(settle, event, 'payment recorded', async (tx) => {
           await setPaymentStatus(tx, payment.id, 'succeeded', null, facts.received.amount);
+          await setPaymentMethodType(tx, payment.id, facts.methodType);
           const work = await recordAll(tx, merchantId, movements);
+          // A counter sale has no store order to mark paid.
+          if (payment.storePlatform === 'counter') return work;
           return [...work, { id: `store:${payment.id}`, topic: 'store.mark_paid', payload: { paymentId: payment.id } }];
         });
       }
@@ -52,9 +65,11 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
     case 'payment_failed': {
       const payment = await findPaymentByProcessorRef(settle.db, merchantId, fact.processorRef);
       if (!payment) return finish(settle, event, `no Settle payment for ${fact.processorRef}`);
+      // A bank debit fails days later and only its charge says why: read it for the merchant.
+      const facts = await processor.paymentFacts(fact.processorRef);
       // A declined attempt: the shopper may try another card, so the payment stays open for it.
       return finish(settle, event, 'decline recorded', async (tx) => {
-        await setPaymentStatus(tx, payment.id, 'awaiting_payment', fact.message);
+        await setPaymentStatus(tx, payment.id, 'awaiting_payment', facts.failureMessage ?? fact.message);
         return [];
       });
     }
@@ -79,22 +94,30 @@ export async function applyInboundEvent(settle: Settle, inboxId: number): Promis
     }
     case 'payout_changed': {
       const payout = await processor.payout(fact.payoutId);
-      if (payout.status !== 'paid') {
+      if (payout.status !== 'paid' && payout.status !== 'failed') {
         return finish(settle, event, `payout ${payout.payoutId} is ${payout.status}`, async (tx) => {
           await notePayoutStatus(tx, merchantId, payout);
           return [];
         });
       }
       // The payout carries every movement it pays out: any whose webhook was missed is posted here.
-      const recorded = await recordedMovementIds(settle.db, merchantId, payout.movements.map((m) => m.id));
-      const movements = await withContext(settle, merchantId, payout.movements.filter((m) => !recorded.has(m.id)));
-      return finish(settle, event, `payout ${payout.payoutId} recorded`, async (tx) => {
+      // A failed one was paid first; the bank returned it, and the money is back in the balance
+      // (its failure movement reverses the payout in the ledger and waits for the next payout).
+      const carried = [...payout.movements, ...(payout.failureMovement ? [payout.failureMovement] : [])];
+      const recorded = await recordedMovementIds(settle.db, merchantId, carried.map((m) => m.id));
+      const movements = await withContext(settle, merchantId, carried.filter((m) => !recorded.has(m.id)));
+      return finish(settle, event, `payout ${payout.payoutId} ${payout.status} recorded`, async (tx) => {
         const work = await recordAll(tx, merchantId, movements);
         await assignToPayout(tx, merchantId, payout.payoutId, payout.movements.map((m) => m.id));
         await recordPayout(tx, merchantId, payout);
         return work;
       });
     }
+    case 'access_revoked':
+      return finish(settle, event, 'processor access revoked', async (tx) => {
+        await endConnection(tx, merchantId, event.platform as Platform, fact.accountId, 'revoked');
+        return [];
+      });
     case 'ignored':
       return finish(settle, event, fact.reason);
   }

@@ -10,6 +10,11 @@ export interface Payout {
   status: string;
   /** The day the bank should show it, YYYY-MM-DD. */
   arrivalDate: string;
+  /** Why the bank returned it, when it did (status failed): the processor's code and message. */
+  failureCode: string | null;
+  failureMessage: string | null;
+  /** `completed` once the processor has matched every transaction the payout carries. */
+  reconciliationStatus: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -28,14 +33,18 @@ export interface PayoutReport {
   proof: PayoutProof;
 }
 
-type PayoutRow = { processor_ref: string; amount: number; currency: string; status: string; arrival_date: string; created_at: Date | string; updated_at: Date | string };
+type PayoutRow = {
+  processor_ref: string; amount: number; currency: string; status: string; arrival_date: string; failure_code: string | null; failure_message: string | null;
+  reconciliation_status: string | null; created_at: Date | string; updated_at: Date | string;
+};
 
-const PAYOUT_COLUMNS = 'processor_ref, amount, currency, status, arrival_date::text AS arrival_date, created_at, updated_at';
+const PAYOUT_COLUMNS =
+  'processor_ref, amount, currency, status, arrival_date::text AS arrival_date, failure_code, failure_message, reconciliation_status, created_at, updated_at';
 
 function payoutFrom(r: PayoutRow): Payout {
   return {
     id: r.processor_ref, amount: money(r.amount, r.currency), status: r.status, arrivalDate: r.arrival_date,
-    createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+    failureCode: r.failure_code, failureMessage: r.failure_message, reconciliationStatus: r.reconciliation_status, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
   };
 }
 

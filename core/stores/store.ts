@@ -20,6 +20,10 @@ export interface StoreOrder {
   taxTotal: Money;
   lines: StoreOrderLine[];
   customer: { email: string; name: string };
+  /** Whether the store considers it paid, when the platform says so directly (WooCommerce: date_paid or a paid status). */
+  paid?: boolean;
+  /** What the store shows refunded on the order (the reconciliation's store side). */
+  refunded?: Money;
 }
 
 /** The orders-and-inventory port: one merchant's store (WooCommerce, Shopify). */

@@ -108,6 +108,13 @@ describe("Settle's Stripe requests against Stripe's spec", { timeout: 60_000 }, 
     const disputed = await dashboard.paymentIntents.create({ amount: 2500, currency: 'usd', payment_method: 'pm_card_createDispute', confirm: true });
     const dispute = (await dashboard.disputes.list({ payment_intent: disputed.id })).data[0]!;
     await stripe.dispute(dispute.id);
+    await stripe.submitDisputeEvidence({
+      disputeId: dispute.id, idempotencyKey: `dispute-evidence-${dispute.id}-0123456789abcdef`,
+      evidence: {
+        customerName: 'Ada Shopper', customerEmailAddress: 'ada@example.com', productDescription: 'A canoe paddle', shippingCarrier: 'UPS',
+        shippingTrackingNumber: '1Z999', shippingDate: '2026-03-02', explanation: 'Delivered and signed for.',
+      },
+    });
 
     sandbox.advanceClock(3 * 86400);
     const payout = (await dashboard.payouts.list()).data[0]!;
@@ -132,6 +139,7 @@ describe("Settle's Stripe requests against Stripe's spec", { timeout: 60_000 }, 
       'GET /v1/payouts/{payout}',
       'GET /v1/refunds',
       'GET /v1/refunds/{refund}',
+      'POST /v1/disputes/{dispute}',
       'POST /v1/payment_intents',
       'POST /v1/payment_intents/{intent}/cancel',
       'POST /v1/payment_intents/{intent}/capture',
@@ -148,7 +156,7 @@ describe("Settle's Stripe requests against Stripe's spec", { timeout: 60_000 }, 
   it("every mutating request carries a key derived from Settle's ids, never the SDK's random one", () => {
     const posts = [...shapes.values()].filter((r) => r.method === 'POST');
     expect(posts.length).toBeGreaterThan(0);
-    for (const r of posts) expect(r.idempotencyKey, `${r.path}`).toMatch(/^(checkout|capture|cancel|refund|webhook-endpoint)-/);
+    for (const r of posts) expect(r.idempotencyKey, `${r.path}`).toMatch(/^(checkout|capture|cancel|refund|webhook-endpoint|dispute-evidence)-/);
   });
 
   it('the validator refuses a wrong shape: unknown parameter, wrong type, missing required, unknown path', () => {

@@ -127,6 +127,18 @@ describe('payout report, end to end (books scenario 3)', { timeout: 150_000 }, (
     expect((await get('/api/payouts', '')).status).toBe(401);
   });
 
+  it('the reports agree: the fee report splits the payout\'s $22.85 of fees, the daily summary nets to $177.15', async () => {
+    const fees = await (await get('/api/reports/fees?group=payout')).json();
+    expect(fees.rows.map((r: Record<string, unknown>) => [r.key, r.feeType, r.category, r.count, r.amountFormatted])).toEqual([
+      [payoutId, 'stripe_fee', 'charge', 2, '$7.85'],
+      [payoutId, 'stripe_fee', 'dispute', 1, '$15.00'],
+    ]);
+    const summary = await (await get('/api/reports/daily-summary')).json();
+    const [usd] = summary.totals as Record<string, unknown>[];
+    expect([usd!.sales, usd!.grossFormatted, usd!.disputesFormatted, usd!.feesFormatted, usd!.netFormatted]).toEqual([2, '$250.00', '-$50.00', '$22.85', '$177.15']);
+    expect(new Set(summary.rows.map((r: { channel: string }) => r.channel))).toEqual(new Set(['woocommerce']));
+  });
+
   it('the ledger agrees: the bank received what the payout report explains', async () => {
     const balances = Object.fromEntries((await readPayments(settleUrl, merchant.apiKey)).balances.map((b) => [b.role, b.balance]));
     expect(balances).toMatchObject({ bank: 17715, stripe_clearing: 0 });

@@ -30,11 +30,13 @@ export function modelProcessor(model: StripeModel): PaymentProcessor {
     paymentFacts: async (ref) => {
       const p = model.payments.get(ref);
       return {
-        processorRef: ref, status: 'succeeded', capturable: usd(0), received: usd(p?.amount ?? 0), expired: false, failureMessage: null,
+        processorRef: ref, status: 'succeeded', capturable: usd(0), received: usd(p?.amount ?? 0), expired: false, failureMessage: null, methodType: 'card',
         sale: model.movementFacts(p?.chargeTxn ?? `charge of ${ref}`),
       };
     },
     capture: async () => { throw new Error('the model has no manual capture'); },
+    submitDisputeEvidence: async () => { throw new Error('the model takes no dispute evidence'); },
+    assertChargeable: () => undefined,
     cancel: async () => { throw new Error('the model has no manual capture'); },
     movement: async (id) => model.movementFacts(id),
     refund: async ({ processorRef, amount, settleRefundId }) => model.refundFacts(model.createRefund(processorRef, amount.amount, settleRefundId, 'succeeded').id),
@@ -116,6 +118,7 @@ export async function newWorld(db: Database): Promise<World> {
       processorFor: async () => processor,
       storeFor: async () => store,
       booksFor: async () => { throw new Error('the books are not used here'); },
+      cardReadersFor: async () => { throw new Error('card readers are not used here'); },
     },
   };
   const { merchant } = await createMerchant(db, 'Property Shop');

@@ -251,6 +251,6 @@ export class StripeModel {
     const p = this.payouts.get(id);
     if (!p) throw new Error(`no such payout: ${id}`);
     const own = this.movementFacts(p.ownTxn);
-    return { payoutId: p.id, amount: usd(p.amount), status: p.status, arrivedAt: own.occurredAt, movements: [...p.carried, p.ownTxn].map((t) => this.movementFacts(t)) };
+    return { payoutId: p.id, amount: usd(p.amount), status: p.status, arrivedAt: own.occurredAt, failure: null, failureMovement: null, reconciliationStatus: 'completed', movements: [...p.carried, p.ownTxn].map((t) => this.movementFacts(t)) };
   }
 }

@@ -37,7 +37,7 @@ describe.each(DATABASES)('payout proof on $name', ({ open }) => {
   }
 
   const payout = (payoutId: string, amount: number) =>
-    db.transaction((tx) => recordPayout(tx, merchantId, { payoutId, amount: money(amount, 'USD'), status: 'paid', arrivedAt: new Date('2025-03-04T00:00:00Z'), movements: [] }));
+    db.transaction((tx) => recordPayout(tx, merchantId, { payoutId, amount: money(amount, 'USD'), status: 'paid', arrivedAt: new Date('2025-03-04T00:00:00Z'), failure: null, failureMovement: null, reconciliationStatus: 'completed', movements: [] }));
 
   it('a payout one cent more than its lines is unexplained, and the cent is named', async () => {
     await movement({ id: 'txn_sale_a', category: 'charge', amount: 10000, fee: 320, sourceId: 'ch_a', payoutId: 'po_short' });

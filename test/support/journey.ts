@@ -44,13 +44,21 @@ export interface ConnectedMerchant {
   realmId: string;
 }
 
-/** A merchant signs up with Settle and connects Stripe, their WooCommerce store and QuickBooks. */
-export async function signUpAndConnect(settleUrl: string, sandboxes: Sandboxes, name: string, options: { currency?: 'USD' | 'JPY' } = {}): Promise<ConnectedMerchant> {
+/**
+ * A merchant signs up with Settle and connects Stripe, their WooCommerce store and QuickBooks.
+ * Stripe is connected with the account's API keys unless `connectStripe` does it another way
+ * (through Stripe Connect: test/support/stripe-connect.ts).
+ */
+export async function signUpAndConnect(
+  settleUrl: string, sandboxes: Sandboxes, name: string,
+  options: { currency?: 'USD' | 'JPY'; connectStripe?: (apiKey: string, account: ConnectedMerchant['stripeAccount']) => Promise<void> } = {},
+): Promise<ConnectedMerchant> {
   const yen = options.currency === 'JPY';
   const { merchant, apiKey } = await call<{ merchant: { id: string }; apiKey: string }>(`${settleUrl}/api/merchants`, { body: { name } });
 
   const stripeAccount = await call<ConnectedMerchant['stripeAccount']>(`${sandboxes.stripe.url}/_sandbox/accounts`, { body: yen ? { country: 'JP', default_currency: 'jpy' } : { country: 'US', default_currency: 'usd' } });
-  await call(`${settleUrl}/api/connections/stripe`, { method: 'PUT', apiKey, body: { secretKey: stripeAccount.secret_key, publishableKey: stripeAccount.publishable_key } });
+  if (options.connectStripe) await options.connectStripe(apiKey, stripeAccount);
+  else await call(`${settleUrl}/api/connections/stripe`, { method: 'PUT', apiKey, body: { secretKey: stripeAccount.secret_key, publishableKey: stripeAccount.publishable_key } });
 
   const keys = await call<{ consumer_key: string; consumer_secret: string }>(`${sandboxes.woo.url}_sandbox/api-keys`, { body: { permissions: 'read_write' } });
   await call(`${settleUrl}/api/connections/woocommerce`, { method: 'PUT', apiKey, body: { siteUrl: sandboxes.woo.url, consumerKey: keys.consumer_key, consumerSecret: keys.consumer_secret } });
@@ -153,6 +161,7 @@ export interface PaymentsView {
     id: string; orderId: string; orderNumber: string; status: string; orderStatus: string; failureMessage: string | null;
     captureMethod: string; capturedAmount: { amount: number; currency: string } | null;
     booksStatus: string; booksDocuments: number; amountFormatted: string;
+    paymentMethod?: string | null; paymentMethodName?: string | null;
   }[];
   balances: { role: string; name: string; currency: string; balance: number; balanceFormatted: string }[];
 }

@@ -22,21 +22,23 @@ export interface SettleStack {
 export interface StackOptions {
   /** Stripe sandbox switches set before Settle starts (e.g. every webhook delivered twice). */
   stripeSwitches?: Partial<Switches>;
-  /** Extra environment for Settle (e.g. Stripe Connect settings). */
-  env?: Record<string, string>;
+  /**
+   * Extra environment for Settle (e.g. Stripe Connect settings); a function is given the sandboxes
+   * and Settle's public URL first (to set up a Connect platform that redirects to it).
+   */
+  env?: Record<string, string> | ((sandboxes: Sandboxes, settleUrl: string) => Promise<Record<string, string>>);
 }
 
 export async function startSettleStack(options: StackOptions = {}): Promise<SettleStack> {
   const sandboxes = await startSandboxes();
   if (options.stripeSwitches) sandboxes.stripe.setSwitches(options.stripeSwitches);
   const port = await freePort();
-  const env = {
-    ...settleEnv({
-      port, databaseUrl: TEST_DATABASE_URL, schema: freshSchemaName(),
-      stripeApiBase: sandboxes.stripe.url, quickBooksApiBase: sandboxes.quickbooks.apiBaseUrl, quickBooksTokenUrl: sandboxes.quickbooks.tokenUrl,
-    }),
-    ...options.env,
-  };
+  const base = settleEnv({
+    port, databaseUrl: TEST_DATABASE_URL, schema: freshSchemaName(),
+    stripeApiBase: sandboxes.stripe.url, quickBooksApiBase: sandboxes.quickbooks.apiBaseUrl, quickBooksTokenUrl: sandboxes.quickbooks.tokenUrl,
+  });
+  const extra = typeof options.env === 'function' ? await options.env(sandboxes, base.PUBLIC_URL!) : options.env;
+  const env = { ...base, ...extra };
   const server = await startSettleProcess([], env);
   const worker = await startSettleProcess(['--worker-only'], env);
   return {

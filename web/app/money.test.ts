@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currencyExponent, displayMoney, formatMinor } from './src/money';
+import { currencyExponent, displayMoney, formatMinor, toDecimalString } from './src/money';
 
 describe('formatMinor', () => {
   it('formats USD cents', () => {
@@ -13,6 +13,14 @@ describe('formatMinor', () => {
   it('formats three-decimal KWD', () => {
     // ICU versions differ on the symbol ("KWD 1.250" vs "KD 1.250"); the digits must not.
     expect(formatMinor(1250, 'KWD', 'en-US')).toMatch(/^(KWD|KD)\s?1\.250$/);
+  });
+
+  it('formats for the shopper’s locale with the server’s exponent', () => {
+    expect(formatMinor(10000, 'USD', 'de-DE', 2)).toBe('100,00\u00a0$');
+    expect(formatMinor(10000, 'JPY', 'ja-JP', 0)).toBe('￥10,000');
+    expect(formatMinor(1250, 'KWD', 'fr-FR', 3)).toMatch(/^1,250\s(KWD|KD)$/);
+    expect(formatMinor(10000, 'JPY', 'de-DE', 0)).toBe('10.000\u00a0¥');
+    expect(formatMinor(123456, 'EUR', 'fr-FR', 2)).toBe('1\u202f234,56\u00a0€');
   });
 
   it('reads the exponent from Intl', () => {
@@ -33,5 +41,16 @@ describe('displayMoney', () => {
 
   it('falls back to Intl when the server sent none', () => {
     expect(displayMoney({ amount: 10000, currency: 'USD' }, null, 'en-US')).toBe('$100.00');
+  });
+});
+
+describe('toDecimalString', () => {
+  it('places the point by the currency’s digits, without floats', () => {
+    expect(toDecimalString(10000, 2)).toBe('100.00');
+    expect(toDecimalString(5, 2)).toBe('0.05');
+    expect(toDecimalString(10000, 0)).toBe('10000');
+    expect(toDecimalString(1250, 3)).toBe('1.250');
+    expect(toDecimalString(900719925474099, 2)).toBe('9007199254740.99');
+    expect(() => toDecimalString(1.5, 2)).toThrow(RangeError);
   });
 });

@@ -1,6 +1,7 @@
 // Browser bundle for Settle. Two independent pages:
 //  - admin.html: merchant dashboard (React + Polaris), served for /admin and /admin/*
-//  - pay.html:   shopper checkout (plain TS, no framework) served for /pay/:paymentId
+//  - pay.html:   shopper checkout (plain TS, no framework) served for /pay/:paymentId and /pay/:paymentId/embed
+//  - embed.js:   the script store pages load to frame the payment page (served at /embed.js)
 // The Express server serves dist/ at /app/, so every asset URL is absolute under
 // /app/ — that keeps them resolving from deep paths like /pay/pay_123 or /admin/x/y.
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,11 @@ export default defineConfig({
       input: {
         admin: fileURLToPath(new URL('./admin.html', import.meta.url)),
         pay: fileURLToPath(new URL('./pay.html', import.meta.url)),
+        // Served at /embed.js under a fixed name: store plugins reference it, so no hash.
+        embed: fileURLToPath(new URL('./src/embed/embed.ts', import.meta.url)),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'embed' ? 'embed.js' : 'assets/[name]-[hash].js'),
       },
     },
   },

@@ -12,8 +12,15 @@ import { healthRoutes } from './routes/health';
 import { merchantRoutes } from './routes/merchants';
 import { paymentRoutes } from './routes/payments';
 import { payoutRoutes } from './routes/payouts';
+import { disputeRoutes } from './routes/disputes';
 import { payRoutes } from './routes/pay';
+import { reportRoutes } from './routes/reports';
+import { payPageRoutes } from './routes/pay-page';
+import { counterSaleRoutes } from './routes/counter-sales';
+import { reconciliationRoutes } from './routes/reconciliation';
 import { webhookRoutes } from './routes/webhooks';
+import { stripeConnectRoutes } from './routes/stripe-connect';
+import { stripeConnectWebhookRoutes } from './routes/stripe-connect-webhooks';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -32,12 +39,18 @@ export function createApp(services: Services, log: Logger): Express {
   const tokens = new SessionTokens(services.config.encryptionKey);
   const auth = requireMerchant(services.db, tokens);
   app.use(healthRoutes(services));
+  app.use(stripeConnectWebhookRoutes(services)); // before /webhooks/stripe/:merchantId
   app.use(webhookRoutes(services));
+  app.use(stripeConnectRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));
   app.use(paymentRoutes(services, auth));
   app.use(payoutRoutes(services, auth));
+  app.use(reportRoutes(services, auth));
+  app.use(disputeRoutes(services, auth));
   app.use(payRoutes(services));
-  mountWebPages(app);
+  app.use(counterSaleRoutes(services, auth));
+  app.use(reconciliationRoutes(services, auth));
+  mountWebPages(app, services);
   app.use(notFound);
   app.use(errorHandler);
   return app;
@@ -76,13 +89,10 @@ function requestLogging(log: Logger): RequestHandler {
   };
 }
 
-function mountWebPages(app: Express): void {
+function mountWebPages(app: Express, services: Services): void {
   if (!existsSync(WEB_DIST)) return; // API-only until `npm run build:web` has run.
   app.use('/app', express.static(WEB_DIST, { index: false, maxAge: '1h' }));
   app.get(['/admin', '/admin/'], (_req, res) => res.sendFile('admin.html', { root: WEB_DIST }));
-  app.get('/pay/:paymentId', (_req, res) => {
-    // The payment page talks only to Settle (its data) and to the processor (card data).
-    res.setHeader('Cache-Control', 'no-store');
-    res.sendFile('pay.html', { root: WEB_DIST });
-  });
+  // The payment page talks only to Settle (its data) and to the processor (card data).
+  app.use(payPageRoutes(services, WEB_DIST));
 }

@@ -25,10 +25,19 @@ const schema = z.object({
   /** How long a SIGTERM waits for requests in flight before cutting their connections. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   STRIPE_API_BASE: z.url().default('https://api.stripe.com'),
+  /** Stripe Connect (merchants connect their Standard accounts through OAuth): Settle's platform settings. */
+  STRIPE_CONNECT_CLIENT_ID: z.string().regex(/^ca_\w+$/, 'must be a Connect client id (ca_...)').optional(),
+  STRIPE_PLATFORM_SECRET_KEY: z.string().regex(/^sk_(test|live)_\w+$/, 'must be a secret key (sk_test_... or sk_live_...)').optional(),
+  STRIPE_CONNECT_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, "must be the Connect webhook endpoint's signing secret (whsec_...)").optional(),
+  STRIPE_CONNECT_BASE: z.url().default('https://connect.stripe.com'),
   QUICKBOOKS_API_BASE: z.url().default('https://quickbooks.api.intuit.com/v3/company/'),
   QUICKBOOKS_TOKEN_URL: z.url().default('https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'),
   WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('512kb'),
   API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('64kb'),
+  /** How often the self-healing reconciliation sweep runs for every merchant (0: never). */
+  RECONCILIATION_SWEEP_MS: z.coerce.number().int().min(0).default(15 * 60_000),
+  /** How long a disagreement may be work still in flight before the sweep calls it an exception. */
+  RECONCILIATION_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export type Config = z.infer<typeof schema> & { publicUrl: string; dataDir: string; encryptionKey: Buffer };
@@ -42,6 +51,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Settle cannot start: invalid configuration\n${lines.join('\n')}\nSee .env.example for every variable.`);
   }
   const c = parsed.data;
+  if (Boolean(c.STRIPE_CONNECT_CLIENT_ID) !== Boolean(c.STRIPE_PLATFORM_SECRET_KEY)) {
+    throw new ConfigError('Settle cannot start: STRIPE_CONNECT_CLIENT_ID and STRIPE_PLATFORM_SECRET_KEY go together (Stripe Connect needs both).');
+  }
   const dataDir = resolve(c.SETTLE_DATA_DIR);
   return { ...c, dataDir, publicUrl: c.PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`, encryptionKey: encryptionKey(c.SETTLE_ENCRYPTION_KEY, c.NODE_ENV, dataDir) };
 }

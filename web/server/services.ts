@@ -40,7 +40,9 @@ export async function openServices(config: Config, log: Logger): Promise<Service
   const jobs = new BullJobQueue(redis, config.QUEUE_PREFIX);
   return {
     config, db, box, connections, jobs, redisUrl: config.REDIS_URL,
-    platforms: platformDirectory(db, connections, { stripeApiBase: config.STRIPE_API_BASE, quickBooksTokenUrl: config.QUICKBOOKS_TOKEN_URL }),
+    platforms: platformDirectory(db, connections, {
+      stripeApiBase: config.STRIPE_API_BASE, stripePlatformKey: config.STRIPE_PLATFORM_SECRET_KEY, quickBooksTokenUrl: config.QUICKBOOKS_TOKEN_URL,
+    }),
     async close() {
       await jobs.close();
       redis.disconnect();

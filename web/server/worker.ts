@@ -8,10 +8,12 @@ import { noteOnStoreOrder } from '../../core/stores/order-note';
 import { postEntryToBooks } from '../../core/books/post-entry';
 import { sendRefund } from '../../core/payments/refunds';
 import { recheckPayment } from '../../core/payments/outcome-unknown';
+import { prepareReportRun, reportRunJobId, unfinishedReportRuns } from '../../core/reports/runs';
 import { pendingOutboxItems, recordOutboxFailure, QUEUE_FOR_TOPIC } from '../../core/outbox/outbox';
 import { inboundJobId, unprocessedInboundEvents } from '../../core/inbox/inbox';
 import { RetryableError, SettleError } from '../../core/errors';
-import { redisConnection, startBullWorker } from '../../connectors/queue/bullmq';
+import { redisConnection, scheduleEvery, startBullWorker } from '../../connectors/queue/bullmq';
+import { reconcile } from './reconciliation-jobs';
 import type { QueueName } from '../../core/jobs/queue';
 import type { Services } from './services';
 
@@ -33,6 +35,9 @@ const HANDLERS: Record<QueueName, Handler> = {
     const id = String(job.data.outboxId);
     return id.startsWith('recheck:') ? recheckPayment(s, id) : sendRefund(s, id);
   },
+  // A long report (the daily summary over months), prepared a month at a time with its progress on the run.
+  reports: (s, job) => prepareReportRun(s, String(job.data.runId)),
+  reconciliation: (s, job) => reconcile(s, job),
 };
 
 /** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */
@@ -61,12 +66,18 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
     }),
   );
   for (const w of workers) w.on('error', (error) => log.warn({ err: error.message }, 'worker error'));
+  if (services.config.RECONCILIATION_SWEEP_MS > 0) {
+    scheduleEvery(connection, services.config.QUEUE_PREFIX, 'reconciliation', 'reconciliation-sweep', services.config.RECONCILIATION_SWEEP_MS, {}).catch((error: Error) =>
+      log.warn({ err: error.message }, 'could not schedule the reconciliation sweep'),
+    );
+  }
 
   const sweep = async () => {
     for (const { id, merchantId } of await unprocessedInboundEvents(services.db, 30)) {
       await services.jobs.enqueue('inbound', inboundJobId(merchantId, id), { inboxId: id });
     }
     for (const item of await pendingOutboxItems(services.db, 30)) await services.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], item.id, { outboxId: item.id });
+    for (const runId of await unfinishedReportRuns(services.db, 10)) await services.jobs.enqueue('reports', reportRunJobId(runId), { runId });
   };
   const timer = setInterval(() => sweep().catch((error: Error) => log.warn({ err: error.message }, 'sweep failed')), SWEEP_MS);
   timer.unref();

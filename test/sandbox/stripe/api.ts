@@ -8,6 +8,7 @@ import { StripeApiError } from './errors';
 import { parseParams } from './params';
 import { requestSchema, validateStripeResponse } from './spec';
 import { applyExpand } from './expand';
+import { actingAccount } from './connect';
 import type { RequestInfo, WebhookDispatcher } from './webhooks';
 import { delayed, dropConnection, internalError, sendThrottled, strike } from './faults';
 
@@ -58,7 +59,7 @@ function authenticate(state: SandboxState, req: Request, route: RouteDef): { acc
   if (keyKind === 'publishable' && !route.publishable)
     throw new StripeApiError(403, 'invalid_request_error',
       'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.');
-  return { acct, keyKind };
+  return { acct: actingAccount(state, acct, key, req.header('stripe-account'), route.method), keyKind };
 }
 
 /** Canonical form of the parameters, so key order does not change the fingerprint. */

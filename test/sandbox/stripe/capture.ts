@@ -6,6 +6,7 @@
 import { type Account, type StripeObject, snapshot } from './store';
 import type { Ctx } from './context';
 import type { WebhookDispatcher } from './webhooks';
+import { threeDecimalProblem } from './fees';
 import { invalidRequest } from './errors';
 import { disputeIfTheCardDoes, releaseAuthorization, takeFunds } from './charges';
 
@@ -25,6 +26,8 @@ export function capturePaymentIntent(ctx: Ctx, pi: StripeObject, p: Params): Str
   const capturable = Number(pi.amount_capturable);
   const amount = p.amount_to_capture === undefined ? capturable : Number(p.amount_to_capture);
   if (amount <= 0) throw invalidRequest('Invalid positive integer', { param: 'amount_to_capture' });
+  const notInTens = threeDecimalProblem(amount, String(pi.currency));
+  if (notInTens) throw invalidRequest(notInTens, { param: 'amount_to_capture' });
   if (amount > capturable) {
     throw invalidRequest(
       `The amount_to_capture (${amount}) cannot be greater than the amount_capturable (${capturable}) of this PaymentIntent.`,

@@ -6,7 +6,7 @@ import { type StripeObject, newId, snapshot } from './store';
 import type { Ctx } from './context';
 import type { TestCard } from './cards';
 import { StripeApiError } from './errors';
-import { computeFee, convert } from './fees';
+import { computeFee, computeInPersonFee, convert } from './fees';
 import { openDispute } from './disputes';
 
 const DAY = 86_400;
@@ -61,7 +61,8 @@ function newCharge(ctx: Ctx, pi: StripeObject, pm: StripeObject, threeDSecure: b
         three_d_secure: threeDSecure
           ? { authentication_flow: 'challenge', result: 'authenticated', result_reason: null, version: '2.2.0' }
           : null,
-        wallet: null,
+        // Apple Pay / Google Pay: the PaymentMethod's wallet, as Stripe repeats it on the charge.
+        wallet: card.wallet ? snapshot(card.wallet) : null,
       },
       type: 'card',
     },
@@ -165,7 +166,11 @@ export function takeFunds(ctx: Ctx, pi: StripeObject, charge: StripeObject, amou
   const behaviour = acct.cardBehaviour.get(String(charge.payment_method));
   const settlement = acct.defaultCurrency;
   const conv = convert(amount, String(pi.currency), settlement);
-  const fee = computeFee({
+  const methodType = (charge.payment_method_details as { type?: string } | null)?.type;
+  // A card read by a Terminal reader is priced as in person (fees.ts).
+  const fee = methodType === 'card_present' || methodType === 'interac_present'
+    ? computeInPersonFee({ settlementCurrency: settlement, settlementAmount: conv.amount, presentmentCurrency: String(pi.currency) })
+    : computeFee({
     settlementCurrency: settlement,
     settlementAmount: conv.amount,
     presentmentCurrency: String(pi.currency),

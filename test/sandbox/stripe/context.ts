@@ -8,4 +8,6 @@ export interface Ctx {
   hooks: WebhookDispatcher;
   acct: Account;
   request: RequestInfo;
+  /** Which kind of API key made the request (absent for the sandbox's own pages and clock). */
+  keyKind?: 'secret' | 'publishable';
 }

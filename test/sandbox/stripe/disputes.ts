@@ -4,7 +4,9 @@
 // fee in the table, so none is charged there. Stripe's test flow drives it: the card
 // 4000000000000259 is disputed right after it succeeds; updating the dispute with
 // evidence[uncategorized_text]=winning_evidence / losing_evidence closes it won / lost;
-// POST /v1/disputes/:id/close accepts (loses) it.
+// POST /v1/disputes/:id/close accepts (loses) it. Evidence of any other text is submitted for
+// review (status under_review); the bank's decision then comes from the sandbox's control
+// endpoint POST /_sandbox/disputes/:id/decide {outcome: won | lost}, as a real bank's would, later.
 import { type Account, type StripeObject, newId, snapshot } from './store';
 import type { RequestInfo, WebhookDispatcher } from './webhooks';
 import { invalidRequest } from './errors';
@@ -113,5 +115,13 @@ export function updateDispute(acct: Account, hooks: WebhookDispatcher, dispute: 
 export function acceptDispute(acct: Account, hooks: WebhookDispatcher, dispute: StripeObject, now: number, request: RequestInfo) {
   assertOpen(dispute);
   close(acct, hooks, dispute, 'lost', now, request);
+  return dispute;
+}
+
+/** The bank decides a dispute under review (the sandbox's stand-in for weeks of waiting). */
+export function decideDispute(acct: Account, hooks: WebhookDispatcher, dispute: StripeObject, outcome: unknown, now: number) {
+  if (outcome !== 'won' && outcome !== 'lost') throw new Error('outcome must be won or lost');
+  if (dispute.status !== 'under_review') throw new Error(`dispute ${String(dispute.id)} is ${String(dispute.status)}, not under_review: submit evidence first`);
+  close(acct, hooks, dispute, outcome, now, { id: null, idempotency_key: null });
   return dispute;
 }

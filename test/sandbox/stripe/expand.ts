@@ -12,6 +12,7 @@ export function lookupObject(acct: Account, id: string): StripeObject | undefine
     pi: acct.paymentIntents,
     pm: acct.paymentMethods,
     ch: acct.charges,
+    py: acct.charges, // non-card charges (SEPA Direct Debit)
     txn: acct.balanceTransactions,
     po: acct.payouts,
     evt: acct.events,

@@ -8,10 +8,14 @@ import { WebhookDispatcher, type Delivery } from './webhooks';
 import { loadSpec, warmValidators } from './spec';
 import { runRoute } from './api';
 import { routes } from './routes';
-import { advanceClock } from './payouts';
+import { advanceClock, failPayout } from './payouts';
+import { decideDispute } from './disputes';
+import type { Account, StripeObject } from './store';
 import { threeDSecurePages } from './three-d-secure';
 import { StripeApiError } from './errors';
+import { connectOAuth, disconnect, makePlatform } from './connect';
 import { FAULT_NAMES, parseFault, type Fault } from './faults';
+import { createWalletToken } from './wallets';
 
 export { validateStripeResponse } from './spec';
 export { computeFee, convert, FX_RATES } from './fees';
@@ -24,12 +28,30 @@ export interface SandboxAccount {
   publishable_key: string;
 }
 
+export interface SandboxPlatform extends SandboxAccount {
+  /** The Connect OAuth client id (ca_...). */
+  client_id: string;
+}
+
 export interface StripeSandbox {
   url: string;
   port: number;
   close(): Promise<void>;
   /** Same as POST /_sandbox/accounts. */
   createAccount(opts?: { country?: 'US' | 'JP'; default_currency?: 'usd' | 'jpy' }): SandboxAccount;
+  /** Same as POST /_sandbox/platforms: an account with Connect set up (name, OAuth redirect URIs). */
+  createPlatform(opts: { name: string; redirect_uris: string[] }): SandboxPlatform;
+  /**
+   * Same as POST /_sandbox/accounts/:id/deauthorize: the connected account's owner removes the
+   * platform in their Dashboard (the platform gets account.application.deauthorized).
+   */
+  revokeAccess(account: string, clientId: string): void;
+  /**
+   * Same as POST /_sandbox/wallet_tokens: what Apple's or Google's servers get from Stripe when a
+   * shopper picks a card in their wallet sheet — a card token (`card.tokenization_method`) for the
+   * account of `publishable_key`. `card`: a pm_card_* shortcut or test number (default pm_card_visa).
+   */
+  walletToken(opts: { publishable_key: string; wallet: 'apple_pay' | 'google_pay'; card?: string }): { id: string; object: 'token'; card: Record<string, unknown> };
   /** Same as POST /_sandbox/clock/advance; returns the new sandbox time (unix seconds). */
   advanceClock(seconds: number): { now: number };
   /** Same as GET /_sandbox/deliveries?account=. */
@@ -80,6 +102,22 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     const a = state.createAccount(o.country ?? (o.default_currency === 'jpy' ? 'JP' : 'US'), o.default_currency);
     return { id: a.id, secret_key: a.secretKey, publishable_key: a.publishableKey };
   };
+  const createPlatform: StripeSandbox['createPlatform'] = (o) => {
+    if (typeof o?.name !== 'string' || !Array.isArray(o.redirect_uris) || o.redirect_uris.length === 0)
+      throw new Error('name and redirect_uris (at least one) are required');
+    const a = state.createAccount('US');
+    const clientId = makePlatform(state, a, o.name, o.redirect_uris.map(String));
+    return { id: a.id, secret_key: a.secretKey, publishable_key: a.publishableKey, client_id: clientId };
+  };
+  const revokeAccess = (account: string, clientId: string) => {
+    const platform = state.platforms.get(clientId);
+    if (!platform || !disconnect(state, hooks, platform, account)) throw new Error(`${account} is not connected to ${clientId}`);
+  };
+  const walletToken = (o: { publishable_key?: unknown; wallet?: unknown; card?: unknown }) => {
+    const acct = state.accountForKey(String(o.publishable_key ?? ''));
+    if (!acct || acct.publishableKey !== o.publishable_key) throw new Error('publishable_key must be an account’s publishable key');
+    return createWalletToken(acct, state.now(), String(o.wallet), o.card === undefined ? undefined : String(o.card)) as ReturnType<StripeSandbox['walletToken']>;
+  };
   const advance = (seconds: number) => {
     if (!Number.isFinite(seconds) || seconds < 0) throw new Error('seconds must be a non-negative number');
     const now = advanceClock(state, hooks, Math.floor(seconds));
@@ -129,6 +167,12 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     }
   };
   control.post('/accounts', guard((req) => createAccount(req.body ?? {})));
+  control.post('/platforms', guard((req) => createPlatform(req.body ?? {})));
+  control.post('/accounts/:id/deauthorize', guard((req) => {
+    revokeAccess(String(req.params.id), String(req.body?.client_id ?? ''));
+    return { deauthorized: true };
+  }));
+  control.post('/wallet_tokens', guard((req) => walletToken(req.body ?? {})));
   control.post('/clock/advance', guard((req) => advance(Number(req.body?.seconds))));
   control.get('/deliveries', guard((req) => {
     const account = String(req.query.account ?? '');
@@ -139,9 +183,27 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
   control.post('/switches', guard((req) => setSwitches(req.body ?? {})));
   control.post('/deliveries/release', guard((req) => ({ released: hooks.release({ reverse: req.body?.reverse === true }) })));
   control.get('/clock', guard(() => ({ now: state.now() })));
+  // The bank's side, which no API call makes happen: a dispute decided, a payout returned.
+  const holding = (kind: 'disputes' | 'payouts', id: string): [Account, StripeObject] => {
+    for (const acct of state.accounts.values()) {
+      const found = acct[kind].get(id);
+      if (found) return [acct, found];
+    }
+    throw new Error(`no such ${kind === 'disputes' ? 'dispute' : 'payout'}: ${id}`);
+  };
+  control.post('/disputes/:id/decide', guard((req) => {
+    const [acct, dispute] = holding('disputes', String(req.params.id));
+    return decideDispute(acct, hooks, dispute, req.body?.outcome, state.now());
+  }));
+  control.post('/payouts/:id/fail', guard((req) => {
+    const [acct, payout] = holding('payouts', String(req.params.id));
+    return failPayout(state, hooks, acct, payout, req.body?.failure_code ?? 'account_closed');
+  }));
   // The 3-D Secure challenge is the shopper's page (their browser opens it): not loopback-only.
   app.use('/_sandbox/3ds', threeDSecurePages(state, hooks));
   app.use('/_sandbox', control);
+  // connect.stripe.com: the consent page (the user's browser) and the platform's OAuth calls.
+  app.use(connectOAuth(state, hooks));
 
   // CORS for the browser calls (card data posted by the shopper's page on another origin).
   app.use('/v1', (req: Request, res: Response, next: NextFunction) => {
@@ -182,7 +244,10 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
     createAccount,
+    createPlatform,
+    revokeAccess,
     advanceClock: advance,
+    walletToken,
     deliveries: (account) => hooks.deliveries(account),
     webhookEndpoints,
     setSwitches,

@@ -7,12 +7,34 @@ import { randomBytes } from 'node:crypto';
 import { type StripeObject, newId, snapshot } from './store';
 import type { Ctx } from './context';
 import { invalidRequest } from './errors';
-import { SUPPORTED_CURRENCIES } from './fees';
+import { SUPPORTED_CURRENCIES, threeDecimalProblem } from './fees';
 import { resolvePaymentMethod } from './payment-methods';
 import { authorizeCard } from './charges';
 import { requireAuthentication } from './three-d-secure';
+import { startDebit } from './sepa-debit';
+import { IN_PERSON_TYPES } from './terminal';
 
 export type { Ctx } from './context';
+
+/** Payment method types the sandbox implements: cards, SEPA Direct Debit, Terminal's in-person reads. */
+const IMPLEMENTED_TYPES = new Set(['card', 'sepa_debit', 'card_present', 'interac_present']);
+
+/**
+ * What automatic_payment_methods turns on, as a dashboard with cards and SEPA Direct Debit
+ * enabled would: SEPA only for euro amounts (its one currency).
+ */
+const automaticTypes = (currency: string) => (currency === 'eur' ? ['card', 'sepa_debit'] : ['card']);
+
+/** The per-type options Stripe shows on an intent (the defaults, as the sandbox sets none). */
+function optionsFor(types: string[]): Record<string, unknown> {
+  const all: Record<string, unknown> = {
+    card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+    sepa_debit: {},
+    card_present: { request_extended_authorization: null, request_incremental_authorization_support: null },
+    interac_present: {},
+  };
+  return Object.fromEntries(types.map((t) => [t, all[t]]));
+}
 
 const CONFIRMABLE = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action']);
 
@@ -30,10 +52,18 @@ export function createPaymentIntent(ctx: Ctx, p: Params): StripeObject {
   const min = MIN_AMOUNT[currency] ?? 50;
   if (amount < min)
     throw invalidRequest(`Amount must be at least ${min} ${currency}`, { code: 'amount_too_small', param: 'amount' });
+  const notInTens = threeDecimalProblem(amount, currency);
+  if (notInTens) throw invalidRequest(notInTens, { param: 'amount' });
   // allowed_payment_method_types is the newer API's name for the same list (spec.ts drift).
   const types = ((p.payment_method_types ?? p.allowed_payment_method_types) as string[] | undefined) ?? null;
-  if (types && types.some((t) => t !== 'card'))
-    throw invalidRequest('Stripe sandbox: only the card payment method type is implemented', { param: 'payment_method_types' });
+  const unsupported = types?.find((t) => !IMPLEMENTED_TYPES.has(t));
+  if (unsupported)
+    throw invalidRequest(`Stripe sandbox: the ${unsupported} payment method type is not implemented (only ${[...IMPLEMENTED_TYPES].join(', ')})`, { param: 'payment_method_types' });
+  if (types?.includes('sepa_debit') && currency !== 'eur')
+    throw invalidRequest(`The currency provided (${currency}) is invalid. Payments with sepa_debit support the following currencies: eur.`, { param: 'currency' });
+  // In-person types are only read by a Terminal reader; they do not mix with online ones.
+  if (types?.some((t) => IN_PERSON_TYPES.has(t)) && types.some((t) => !IN_PERSON_TYPES.has(t)))
+    throw invalidRequest('card_present and interac_present cannot be combined with online payment method types.', { param: 'payment_method_types' });
   const apm = p.automatic_payment_methods as { enabled: boolean; allow_redirects?: string } | undefined;
   // Since API version 2023-08-16 automatic payment methods are on unless types are given.
   const automatic = apm ?? (types ? null : { enabled: true });
@@ -68,10 +98,8 @@ export function createPaymentIntent(ctx: Ctx, p: Params): StripeObject {
     next_action: null,
     on_behalf_of: null,
     payment_method: null,
-    payment_method_options: {
-      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
-    },
-    payment_method_types: types ?? ['card'],
+    payment_method_options: optionsFor(types ?? automaticTypes(currency)),
+    payment_method_types: types ?? automaticTypes(currency),
     processing: null,
     receipt_email: str(p.receipt_email),
     review: null,
@@ -90,7 +118,7 @@ export function createPaymentIntent(ctx: Ctx, p: Params): StripeObject {
   }
   ctx.acct.paymentIntents.set(id, pi);
   ctx.hooks.emit(ctx.acct, 'payment_intent.created', pi, { request: ctx.request });
-  if (p.confirm === true) return confirmPaymentIntent(ctx, pi, { return_url: p.return_url });
+  if (p.confirm === true) return confirmPaymentIntent(ctx, pi, { return_url: p.return_url, mandate_data: p.mandate_data });
   return pi;
 }
 
@@ -114,9 +142,17 @@ export function confirmPaymentIntent(ctx: Ctx, pi: StripeObject, p: Params): Str
       { code: 'payment_intent_unexpected_state', payment_intent: snapshot(pi) },
     );
   const pm = resolvePaymentMethod(acct, state.now(), pmId);
+  const allowed = pi.payment_method_types as string[];
+  if (!allowed.includes(String(pm.type)) || IN_PERSON_TYPES.has(String(pm.type))) {
+    throw invalidRequest(
+      `The PaymentMethod provided (${String(pm.type)}) is not allowed for this PaymentIntent. Please attach a PaymentMethod of one of the following types: ${allowed.join(', ')}.`,
+      { code: 'payment_intent_invalid_parameter', param: 'payment_method' },
+    );
+  }
+  if (typeof p.receipt_email === 'string') pi.receipt_email = str(p.receipt_email);
+  if (pm.type === 'sepa_debit') return startDebit(ctx, pi, pm, p.mandate_data as Parameters<typeof startDebit>[3], ctx.keyKind ?? 'secret');
   const behaviour = acct.cardBehaviour.get(pm.id);
   if (!behaviour) throw new Error(`sandbox bug: no card behaviour for ${pm.id}`);
-  if (typeof p.receipt_email === 'string') pi.receipt_email = str(p.receipt_email);
   if (behaviour.threeDSecure) return requireAuthentication(ctx, pi, pm, str(p.return_url));
   const declined = authorizeCard(ctx, pi, pm, behaviour);
   if (declined) throw declined;

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { type Account, type StripeObject, newId } from './store';
 import { PM_SHORTCUTS, type TestCard, luhnValid, lookupCard } from './cards';
 import { StripeApiError, invalidRequest, resourceMissing } from './errors';
+import { redeemWalletToken, walletDetails } from './wallets';
 
 const cardError = (code: string, message: string, param: string) =>
   new StripeApiError(402, 'card_error', message, { code, param });
@@ -32,7 +33,12 @@ export function createCardPaymentMethod(
   extra: { billing_details?: Record<string, unknown>; metadata?: Record<string, string> } = {},
 ): StripeObject {
   let { number, exp_month, exp_year } = card;
-  if (card.token !== undefined) {
+  let wallet: Record<string, unknown> | null = null;
+  const fromWallet = card.token !== undefined ? redeemWalletToken(acct, card.token) : undefined;
+  if (fromWallet) {
+    ({ number, expMonth: exp_month, expYear: exp_year } = fromWallet);
+    wallet = walletDetails(fromWallet);
+  } else if (card.token !== undefined) {
     // Legacy test tokens (tok_visa, tok_chargeDeclined, ...) map to the pm_card_* numbers.
     number = PM_SHORTCUTS[card.token.replace(/^tok_/, 'pm_card_')];
     if (!number) throw resourceMissing('token', card.token, 'card[token]');
@@ -78,7 +84,7 @@ export function createCardPaymentMethod(
       last4: number.slice(-4),
       networks: { available: [behaviour.brand], preferred: null },
       three_d_secure_usage: { supported: true },
-      wallet: null,
+      wallet,
     },
     created: now,
     customer: null,

@@ -5,6 +5,7 @@ import { type Account, type SandboxState, type StripeObject, newId, snapshot } f
 import type { WebhookDispatcher } from './webhooks';
 import { failPendingRefunds } from './refunds';
 import { expireAuthorizations } from './capture';
+import { settleDebits } from './sepa-debit';
 
 const DAY = 86_400;
 
@@ -13,6 +14,7 @@ export function advanceClock(state: SandboxState, hooks: WebhookDispatcher, seco
   for (const acct of state.accounts.values()) {
     failPendingRefunds(acct, hooks, now);
     expireAuthorizations(acct, hooks, now);
+    settleDebits(acct, hooks, now);
     for (const txn of acct.balanceTransactions.values()) {
       if (txn.status === 'pending' && Number(txn.available_on) <= now) txn.status = 'available';
     }
@@ -70,7 +72,8 @@ function runAutomaticPayouts(state: SandboxState, hooks: WebhookDispatcher, acct
       metadata: {},
       method: 'standard',
       original_payout: null,
-      reconciliation_status: 'completed',
+      // Stripe matches an automatic payout's transactions after it is paid (payout.reconciliation_completed).
+      reconciliation_status: 'in_progress',
       reversed_by: null,
       source_type: 'card',
       statement_descriptor: null,
@@ -87,5 +90,51 @@ function runAutomaticPayouts(state: SandboxState, hooks: WebhookDispatcher, acct
     payout.status = 'paid';
     hooks.emit(acct, 'payout.updated', payout, { previous: { status: before.status } });
     hooks.emit(acct, 'payout.paid', payout);
+    payout.reconciliation_status = 'completed';
+    hooks.emit(acct, 'payout.reconciliation_completed', payout, { previous: { reconciliation_status: 'in_progress' } });
   }
+}
+
+/** Stripe's failure codes the sandbox can return a payout with, and the message Stripe gives for each. */
+const PAYOUT_FAILURES: Record<string, string> = {
+  account_closed: 'The bank account has been closed.',
+  account_frozen: 'The bank account has been frozen.',
+  no_account: 'The bank account details on file are probably incorrect. No bank account could be located with those details.',
+  could_not_process: 'The bank could not process this payout.',
+};
+
+/**
+ * The bank returns a paid payout (POST /_sandbox/payouts/:id/fail): the payout becomes failed with
+ * the code and message, and a payout_failure transaction (reporting category payout_reversal) puts
+ * the amount back in the available balance, where the next automatic payout picks it up.
+ */
+export function failPayout(state: SandboxState, hooks: WebhookDispatcher, acct: Account, payout: StripeObject, code: unknown = 'account_closed') {
+  const failureCode = String(code);
+  const message = PAYOUT_FAILURES[failureCode];
+  if (!message) throw new Error(`failure_code must be one of ${Object.keys(PAYOUT_FAILURES).join(', ')}`);
+  if (payout.status !== 'paid' && payout.status !== 'in_transit') throw new Error(`payout ${String(payout.id)} is ${String(payout.status)}: only a paid or in-transit payout can fail`);
+  const now = state.now();
+  const txn: StripeObject = {
+    id: newId('txn'),
+    object: 'balance_transaction',
+    amount: Number(payout.amount),
+    available_on: now,
+    created: now,
+    currency: payout.currency,
+    description: `Payout failure (${failureCode})`,
+    exchange_rate: null,
+    fee: 0,
+    fee_details: [],
+    net: Number(payout.amount),
+    reporting_category: 'payout_reversal',
+    source: payout.id,
+    status: 'available',
+    type: 'payout_failure',
+  };
+  acct.balanceTransactions.set(txn.id, txn);
+  const previous = { status: payout.status, failure_balance_transaction: null, failure_code: null, failure_message: null };
+  Object.assign(payout, { status: 'failed', failure_balance_transaction: txn.id, failure_code: failureCode, failure_message: message });
+  hooks.emit(acct, 'payout.updated', payout, { previous });
+  hooks.emit(acct, 'payout.failed', payout);
+  return payout;
 }

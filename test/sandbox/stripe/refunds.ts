@@ -7,7 +7,7 @@ import { type Account, type StripeObject, newId, snapshot } from './store';
 import type { Ctx } from './payment-intents';
 import type { WebhookDispatcher } from './webhooks';
 import { invalidRequest, resourceMissing } from './errors';
-import { convert } from './fees';
+import { convert, threeDecimalProblem } from './fees';
 
 type Params = Record<string, unknown>;
 
@@ -62,6 +62,8 @@ export function createRefund(ctx: Ctx, p: Params): StripeObject {
     throw invalidRequest(`Charge ${charge.id} has already been refunded.`, { code: 'charge_already_refunded' });
   const amount = p.amount === undefined ? remaining : Number(p.amount);
   if (amount <= 0) throw invalidRequest('Invalid positive integer', { param: 'amount' });
+  const notInTens = threeDecimalProblem(amount, String(charge.currency));
+  if (notInTens) throw invalidRequest(notInTens, { param: 'amount' });
   if (amount > remaining)
     throw invalidRequest(`Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, { code: 'amount_too_large', param: 'amount' });
 

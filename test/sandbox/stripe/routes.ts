@@ -12,6 +12,8 @@ import { createdMatches, listObject, type ListParams } from './lists';
 import { publicCopy } from './expand';
 import { createRefund } from './refunds';
 import { acceptDispute, updateDispute } from './disputes';
+import { createSepaDebitPaymentMethod, findMandate } from './sepa-debit';
+import { terminalRoutes } from './terminal-routes';
 
 type Params = Record<string, unknown>;
 
@@ -23,6 +25,14 @@ function onlySupported(p: Params, supported: string[]) {
   }
 }
 const LIST = ['limit', 'starting_after', 'ending_before', 'expand'];
+
+/** Stripe's `created` list filter: one exact second, or a range of gt / gte / lt / lte (already integers, per the spec). */
+function createdFilter(filter: unknown): (created: number) => boolean {
+  if (filter === undefined) return () => true;
+  if (typeof filter === 'number') return (c) => c === filter;
+  const f = filter as { gt?: number; gte?: number; lt?: number; lte?: number };
+  return (c) => (f.gt === undefined || c > f.gt) && (f.gte === undefined || c >= f.gte) && (f.lt === undefined || c < f.lt) && (f.lte === undefined || c <= f.lte);
+}
 
 function get(map: Map<string, StripeObject>, id: string | undefined, what: string, param = 'id'): StripeObject {
   const found = id ? map.get(id) : undefined;
@@ -43,7 +53,7 @@ export const routes: RouteDef[] = [
   {
     method: 'POST', path: '/v1/webhook_endpoints', spec: '/v1/webhook_endpoints',
     handler: (ctx, p) => {
-      onlySupported(p, ['url', 'enabled_events', 'description', 'metadata', 'api_version', 'expand']);
+      onlySupported(p, ['url', 'enabled_events', 'description', 'metadata', 'api_version', 'connect', 'expand']);
       let url: URL;
       try {
         url = new URL(String(p.url));
@@ -68,6 +78,8 @@ export const routes: RouteDef[] = [
         url: url.toString(),
       };
       ctx.acct.webhookEndpoints.set(ep.id, ep);
+      // connect=true: the endpoint receives the events of accounts connected to this platform.
+      if (p.connect === true) ctx.acct.connectEndpoints.add(ep.id);
       return { ...ep }; // the only response that shows the secret
     },
   },
@@ -84,6 +96,7 @@ export const routes: RouteDef[] = [
     handler: (ctx) => {
       const ep = get(ctx.acct.webhookEndpoints, ctx.path.id, 'webhook endpoint', 'webhook_endpoint');
       ctx.acct.webhookEndpoints.delete(ep.id);
+      ctx.acct.connectEndpoints.delete(ep.id);
       return { id: ep.id, object: 'webhook_endpoint', deleted: true };
     },
   },
@@ -92,7 +105,7 @@ export const routes: RouteDef[] = [
     handler: (ctx, p) => {
       onlySupported(p, ['amount', 'currency', 'payment_method_types', 'allowed_payment_method_types', 'automatic_payment_methods', 'metadata',
         'description', 'receipt_email', 'statement_descriptor', 'statement_descriptor_suffix', 'capture_method',
-        'payment_method', 'confirm', 'return_url', 'expand']);
+        'payment_method', 'confirm', 'return_url', 'mandate_data', 'expand']);
       return createPaymentIntent(ctx, p);
     },
   },
@@ -115,7 +128,7 @@ export const routes: RouteDef[] = [
   {
     method: 'POST', path: '/v1/payment_intents/:id/confirm', spec: '/v1/payment_intents/{intent}/confirm', publishable: true,
     handler: (ctx, p) => {
-      onlySupported(p, ['payment_method', 'client_secret', 'return_url', 'receipt_email', 'expand', 'use_stripe_sdk']);
+      onlySupported(p, ['payment_method', 'client_secret', 'return_url', 'receipt_email', 'mandate_data', 'expand', 'use_stripe_sdk']);
       const pi = get(ctx.acct.paymentIntents, ctx.path.id, 'payment_intent', 'intent');
       checkClientSecret(ctx, pi, p);
       return confirmPaymentIntent(ctx, pi, p);
@@ -138,9 +151,14 @@ export const routes: RouteDef[] = [
   {
     method: 'POST', path: '/v1/payment_methods', spec: '/v1/payment_methods', publishable: true,
     handler: (ctx, p) => {
-      onlySupported(p, ['type', 'card', 'billing_details', 'metadata', 'expand']);
+      onlySupported(p, ['type', 'card', 'sepa_debit', 'billing_details', 'metadata', 'expand']);
+      if (p.type === 'sepa_debit') {
+        if (!p.sepa_debit) throw invalidRequest('Missing required param: sepa_debit.', { code: 'parameter_missing', param: 'sepa_debit' });
+        return createSepaDebitPaymentMethod(ctx.acct, ctx.state.now(), p.sepa_debit as { iban: string },
+          p.billing_details as Record<string, unknown> | undefined, (p.metadata as Record<string, string> | undefined) || undefined);
+      }
       if (p.type !== 'card')
-        throw invalidRequest('Stripe sandbox: only type=card payment methods are implemented', { param: 'type' });
+        throw invalidRequest('Stripe sandbox: only type=card and type=sepa_debit payment methods are implemented', { param: 'type' });
       if (!p.card) throw invalidRequest('Missing required param: card.', { code: 'parameter_missing', param: 'card' });
       return createCardPaymentMethod(ctx.acct, ctx.state.now(), p.card as Record<string, never>, {
         billing_details: p.billing_details as Record<string, unknown> | undefined,
@@ -245,15 +263,16 @@ export const routes: RouteDef[] = [
   {
     method: 'GET', path: '/v1/events', spec: '/v1/events',
     handler: (ctx, p) => {
-      onlySupported(p, [...LIST, 'type', 'types']);
+      onlySupported(p, [...LIST, 'type', 'types', 'created']);
       const types = p.types as string[] | undefined;
+      const inCreatedRange = createdFilter(p.created);
       // `type` accepts a trailing wildcard (payment_intent.*), as Stripe documents.
       const typeMatch = (t: string) => {
         if (typeof p.type !== 'string') return true;
         return p.type.endsWith('*') ? t.startsWith(p.type.slice(0, -1)) : t === p.type;
       };
       const all = [...ctx.acct.events.values()].filter((e) =>
-        typeMatch(String(e.type)) && (!types || types.includes(String(e.type))));
+        typeMatch(String(e.type)) && (!types || types.includes(String(e.type))) && inCreatedRange(Number(e.created)));
       return listObject('/v1/events', all, p as ListParams);
     },
   },
@@ -261,4 +280,13 @@ export const routes: RouteDef[] = [
     method: 'GET', path: '/v1/events/:id', spec: '/v1/events/{id}',
     handler: (ctx) => get(ctx.acct.events, ctx.path.id, 'event'),
   },
+  {
+    method: 'GET', path: '/v1/mandates/:id', spec: '/v1/mandates/{mandate}',
+    handler: (ctx) => {
+      const mandate = findMandate(ctx.acct, String(ctx.path.id));
+      if (!mandate) throw resourceMissing('mandate', String(ctx.path.id), 'mandate');
+      return mandate;
+    },
+  },
+  ...terminalRoutes,
 ];

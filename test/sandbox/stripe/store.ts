@@ -22,6 +22,20 @@ export interface IdempotencyRecord {
   createdAt: number; // sandbox seconds
 }
 
+export type WalletType = 'apple_pay' | 'google_pay';
+
+/** A card token made for a wallet (wallets.ts). */
+export interface WalletToken {
+  token: StripeObject;
+  wallet: WalletType;
+  /** The card in the wallet; Stripe holds it, never the merchant or Settle. */
+  number: string;
+  expMonth: number;
+  expYear: number;
+  /** The device account number's last four, which the wallet shows instead of the card's. */
+  dynamicLast4: string;
+}
+
 export interface Account {
   id: string;
   country: 'US' | 'JP';
@@ -42,7 +56,32 @@ export interface Account {
   disputes: Map<string, StripeObject>;
   events: Map<string, StripeObject>;
   webhookEndpoints: Map<string, StripeObject>;
+  /** Ids of this account's endpoints created with `connect=true` (events of connected accounts). */
+  connectEndpoints: Set<string>;
   idempotency: Map<string, IdempotencyRecord>;
+  /** Set when this account is a Connect platform (see connect.ts). */
+  platform?: Platform;
+  /** Card tokens made for Apple Pay / Google Pay (wallets.ts), by token id. */
+  walletTokens: Map<string, WalletToken>;
+}
+
+/** A Connect platform's settings and the Standard accounts connected to it through OAuth. */
+export interface Platform {
+  clientId: string;
+  name: string;
+  /** Where OAuth may send the user back; the first is the default (Stripe's Connect settings). */
+  redirectUris: string[];
+  /** connected account id -> what it granted */
+  connected: Map<string, { scope: 'read_write' | 'read_only'; accessToken: string }>;
+}
+
+/** An authorization code the consent page handed out: single use, short-lived. */
+export interface OAuthCode {
+  clientId: string;
+  accountId: string;
+  scope: 'read_write' | 'read_only';
+  createdAt: number; // sandbox seconds
+  used: boolean;
 }
 
 /** One misbehaviour, as POST /_sandbox/switches takes it. */
@@ -84,6 +123,9 @@ export const NO_FAULTS: Switches = {
 export class SandboxState {
   readonly accounts = new Map<string, Account>();
   private readonly byKey = new Map<string, Account>();
+  /** Connect platforms by their OAuth client id (ca_...). */
+  readonly platforms = new Map<string, Account>();
+  readonly oauthCodes = new Map<string, OAuthCode>();
   /** Seconds added to the wall clock by /_sandbox/clock/advance. */
   private offsetSeconds = 0;
   readonly switches: Switches = { ...NO_FAULTS };
@@ -119,7 +161,9 @@ export class SandboxState {
       disputes: new Map(),
       events: new Map(),
       webhookEndpoints: new Map(),
+      connectEndpoints: new Set(),
       idempotency: new Map(),
+      walletTokens: new Map(),
     };
     this.accounts.set(id, acct);
     this.byKey.set(acct.secretKey, acct);
@@ -129,6 +173,20 @@ export class SandboxState {
 
   accountForKey(key: string): Account | undefined {
     return this.byKey.get(key);
+  }
+
+  /** An extra secret key for `acct` (the OAuth access token of a connected account). */
+  addKey(key: string, acct: Account): void {
+    this.byKey.set(key, acct);
+  }
+
+  removeKey(key: string): void {
+    this.byKey.delete(key);
+  }
+
+  /** The platforms `acct` is connected to. */
+  platformsOf(acct: Account): Account[] {
+    return [...this.platforms.values()].filter((p) => p.platform?.connected.has(acct.id));
   }
 }
 

@@ -63,28 +63,38 @@ export class WebhookDispatcher {
     private readonly retryDelaysMs: number[],
   ) {}
 
-  /** Create, store and queue an event. `object` is snapshotted at this moment. */
+  /**
+   * Create, store and queue an event. `object` is snapshotted at this moment. An event of an account
+   * connected to platforms also goes to those platforms' Connect endpoints, naming the `account`;
+   * `platforms` overrides which (account.application.* events go to one platform only).
+   */
   emit(
     acct: Account,
     type: string,
     object: StripeObject,
-    opts: { previous?: Record<string, unknown>; request?: RequestInfo } = {},
+    opts: { previous?: Record<string, unknown>; request?: RequestInfo; platforms?: Account[] } = {},
   ): StripeObject {
-    const endpoints = [...acct.webhookEndpoints.values()].filter((ep) => {
+    const subscribed = (ep: StripeObject) => {
       const types = ep.enabled_events as string[];
       return ep.status === 'enabled' && (types.includes('*') || types.includes(type));
-    });
+    };
+    const platforms = opts.platforms ?? this.state.platformsOf(acct);
+    const targets: { owner: Account; ep: StripeObject }[] = [
+      ...(opts.platforms ? [] : [...acct.webhookEndpoints.values()].filter((ep) => !acct.connectEndpoints.has(ep.id) && subscribed(ep)).map((ep) => ({ owner: acct, ep }))),
+      ...platforms.flatMap((p) => [...p.webhookEndpoints.values()].filter((ep) => p.connectEndpoints.has(ep.id) && subscribed(ep)).map((ep) => ({ owner: p, ep }))),
+    ];
     const data: Record<string, unknown> = { object: snapshot(object) };
     // The spec: previous_attributes is only included in events of type *.updated.
     if (opts.previous && type.endsWith('.updated')) data.previous_attributes = snapshot(opts.previous);
     const event: StripeObject = {
       id: newId('evt'),
       object: 'event',
+      ...(platforms.length > 0 ? { account: acct.id } : {}),
       api_version: SPEC_API_VERSION,
       created: this.state.now(),
       data,
       livemode: false,
-      pending_webhooks: endpoints.length,
+      pending_webhooks: targets.length,
       request: opts.request ?? { id: null, idempotency_key: null },
       type,
     };
@@ -95,11 +105,11 @@ export class WebhookDispatcher {
     }
     acct.events.set(event.id, event);
     const copies = this.state.switches.deliver_twice ? 2 : 1;
-    for (const ep of endpoints) {
+    for (const { owner, ep } of targets) {
       for (let i = 0; i < copies; i++) {
-        if (this.state.switches.hold_deliveries) this.held.push({ acct, event, ep });
-        else if (this.state.switches.out_of_order) this.shuffle({ acct, event, ep });
-        else this.enqueue(acct, event, ep, 1);
+        if (this.state.switches.hold_deliveries) this.held.push({ acct: owner, event, ep });
+        else if (this.state.switches.out_of_order) this.shuffle({ acct: owner, event, ep });
+        else this.enqueue(owner, event, ep, 1);
       }
     }
     return event;

@@ -41,6 +41,11 @@ export interface WooSandbox {
   webhookDeliveries(): Promise<Delivery[]>;
   /** Resolves when no webhook delivery is queued or in flight. */
   waitForWebhooks(): Promise<void>;
+  /**
+   * POST /_sandbox/storefront-pages: a page of the store's own site (what WordPress would render, e.g.
+   * a checkout page where a plugin embeds a payment form), served as HTML at `path` on the store's origin.
+   */
+  setStorefrontPage(path: string, html: string): void;
 }
 
 const SKIPPED_ORDER_STATUSES = new Set(["draft", "auto-draft", "new", "checkout-draft"]);
@@ -112,7 +117,12 @@ export async function startWooSandbox(opts: WooSandboxOptions = {}): Promise<Woo
     setTaxRate(rate: string | null, shippingTaxable = true) { store.taxRate = taxRateOf(rate); store.shippingTaxable = shippingTaxable; },
     async webhookDeliveries() { await site.hooks.idle(); return store.deliveries.map((d) => ({ ...d })); },
     waitForWebhooks: () => site.hooks.idle(),
+    setStorefrontPage(path: string, html: string) {
+      if (!/^\/[\w\-/.]*$/.test(path) || path.startsWith("/wp-json") || path.startsWith("/_sandbox")) throw new WpError(400, "sandbox_invalid_path", "path must be a plain site path outside /wp-json and /_sandbox");
+      storefront.set(path, html);
+    },
   };
+  const storefront = new Map<string, string>();
 
   const app = express();
   app.disable("x-powered-by");
@@ -137,7 +147,16 @@ export async function startWooSandbox(opts: WooSandboxOptions = {}): Promise<Woo
     const id = req.query.webhook_id === undefined ? undefined : Number(req.query.webhook_id);
     sendJson(res, 200, all.filter((d) => id === undefined || d.webhook_id === id));
   });
+  control.post("/storefront-pages", (req, res) => {
+    helpers.setStorefrontPage(String(req.body?.path ?? ""), String(req.body?.html ?? ""));
+    sendJson(res, 201, { path: req.body.path });
+  });
   app.use("/_sandbox", control);
+  app.get(/^\/(?!wp-json|_sandbox)/, (req, res, next) => {
+    const html = storefront.get(req.path);
+    if (html === undefined) return next();
+    res.type("html").send(html);
+  });
 
   // The REST index: clients read the canonical home URL here (it is what signatures are built on).
   app.get(["/wp-json", "/wp-json/"], (_req, res) => {

@@ -251,3 +251,15 @@ describe("response contract", () => {
     expect(validateResponse("order", { ...order, status: "shipped" }).ok).toBe(false);
   });
 });
+
+describe("storefront pages (the store's own site)", () => {
+  it("serves a page a plugin renders at the store's origin, and never shadows the REST API", async () => {
+    sb.setStorefrontPage("/checkout/order-1", "<!doctype html><title>Checkout</title><p>Pay here</p>");
+    const page = await fetch(`${sb.url}checkout/order-1`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await page.text()).toContain("Pay here");
+    expect(() => sb.setStorefrontPage("/wp-json/wc/v3/orders", "x")).toThrow();
+    expect((await fetch(`${sb.url}checkout/other`)).status).toBe(404);
+  });
+});

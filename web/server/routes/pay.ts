@@ -4,6 +4,8 @@ import { findPaymentById } from '../../../core/payments/payments';
 import { findMerchant } from '../../../core/merchants/merchants';
 import { route, sendError } from '../http';
 import { formatMoney } from '../format';
+import { minorUnitExponent } from '../../../core/money';
+import { pagePolicyFor } from './pay-page';
 
 /**
  * What the shopper's payment page needs. Public: the payment id is 128 random bits, and the page
@@ -20,17 +22,36 @@ export function payRoutes(services: Services): Router {
     // Paid (or authorized, to be captured by the merchant) or released: there is nothing left to confirm.
     const open = payment.status === 'awaiting_payment' || payment.status === 'failed';
     const session = open ? await (await services.platforms.processorFor(payment.merchantId)).shopperSession(payment.processorRef) : undefined;
+    const { cardFields } = await pagePolicyFor(services, payment.merchantId);
     res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Vary', 'Accept-Language');
     res.json({
       paymentId: payment.id,
       merchantName: merchant?.name ?? '',
       orderNumber: payment.orderNumber,
       amount: payment.amount,
-      amountFormatted: formatMoney(payment.amount),
+      // The shopper's language (Accept-Language), the payment's currency and its minor-unit digits.
+      amountFormatted: formatMoney(payment.amount, shopperLocale(req.acceptsLanguages())),
+      currencyExponent: minorUnitExponent(payment.amount.currency),
       status: payment.status,
+      cardFields,
       stripe: session && { apiBase: session.apiBase, publishableKey: session.publishableKey, paymentIntentId: session.processorRef, clientSecret: session.clientSecret },
       returnUrl: null,
     });
   }));
   return router;
+}
+
+/** The first language the shopper's browser asks for that Intl knows; en-US otherwise. */
+export function shopperLocale(accepted: string[]): string {
+  for (const tag of accepted) {
+    if (tag === '*') continue;
+    try {
+      const [supported] = Intl.NumberFormat.supportedLocalesOf(tag);
+      if (supported) return supported;
+    } catch {
+      // A malformed tag: try the next one.
+    }
+  }
+  return 'en-US';
 }

@@ -9,11 +9,15 @@ import { accountBalances, listEntries } from '../../../core/ledger/journal';
 import { ACCOUNT_ROLES } from '../../../core/ledger/accounts';
 import { parseBody, route } from '../http';
 import { formatMoney } from '../format';
+import { paymentMethodName } from '../../../core/payments/method-names';
 
 const refundBody = z
   .object({
     amount: z.number().int().positive().optional().describe('minor units; the whole remaining amount when absent'),
     reason: z.string().trim().min(1).max(500).optional(),
+    // The store plugin passes "store" when the merchant refunded in the store's admin: the store
+    // already shows that refund, so Settle must not add it to the order again.
+    origin: z.enum(['settle', 'store']).optional(),
   })
   .strict();
 
@@ -36,7 +40,9 @@ export function paymentView(p: Payment) {
     id: p.id, orderId: p.orderId, orderNumber: p.orderNumber, amount: p.amount, amountFormatted: formatMoney(p.amount),
     status: p.status, captureMethod: p.captureMethod, capturedAmount: p.capturedAmount,
     capturedAmountFormatted: p.capturedAmount && formatMoney(p.capturedAmount),
-    orderStatus: p.orderStatus, failureMessage: p.failureMessage, createdAt: p.createdAt.toISOString(),
+    // A counter sale has no store order to mark paid.
+    orderStatus: p.storePlatform === 'counter' ? 'not_applicable' : p.orderStatus, failureMessage: p.failureMessage,
+    paymentMethod: p.paymentMethodType, paymentMethodName: paymentMethodName(p.paymentMethodType), salesChannel: p.salesChannel, createdAt: p.createdAt.toISOString(),
   };
 }
 
@@ -73,8 +79,8 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
 
   // A refund from Settle's admin or API. The amount is in minor units of the payment's currency.
   router.post('/api/payments/:paymentId/refunds', auth, json({ limit: services.config.API_BODY_LIMIT }), route(async (req, res) => {
-    const { amount, reason } = parseBody(refundBody, req);
-    const refund = await requestRefund(services, req.merchant!.id, String(req.params.paymentId), { amount, reason });
+    const { amount, reason, origin } = parseBody(refundBody, req);
+    const refund = await requestRefund(services, req.merchant!.id, String(req.params.paymentId), { amount, reason, origin });
     res.status(refund.status === 'succeeded' ? 201 : 202).json({ refund: refundView(refund) });
   }));
 
@@ -91,6 +97,10 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
       payments: payments.map((p) => ({
         ...paymentView(p),
         booksDocuments: p.booksDocuments,
+        // What the sale became in the Stripe balance (converted, with the rate, when presented in another currency).
+        settlement: p.settlement && {
+          ...p.settlement, amountFormatted: formatMoney(p.settlement.amount), feeFormatted: formatMoney(p.settlement.fee), netFormatted: formatMoney(p.settlement.net),
+        },
         booksStatus: p.status !== 'succeeded' ? 'not_applicable' : p.booksDocuments > 0 ? 'posted' : 'pending',
       })),
       balances: balances.map((b) => ({ ...b, balanceFormatted: formatMoney({ amount: b.balance, currency: b.currency }) })),

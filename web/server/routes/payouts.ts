@@ -11,6 +11,7 @@ import { spreadsheetText, toCsv } from '../csv';
 function payoutView(p: Payout) {
   return {
     id: p.id, amount: p.amount, amountFormatted: formatMoney(p.amount), status: p.status, arrivalDate: p.arrivalDate,
+    failureCode: p.failureCode, failureMessage: p.failureMessage, reconciliationStatus: p.reconciliationStatus,
     createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString(),
   };
 }

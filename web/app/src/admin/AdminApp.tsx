@@ -1,24 +1,32 @@
-// The admin's two screens, Payments and Payouts, as tabs. The choice is kept in the URL's hash
-// (#payouts) so a reload or a shared link opens the same screen.
-import { useState } from 'react';
-import { Tabs } from '@shopify/polaris';
+// The admin's screens, Payments, Payouts, Exceptions, Disputes and Reports, as tabs. The choice is kept in the URL's hash
+// (#payouts, #exceptions, #disputes, #reports) so a reload or a shared link opens the same screen.
+import { lazy, Suspense, useState } from 'react';
+import { Card, Page, SkeletonBodyText, Tabs } from '@shopify/polaris';
 import { PaymentsPage } from './PaymentsPage';
 import { PayoutsPage } from './PayoutsPage';
+import { DisputesPage } from './DisputesPage';
+import { ExceptionsPage } from './ExceptionsPage';
+// The charts library is most of the admin's weight: loaded only when Reports is opened.
+const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
 
 const TABS = [
   { id: 'payments', content: 'Payments', panelID: 'payments-panel' },
   { id: 'payouts', content: 'Payouts', panelID: 'payouts-panel' },
+  { id: 'exceptions', content: 'Exceptions', panelID: 'exceptions-panel' },
+  { id: 'disputes', content: 'Disputes', panelID: 'disputes-panel' },
+  { id: 'reports', content: 'Reports', panelID: 'reports-panel' },
 ];
-const PAYOUTS = 1;
+const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage];
 
 export function AdminApp() {
-  const [selected, setSelected] = useState(() => (window.location.hash === '#payouts' ? PAYOUTS : 0));
+  const [selected, setSelected] = useState(() => Math.max(0, TABS.findIndex((t) => `#${t.id}` === window.location.hash)));
   const select = (index: number) => {
     setSelected(index);
     const { pathname, search } = window.location;
-    window.history.replaceState(null, '', index === PAYOUTS ? '#payouts' : `${pathname}${search}`);
+    window.history.replaceState(null, '', index === 0 ? `${pathname}${search}` : `#${TABS[index]!.id}`);
   };
   const tab = TABS[selected]!;
+  const Screen = PAGES[selected]!;
 
   return (
     <>
@@ -27,7 +35,17 @@ export function AdminApp() {
         <Tabs tabs={TABS} selected={selected} onSelect={select} />
       </div>
       <div id={tab.panelID} role="tabpanel" aria-labelledby={tab.id}>
-        {selected === PAYOUTS ? <PayoutsPage /> : <PaymentsPage />}
+        <Suspense
+          fallback={
+            <Page title={tab.content}>
+              <Card>
+                <SkeletonBodyText lines={6} />
+              </Card>
+            </Page>
+          }
+        >
+          <Screen />
+        </Suspense>
       </div>
     </>
   );

@@ -15,7 +15,9 @@ const EMPTY_IMAGE =
     '<svg xmlns="http://www.w3.org/2000/svg" width="226" height="160" viewBox="0 0 226 160"><rect x="38" y="30" width="150" height="100" rx="12" fill="#f1f1f1" stroke="#c9cccf" stroke-width="3"/><rect x="38" y="52" width="150" height="16" fill="#c9cccf"/><rect x="56" y="96" width="50" height="10" rx="5" fill="#c9cccf"/></svg>',
   );
 
-export function PaymentsTable({ payments, loading }: { payments: PaymentRow[]; loading: boolean }) {
+export function PaymentsTable({ payments, loading, selectedId = null, onSelect }: {
+  payments: PaymentRow[]; loading: boolean; selectedId?: string | null; onSelect?: (id: string) => void;
+}) {
   const wrapper = useRef<HTMLDivElement>(null);
 
   // IndexTable.Row doesn't forward data-* attributes to its <tr>, but it does
@@ -30,7 +32,7 @@ export function PaymentsTable({ payments, loading }: { payments: PaymentRow[]; l
   }, [payments]);
 
   const rows = payments.map((p, index) => (
-    <IndexTable.Row id={p.id} key={p.id} position={index}>
+    <IndexTable.Row id={p.id} key={p.id} position={index} selected={p.id === selectedId} onClick={onSelect ? () => onSelect(p.id) : undefined}>
       <IndexTable.Cell>
         <Text as="span" variant="bodyMd" fontWeight="semibold">
           #{p.orderNumber}
@@ -40,10 +42,22 @@ export function PaymentsTable({ payments, loading }: { payments: PaymentRow[]; l
         <Text as="p" alignment="end" numeric>
           {displayMoney(p.amount, p.amountFormatted, locale)}
         </Text>
+        {p.settlement && p.settlement.amount.currency !== p.amount.currency ? (
+          <span data-testid="payment-settlement">
+            <Text as="p" alignment="end" variant="bodySm" tone="subdued" numeric>
+              {`${displayMoney(p.settlement.amount, p.settlement.amountFormatted, locale)}${p.settlement.exchangeRate ? ` at ${p.settlement.exchangeRate}` : ''}`}
+            </Text>
+          </span>
+        ) : null}
       </IndexTable.Cell>
       <IndexTable.Cell>
         <BlockStack gap="100" inlineAlign="start">
           <StatusBadge spec={paymentBadge(p.status)} status={p.status} testId="payment-status" />
+          {p.paymentMethodName ? (
+            <Text as="span" variant="bodySm" tone="subdued">
+              <span data-testid="payment-method">{p.paymentMethodName}</span>
+            </Text>
+          ) : null}
           {p.failureMessage ? (
             <Text as="span" variant="bodySm" tone="critical">
               {p.failureMessage}

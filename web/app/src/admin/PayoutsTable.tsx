@@ -1,6 +1,6 @@
 // The merchant's payouts, one row per payout to the bank, each with whether Settle can explain it
 // to the cent. Clicking a row opens its report below the table.
-import { EmptyState, IndexTable, Text } from '@shopify/polaris';
+import { BlockStack, EmptyState, IndexTable, Text } from '@shopify/polaris';
 import type { PayoutRow } from './payouts-api';
 import { displayMoney } from '../money';
 import { formatDay, locale } from './format';
@@ -34,7 +34,14 @@ export function PayoutsTable({ payouts, selectedId, onSelect }: Props) {
         </Text>
       </IndexTable.Cell>
       <IndexTable.Cell>
-        <StatusBadge spec={payoutBadge(p.status)} status={p.status} testId="payout-status" />
+        <BlockStack gap="100" inlineAlign="start">
+          <StatusBadge spec={payoutBadge(p.status)} status={p.status} testId="payout-status" />
+          {p.failureMessage ? (
+            <Text as="span" variant="bodySm" tone="critical">
+              {p.failureMessage}
+            </Text>
+          ) : null}
+        </BlockStack>
       </IndexTable.Cell>
       <IndexTable.Cell>
         <StatusBadge spec={reconciliationBadge(p.reconciliation)} status={p.reconciliation} testId="payout-reconciliation" />

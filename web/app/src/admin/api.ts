@@ -3,7 +3,7 @@
 
 import type { Money } from '../money';
 
-export type PaymentStatus = 'succeeded' | 'awaiting_payment' | 'authorized' | 'canceled' | 'failed';
+export type PaymentStatus = 'succeeded' | 'awaiting_payment' | 'processing' | 'authorized' | 'canceled' | 'failed';
 export type OrderStatus = 'paid' | 'marking_paid' | 'awaiting_payment';
 export type BooksStatus = 'posted' | 'pending' | 'not_applicable';
 
@@ -18,7 +18,15 @@ export interface PaymentRow {
   orderStatus: OrderStatus | (string & {});
   booksStatus: BooksStatus | (string & {});
   booksDocuments: number;
+  captureMethod?: 'automatic' | 'manual' | (string & {});
+  /** What was taken, once captured; less than `amount` after a partial capture. */
+  capturedAmount?: Money | null;
+  capturedAmountFormatted?: string | null;
+  /** What the sale became in the Stripe balance: converted, with the rate, when presented in another currency. */
+  settlement?: { amount: Money; amountFormatted?: string | null; exchangeRate: string | null } | null;
   failureMessage: string | null;
+  /** How the shopper paid, in the merchant's words ("Card", "Apple Pay", "Google Pay", …), once known. */
+  paymentMethodName?: string | null;
   createdAt: string;
 }
 

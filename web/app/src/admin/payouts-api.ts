@@ -18,6 +18,8 @@ export interface PayoutRow {
   // Stripe's payout status (paid, failed, canceled, …); shown raw when new.
   status: string;
   arrivalDate: string;
+  /** Why the bank returned it (failed payouts): Stripe's message. */
+  failureMessage?: string | null;
   createdAt: string;
   lineCount: number;
   reconciliation: Reconciliation | (string & {});

@@ -19,6 +19,9 @@ export function paymentBadge(status: string): BadgeSpec {
     // Manual capture: the card holds the money; it is taken (and the order marked paid) at capture.
     case 'authorized':
       return { label: 'Authorized, not captured', tone: 'info', progress: 'partiallyComplete' };
+    // A bank debit (SEPA) was submitted; the bank answers in days. Not paid until it does.
+    case 'processing':
+      return { label: 'Processing (bank debit)', tone: 'info', progress: 'partiallyComplete' };
     // The hold was released (by the merchant, or it expired after 7 days): nothing was taken.
     case 'canceled':
       return { label: 'Canceled, nothing taken' };
@@ -35,6 +38,9 @@ export function orderBadge(status: string): BadgeSpec {
       return { label: 'Updating', tone: 'info', progress: 'partiallyComplete' };
     case 'awaiting_payment':
       return { label: 'Waiting', progress: 'incomplete' };
+    // A counter sale: there is no store order.
+    case 'not_applicable':
+      return { label: 'No store order' };
     default:
       return { label: status };
   }

@@ -8,6 +8,10 @@ export interface PayInfo {
   orderNumber: string;
   amount: Money;
   amountFormatted?: string | null;
+  /** The currency's minor-unit digits as Settle counts them (JPY 0, USD 2, KWD 3). */
+  currencyExponent?: number;
+  /** direct: this page's fields post the card to the processor (sandbox); elements: Stripe.js's Payment Element (live). */
+  cardFields?: 'direct' | 'elements';
   /** authorized: the card holds the money until the store captures it; canceled: released, nothing taken. */
   status: 'awaiting_payment' | 'authorized' | 'succeeded' | 'canceled' | (string & {});
   stripe: StripeConfig;

@@ -2,16 +2,24 @@
 // it straight to Stripe, confirm the PaymentIntent, show the outcome. When the
 // shopper's bank asks for 3-D Secure, the page sends them to the bank's page,
 // which sends them back here; the page then asks Stripe how it went.
+// Embedded in a store's checkout (/pay/:id/embed), it also tells the store's page its height and
+// how the payment ended (host.ts). With a live key the card fields are Stripe's Payment Element.
 // Never log anything here: any log line near this code risks holding card data.
 import { formatMinor } from '../money';
 import { fetchPayInfo, PayInfoError, type PayInfo } from './api';
 import { digitsOnly, formatCardNumber, formatExpiry, validateCard, type CardInput } from './card';
+import { mountPaymentElement } from './elements';
 import { shopperMessage } from './errors';
+import { embeddedHost, reportHeight, reportOutcome } from './host';
 import { outcomeOf, type Outcome } from './outcome';
-import { confirmPaymentIntent, createCardPaymentMethod, retrievePaymentIntent, StripeRequestError } from './stripe';
+import { confirmPaymentIntent, createCardPaymentMethod, createTokenPaymentMethod, retrievePaymentIntent, StripeRequestError } from './stripe';
 import { clearCardInputs, focusField, setBusy, setMessage, showFieldErrors, view } from './view';
+import { googlePayRequest, stripeTokenOf, walletAvailable } from './wallet';
 
-const locale = navigator.language;
+/** The shopper's own language for amounts: the browser's first choice (what it sends as Accept-Language). */
+const locale = navigator.languages?.[0] ?? navigator.language;
+const host = embeddedHost();
+if (host) document.documentElement.classList.add('embedded');
 
 function paymentIdFromUrl(): string | null {
   const m = /\/pay\/([^/?#]+)/.exec(location.pathname);
@@ -31,6 +39,7 @@ function safeReturnUrl(raw: string | null): string | null {
 
 function showPaid(info: PayInfo, amountText: string): void {
   view.form.hidden = true;
+  view.wallet.hidden = true;
   view.secureNote.hidden = true;
   clearCardInputs();
   view.paid.hidden = false;
@@ -43,6 +52,7 @@ function showPaid(info: PayInfo, amountText: string): void {
   }
   view.paidDetails.hidden = false;
   document.title = `Paid · ${info.merchantName}`;
+  if (host) reportOutcome(host, info.paymentId, 'paid');
 }
 
 function wireFormatting(): void {
@@ -56,13 +66,13 @@ function wireFormatting(): void {
   reformat(view.cvc, (s) => digitsOnly(s).slice(0, 4));
 }
 
-/** Where the bank sends the shopper back: this page, without the query Stripe adds on return. */
-const returnUrl = () => `${location.origin}${location.pathname}`;
+/** Where the bank sends the shopper back: this page, without the query Stripe adds on return (but with the store's origin when embedded). */
+const returnUrl = () => `${location.origin}${location.pathname}${host?.query ?? ''}`;
 
 /** Card → Stripe PaymentMethod → confirm. Never throws; every failure becomes a shopper-facing outcome. */
-async function attemptPayment(info: PayInfo, card: CardInput): Promise<Outcome> {
+async function attemptPayment(info: PayInfo, card: CardInput | { walletToken: string }): Promise<Outcome> {
   try {
-    const pmId = await createCardPaymentMethod(info.stripe, card);
+    const pmId = 'walletToken' in card ? await createTokenPaymentMethod(info.stripe, card.walletToken) : await createCardPaymentMethod(info.stripe, card);
     return outcomeOf(await confirmPaymentIntent(info.stripe, pmId, returnUrl()));
   } catch (err) {
     const body = err instanceof StripeRequestError ? err.body : undefined;
@@ -97,12 +107,16 @@ async function checkAfterBank(info: PayInfo): Promise<Outcome> {
 function showOutcome(info: PayInfo, amountText: string, outcome: Outcome): void {
   if (outcome.kind === 'paid') return showPaid(info, amountText);
   // Processing: money may still move, so leave the form locked against a second charge.
-  if (outcome.kind === 'pending') return setMessage(outcome.message, 'info');
+  if (outcome.kind === 'pending') {
+    if (host) reportOutcome(host, info.paymentId, 'processing', outcome.message);
+    return setMessage(outcome.message, 'info');
+  }
   if (outcome.kind === 'authenticate') {
     // The form stays locked: the shopper is on their way to the bank and back.
     setMessage('Taking you to your bank to confirm this payment…', 'info');
     return location.assign(outcome.url);
   }
+  if (host) reportOutcome(host, info.paymentId, 'failed', outcome.message);
   // Re-enable before focusing: disabled inputs can't take focus.
   setBusy(false);
   setMessage(outcome.message);
@@ -136,13 +150,66 @@ function wireSubmit(info: PayInfo, amountText: string): void {
   });
 }
 
+/** Google Pay: shown only when the browser has it ready; the sheet's card token pays like a typed card. */
+async function wireWallet(info: PayInfo, amountText: string, exponent: number): Promise<void> {
+  if (!(await walletAvailable(info, exponent))) return;
+  view.wallet.hidden = false;
+  view.walletButton.addEventListener('click', () => {
+    // A request shows once; each click needs its own (made inside the click, as show() requires).
+    const request = googlePayRequest(info, exponent);
+    if (!request) return;
+    setMessage('', 'info');
+    setBusy(true);
+    void (async () => {
+      let response: PaymentResponse;
+      try {
+        response = await request.show();
+      } catch {
+        return setBusy(false); // the shopper closed the sheet: nothing happened
+      }
+      const token = stripeTokenOf(response.details);
+      const outcome: Outcome = token
+        ? await attemptPayment(info, { walletToken: token })
+        : { kind: 'failed', message: 'Google Pay didn’t share a card we can use. Try again, or enter your card details.' };
+      await response.complete(outcome.kind === 'failed' ? 'fail' : 'success').catch(() => undefined);
+      showOutcome(info, amountText, outcome);
+    })();
+  });
+}
+
+/** Live mode: Stripe's Payment Element instead of our fields; Stripe.js runs any bank check itself. */
+function wireElements(info: PayInfo, amountText: string): boolean {
+  const element = mountPaymentElement(info.stripe, view.paymentElement, locale);
+  if (!element) return false;
+  view.cardFields.hidden = true;
+  view.paymentElement.hidden = false;
+  let inFlight = false;
+  view.form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (inFlight) return;
+    inFlight = true;
+    setMessage('', 'info');
+    setBusy(true);
+    void (async () => {
+      const result = await element.confirm(returnUrl());
+      const outcome: Outcome = result.paymentIntent ? outcomeOf(result.paymentIntent, true) : { kind: 'failed', ...shopperMessage(result.error) };
+      inFlight = false;
+      showOutcome(info, amountText, outcome);
+    })();
+  });
+  return true;
+}
+
 async function start(): Promise<void> {
   view.button.dataset.label = view.button.textContent ?? 'Pay';
   const paymentId = paymentIdFromUrl();
+  if (host && paymentId) reportHeight(host, paymentId, view.main);
   try {
     if (!paymentId) throw new PayInfoError(404, 'This payment link is incomplete. Check the link from the store.');
     const info = await fetchPayInfo(paymentId);
-    const amountText = formatMinor(info.amount.amount, info.amount.currency, locale);
+    // The currency's digits as Settle counts them (JPY none, KWD three), in the shopper's language.
+    const exponent = info.currencyExponent ?? undefined;
+    const amountText = formatMinor(info.amount.amount, info.amount.currency, locale, exponent);
 
     view.storeName.textContent = info.merchantName;
     view.orderNumber.textContent = `Order #${info.orderNumber}`;
@@ -155,19 +222,30 @@ async function start(): Promise<void> {
     const back = returnedFromBank(info);
     // Authorized: the store captures the money later; for the shopper it is paid.
     if (info.status === 'succeeded' || info.status === 'authorized') return showPaid(info, amountText);
-    if (info.status === 'canceled') return setMessage('This payment was canceled and nothing was charged. Return to the store to check out again.');
-
-    // Raw card numbers may only go to Stripe's API with test/sandbox keys; live
-    // mode needs Stripe.js/Elements (PCI SAQ A), which this page doesn't load.
-    if (!info.stripe.publishableKey.startsWith('pk_test_')) {
-      return setMessage('Card payments aren’t available for this store right now. Please contact the store.');
+    // A bank debit (SEPA) on its way: the bank answers in a few days, and the store hears from Settle.
+    if (info.status === 'processing') return setMessage('Your bank payment is being processed. The store will confirm your order once your bank has paid it.', 'info');
+    if (info.status === 'canceled') {
+      if (host) reportOutcome(host, info.paymentId, 'canceled');
+      return setMessage('This payment was canceled and nothing was charged. Return to the store to check out again.');
     }
 
     view.form.hidden = false;
     view.secureNote.hidden = false;
-    wireFormatting();
-    wireSubmit(info, amountText);
-    if (!back) return view.number.focus();
+    if (info.cardFields === 'elements') {
+      // Raw card numbers never go from this page to the real Stripe: its fields are Stripe's own.
+      if (!wireElements(info, amountText)) {
+        view.form.hidden = true;
+        view.secureNote.hidden = true;
+        return setMessage('We couldn’t load the secure card form. Check your connection and refresh the page.');
+      }
+      if (!back) return;
+    } else {
+      wireFormatting();
+      wireSubmit(info, amountText);
+      void wireWallet(info, amountText, exponent ?? 2);
+      // Embedded: focusing would scroll the store's page to the frame before the shopper got there.
+      if (!back) return host ? undefined : view.number.focus();
+    }
     setBusy(true);
     setMessage('Checking your payment with your bank…', 'info');
     showOutcome(info, amountText, await checkAfterBank(info));

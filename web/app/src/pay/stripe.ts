@@ -80,3 +80,9 @@ export function retrievePaymentIntent(cfg: StripeConfig): Promise<PaymentIntentR
     headers: { Authorization: `Bearer ${cfg.publishableKey}` },
   });
 }
+
+/** A card PaymentMethod from a wallet's card token (Google Pay gives one made by Stripe). */
+export async function createTokenPaymentMethod(cfg: StripeConfig, token: string): Promise<string> {
+  const pm = await post<{ id: string }>(cfg, '/v1/payment_methods', { type: 'card', 'card[token]': token });
+  return pm.id;
+}

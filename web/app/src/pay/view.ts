@@ -25,6 +25,10 @@ export const view = {
   paidDetails: el('paid-details'),
   paidSummary: el('paid-summary'),
   returnLink: el<HTMLAnchorElement>('return-link'),
+  wallet: el('wallet'),
+  walletButton: el<HTMLButtonElement>('wallet-button'),
+  cardFields: el('card-fields'),
+  paymentElement: el('payment-element'),
 };
 
 const inputs: Record<CardField, HTMLInputElement> = { number: view.number, expiry: view.expiry, cvc: view.cvc };
@@ -52,6 +56,7 @@ export function setBusy(busy: boolean): void {
   view.button.disabled = busy;
   view.button.textContent = busy ? 'Paying…' : view.button.dataset.label ?? 'Pay';
   for (const input of Object.values(inputs)) input.disabled = busy;
+  view.walletButton.disabled = busy;
   view.form.setAttribute('aria-busy', String(busy));
 }
 

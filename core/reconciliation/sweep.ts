@@ -1,0 +1,149 @@
+import type { Settle } from '../ports';
+import type { Queryable } from '../storage/database';
+import { inboundJobId, recordInboundEvents } from '../inbox/inbox';
+import { readBackStoreOrder } from './snapshots';
+import { runThreeWayMatch, type MatchOutcome } from './match';
+import { audit, retryException } from './exceptions';
+
+/** What one sweep of one merchant did. */
+export interface SweepOutcome {
+  /** Stripe events read since the cursor, and those the inbox did not have: missed webhooks, now applied. */
+  eventsRead: number;
+  eventsRecovered: number;
+  ordersReread: number;
+  match: MatchOutcome;
+  /** Exceptions the sweep tried to repair by running Settle's own step again. */
+  repairsQueued: number;
+}
+
+export interface SweepOptions {
+  /** Disagreements younger than this may be work still in flight (see match.ts). */
+  graceMs: number;
+  /** At most this many store orders are re-read per sweep, least recently read first. */
+  storeReadsPerSweep?: number;
+  /** Called as the sweep moves on, for the progress a long run shows. */
+  progress?: (stage: string, done: number, total: number) => Promise<void>;
+}
+
+/** A repair the sweep made is not tried again for this long: a step failing each time needs a person. */
+const REPAIR_AGAIN_AFTER_MS = 60 * 60_000;
+/** Re-reading starts a little before the newest event seen: events of the same second are not all listed at once. */
+const CURSOR_OVERLAP_S = 1;
+
+/**
+ * The self-healing sweep for one merchant: re-reads Stripe's events since its cursor and feeds
+ * any the inbox lacks through the usual path (inbox → inbound queue), re-reads the store orders,
+ * runs the three-way match, and queues Settle's own step again for what it can repair. Every
+ * recovery and repair goes to the audit trail; the run's progress to reconciliation_runs.
+ */
+export async function sweepMerchant(settle: Settle, merchantId: string, options: SweepOptions): Promise<SweepOutcome> {
+  const [run] = await settle.db.query<{ id: number }>(`INSERT INTO reconciliation_runs (merchant_id, stage) VALUES ($1, 'stripe_events') RETURNING id`, [merchantId]);
+  const runId = Number(run!.id);
+  const progress = async (stage: string, done: number, total: number) => {
+    await settle.db.query('UPDATE reconciliation_runs SET stage = $2, done = $3, total = $4 WHERE id = $1', [runId, stage, done, total]);
+    await options.progress?.(stage, done, total);
+  };
+  try {
+    const { read, recovered } = await recoverMissedEvents(settle, merchantId, progress);
+    const ordersReread = await rereadStoreOrders(settle, merchantId, options.storeReadsPerSweep ?? 200, progress);
+    await progress('match', 0, 1);
+    const match = await runThreeWayMatch(settle.db, merchantId, { cutoff: new Date(Date.now() - options.graceMs) });
+    const repairsQueued = await repair(settle, merchantId, progress);
+    const outcome: SweepOutcome = { eventsRead: read, eventsRecovered: recovered, ordersReread, match, repairsQueued };
+    await settle.db.query(`UPDATE reconciliation_runs SET stage = 'done', outcome = $2, finished_at = now() WHERE id = $1`, [runId, JSON.stringify(outcome)]);
+    return outcome;
+  } catch (error) {
+    await settle.db.query(`UPDATE reconciliation_runs SET stage = 'failed', outcome = $2, finished_at = now() WHERE id = $1`, [
+      runId, JSON.stringify({ error: (error as Error).message }),
+    ]);
+    throw error;
+  }
+}
+
+type Progress = (stage: string, done: number, total: number) => Promise<void>;
+
+async function recoverMissedEvents(settle: Settle, merchantId: string, progress: Progress): Promise<{ read: number; recovered: number }> {
+  const processor = await settle.platforms.processorFor(merchantId);
+  if (!processor.eventsSince) return { read: 0, recovered: 0 };
+  const from = await eventCursor(settle.db, merchantId);
+  // Only what core acts on: the list also holds events Settle never subscribed to.
+  const events = (await processor.eventsSince(from)).filter((e) => processor.readEvent(JSON.parse(e.payload)).kind !== 'ignored');
+  let recovered = 0;
+  for (let i = 0; i < events.length; i += 100) {
+    const batch = events.slice(i, i + 100);
+    const rows = await recordInboundEvents(settle.db, batch.map((e) => ({ merchantId, platform: 'stripe', eventId: e.id, eventType: e.type, payload: e.payload })));
+    for (const [j, row] of rows.entries()) {
+      if (!row.isNew) continue;
+      const event = batch[j]!;
+      recovered += 1;
+      await settle.jobs.enqueue('inbound', inboundJobId(merchantId, row.id), { inboxId: row.id });
+      await audit(settle.db, merchantId, {
+        exceptionId: null, actor: 'sweep', action: 'recovered_event',
+        detail: `Stripe event ${event.id} (${event.type}) never arrived as a webhook; read from Stripe's event list and applied.`,
+      });
+    }
+    await progress('stripe_events', Math.min(i + 100, events.length), events.length);
+  }
+  const newest = Math.max(...events.map((e) => e.created), from + CURSOR_OVERLAP_S);
+  await settle.db.query(
+    `INSERT INTO reconciliation_cursors (merchant_id, source, position) VALUES ($1, 'stripe_events', $2)
+     ON CONFLICT (merchant_id, source) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+    [merchantId, String(newest - CURSOR_OVERLAP_S)],
+  );
+  return { read: events.length, recovered };
+}
+
+/** Where to start reading Stripe's events: the cursor, or (first sweep) when the merchant connected Stripe. */
+async function eventCursor(db: Queryable, merchantId: string): Promise<number> {
+  const [cursor] = await db.query<{ position: string }>(`SELECT position FROM reconciliation_cursors WHERE merchant_id = $1 AND source = 'stripe_events'`, [merchantId]);
+  if (cursor) return Number(cursor.position);
+  // Events from before Settle was connected belong to sales Settle never took part in.
+  const [connected] = await db.query<{ at: number }>(
+    `SELECT floor(extract(epoch FROM updated_at))::bigint - 60 AS at FROM connections WHERE merchant_id = $1 AND platform = 'stripe'`, [merchantId],
+  );
+  return connected ? Number(connected.at) : Math.floor(Date.now() / 1000) - 86_400;
+}
+
+/** Re-reads the orders Settle took payments for, least recently read first. */
+async function rereadStoreOrders(settle: Settle, merchantId: string, limit: number, progress: Progress): Promise<number> {
+  const orders = await settle.db.query<{ store_platform: 'woocommerce' | 'shopify'; order_id: string }>(
+    `SELECT p.store_platform, p.order_id FROM payments p
+       LEFT JOIN store_order_snapshots s ON s.merchant_id = p.merchant_id AND s.store_platform = p.store_platform AND s.order_id = p.order_id
+      WHERE p.merchant_id = $1 AND p.store_platform IN ('woocommerce', 'shopify') ORDER BY s.read_at ASC NULLS FIRST, p.created_at DESC LIMIT $2`,
+    [merchantId, limit],
+  );
+  for (const [i, o] of orders.entries()) {
+    await readBackStoreOrder(settle.db, merchantId, await settle.platforms.storeFor(merchantId, o.store_platform), o.order_id);
+    if (i % 20 === 19 || i === orders.length - 1) await progress('store_orders', i + 1, orders.length);
+  }
+  return orders.length;
+}
+
+/** Queues Settle's own step again for open exceptions it can repair and has not just tried. */
+async function repair(settle: Settle, merchantId: string, progress: Progress): Promise<number> {
+  const repairable = await settle.db.query<{ id: number }>(
+    `SELECT e.id FROM reconciliation_exceptions e
+      WHERE e.merchant_id = $1 AND e.status = 'open' AND e.kind IN ('paid_order_not_updated', 'refund_missing_in_store', 'books_entry_missing')
+        AND NOT EXISTS (SELECT 1 FROM reconciliation_audit a WHERE a.exception_id = e.id AND a.action = 'retried' AND a.at > now() - make_interval(secs => $2))`,
+    [merchantId, REPAIR_AGAIN_AFTER_MS / 1000],
+  );
+  for (const [i, e] of repairable.entries()) {
+    await retryException(settle, merchantId, Number(e.id), 'sweep');
+    await progress('repair', i + 1, repairable.length);
+  }
+  return repairable.length;
+}
+
+/** The latest sweep of the merchant: its stage and progress while it runs, its outcome after. */
+export async function latestSweep(db: Queryable, merchantId: string) {
+  const [run] = await db.query<{ id: number; stage: string; done: number; total: number; outcome: unknown; started_at: Date; finished_at: Date | null }>(
+    `SELECT id, stage, done, total, outcome, started_at, finished_at FROM reconciliation_runs WHERE merchant_id = $1 ORDER BY started_at DESC, id DESC LIMIT 1`,
+    [merchantId],
+  );
+  return run && { id: Number(run.id), stage: run.stage, done: run.done, total: run.total, outcome: run.outcome, startedAt: run.started_at, finishedAt: run.finished_at };
+}
+
+/** Every merchant with Stripe connected: each is swept on its own. */
+export async function merchantsToSweep(db: Queryable): Promise<string[]> {
+  return (await db.query<{ merchant_id: string }>(`SELECT merchant_id FROM connections WHERE platform = 'stripe' ORDER BY merchant_id`)).map((r) => r.merchant_id);
+}

@@ -1,0 +1,25 @@
+// Typed client for the merchant's platform connections: GET /api/connections, and the start of
+// Stripe Connect (POST /api/connections/stripe/oauth answers with Stripe's consent link).
+import { ApiError, getJson } from './api';
+
+export interface ConnectionRow {
+  platform: string;
+  // active | revoked | disconnected; typed as string too, a newer server may add states.
+  status: 'active' | 'revoked' | 'disconnected' | (string & {});
+}
+
+export interface ConnectionsResponse {
+  connections: ConnectionRow[];
+}
+
+export function fetchConnections(signal?: AbortSignal): Promise<ConnectionsResponse> {
+  return getJson<ConnectionsResponse>('/api/connections', (body) => Array.isArray((body as ConnectionsResponse).connections), signal);
+}
+
+/** Asks Settle for Stripe's consent link (signed and single-use, so asked for at the click). */
+export async function stripeConsentLink(): Promise<string> {
+  const res = await fetch('/api/connections/stripe/oauth', { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  const body = (await res.json().catch(() => null)) as { url?: string; error?: { code?: string; message?: string } } | null;
+  if (!res.ok || !body?.url) throw new ApiError(res.status, body?.error?.code ?? `http_${res.status}`, body?.error?.message ?? 'Settle could not start connecting Stripe.');
+  return body.url;
+}

@@ -1,0 +1,29 @@
+import type { Job } from 'bullmq';
+import { merchantsToSweep, sweepMerchant } from '../../core/reconciliation/sweep';
+import type { Services } from './services';
+
+/** The job id of one merchant's sweep: one waiting or running sweep per merchant and tick. */
+export const sweepJobId = (merchantId: string, tick: string | number) => `sweep-${merchantId}-${tick}`;
+
+/**
+ * The reconciliation queue's jobs. The scheduled tick (no merchant) fans out one sweep job per
+ * merchant, so merchants are swept apart (one slow store does not hold up the others) and each
+ * shows its own progress; a merchant's job runs the sweep.
+ */
+export async function reconcile(services: Services, job: Job): Promise<string> {
+  const merchantId = typeof job.data.merchantId === 'string' ? job.data.merchantId : undefined;
+  if (!merchantId) {
+    const merchants = await merchantsToSweep(services.db);
+    const tick = job.timestamp;
+    for (const id of merchants) await services.jobs.enqueue('reconciliation', sweepJobId(id, tick), { merchantId: id });
+    return `sweep queued for ${merchants.length} merchants`;
+  }
+  const outcome = await sweepMerchant(services, merchantId, {
+    graceMs: services.config.RECONCILIATION_GRACE_MS,
+    progress: (stage, done, total) => job.updateProgress({ stage, done, total }),
+  });
+  return (
+    `swept: ${outcome.eventsRecovered} of ${outcome.eventsRead} Stripe events recovered, ${outcome.ordersReread} orders re-read, ` +
+    `${outcome.match.found} exceptions (${outcome.match.opened} new, ${outcome.match.resolved} resolved), ${outcome.repairsQueued} repairs queued`
+  );
+}
