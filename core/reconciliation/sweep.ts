@@ -16,6 +16,8 @@ export interface SweepOutcome {
   match: MatchOutcome;
   /** Exceptions the sweep tried to repair by running Settle's own step again. */
   repairsQueued: number;
+  /** Platforms that could not be read this time (the rest of the sweep still ran). */
+  problems: string[];
 }
 
 export interface SweepOptions {
@@ -46,13 +48,18 @@ export async function sweepMerchant(settle: Settle, merchantId: string, options:
     await options.progress?.(stage, done, total);
   };
   try {
-    const { read, recovered } = await recoverMissedEvents(settle, merchantId, progress);
-    const ordersReread = await rereadStoreOrders(settle, merchantId, options.storeReadsPerSweep ?? 200, progress);
-    const documentsReread = await rereadBooksDocuments(settle, merchantId, options.storeReadsPerSweep ?? 200, progress);
+    // A platform that cannot be read now (down, disconnected) does not stop the rest: the match
+    // still runs on what was last read, and the problem is in the run's outcome.
+    const problems: string[] = [];
+    const attempt = async <T>(what: string, work: () => Promise<T>, fallback: T): Promise<T> =>
+      work().catch((error: Error) => (problems.push(`${what}: ${error.message}`), fallback));
+    const { read, recovered } = await attempt('Stripe events', () => recoverMissedEvents(settle, merchantId, progress), { read: 0, recovered: 0 });
+    const ordersReread = await attempt('store orders', () => rereadStoreOrders(settle, merchantId, options.storeReadsPerSweep ?? 200, progress), 0);
+    const documentsReread = await attempt('books', () => rereadBooksDocuments(settle, merchantId, options.storeReadsPerSweep ?? 200, progress), 0);
     await progress('match', 0, 1);
     const match = await runThreeWayMatch(settle.db, merchantId, { cutoff: new Date(Date.now() - options.graceMs) });
     const repairsQueued = await repair(settle, merchantId, progress);
-    const outcome: SweepOutcome = { eventsRead: read, eventsRecovered: recovered, ordersReread, documentsReread, match, repairsQueued };
+    const outcome: SweepOutcome = { eventsRead: read, eventsRecovered: recovered, ordersReread, documentsReread, match, repairsQueued, problems };
     await settle.db.query(`UPDATE reconciliation_runs SET stage = 'done', outcome = $2, finished_at = now() WHERE id = $1`, [runId, JSON.stringify(outcome)]);
     return outcome;
   } catch (error) {
