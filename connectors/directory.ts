@@ -23,19 +23,21 @@ export interface PlatformEndpoints {
 export function platformDirectory(db: Database, connections: ConnectionStore, endpoints: PlatformEndpoints): PlatformDirectory {
   const notConnected = (platform: string) =>
     new SettleError('platform_not_connected', `Connect ${platform} in Settle's setup before taking payments.`, 409);
+  /** The merchant's own Stripe account: their key, or Settle's platform key on their behalf (Connect). */
+  async function stripeFor(merchantId: string) {
+    const c = await connections.find<StripeSettings, { secretKey: string }>(merchantId, 'stripe');
+    if (!c) throw notConnected('Stripe');
+    if (c.settings.mode !== 'connect') return { stripe: stripeClient(c.secrets.secretKey, endpoints.stripeApiBase), settings: c.settings };
+    if (!endpoints.stripePlatformKey) throw new SettleError('stripe_connect_not_configured', 'Settle is not set up as a Stripe Connect platform (STRIPE_PLATFORM_SECRET_KEY).', 503);
+    return { stripe: stripeClient(endpoints.stripePlatformKey, endpoints.stripeApiBase, { stripeAccount: c.settings.accountId }), settings: c.settings };
+  }
   return {
     async processorFor(merchantId) {
-      const c = await connections.find<StripeSettings, { secretKey: string }>(merchantId, 'stripe');
-      if (!c) throw notConnected('Stripe');
-      if (c.settings.mode !== 'connect') return new StripeProcessor(stripeClient(c.secrets.secretKey, endpoints.stripeApiBase), c.settings, endpoints.stripeApiBase);
-      if (!endpoints.stripePlatformKey) throw new SettleError('stripe_connect_not_configured', 'Settle is not set up as a Stripe Connect platform (STRIPE_PLATFORM_SECRET_KEY).', 503);
-      const stripe = stripeClient(endpoints.stripePlatformKey, endpoints.stripeApiBase, { stripeAccount: c.settings.accountId });
-      return new StripeProcessor(stripe, c.settings, endpoints.stripeApiBase);
+      const { stripe, settings } = await stripeFor(merchantId);
+      return new StripeProcessor(stripe, settings, endpoints.stripeApiBase);
     },
     async cardReadersFor(merchantId) {
-      const c = await connections.find<StripeSettings, { secretKey: string }>(merchantId, 'stripe');
-      if (!c) throw notConnected('Stripe');
-      return new StripeCardReaders(stripeClient(c.secrets.secretKey, endpoints.stripeApiBase));
+      return new StripeCardReaders((await stripeFor(merchantId)).stripe);
     },
     async storeFor(merchantId, platform) {
       if (platform !== 'woocommerce') throw notConnected(platform);

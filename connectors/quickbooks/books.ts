@@ -2,7 +2,7 @@ import type QuickBooks from 'node-quickbooks';
 import type { Books, BooksDocument, PostedDocument } from '../../core/books/books';
 import type { BooksMapping } from '../../core/books/mapping';
 import { ACCOUNT_ROLES, type AccountRole } from '../../core/ledger/accounts';
-import type { Money } from '../../core/money';
+import { fromDecimal, type Money } from '../../core/money';
 import { accountTypeFor, qbAmount, ref } from './mapping';
 import { call } from './client';
 import { SettleError } from '../../core/errors';
@@ -70,6 +70,23 @@ export class QuickBooksBooks implements Books {
         };
         return this.created('Transfer', await call<Created>((cb) => this.qbo.createTransfer(body, cb), 'the payout transfer'));
       }
+    }
+  }
+
+  async readTotal(documentType: string, documentId: string, currency: string): Promise<Money | null | undefined> {
+    type Receipt = { TotalAmt?: number; CurrencyRef?: { value?: string }; SalesReceipt?: Receipt; RefundReceipt?: Receipt };
+    const read =
+      documentType === 'SalesReceipt' ? (cb: (e: unknown, b?: unknown) => void) => this.qbo.getSalesReceipt(documentId, cb)
+      : documentType === 'RefundReceipt' ? (cb: (e: unknown, b?: unknown) => void) => this.qbo.getRefundReceipt(documentId, cb)
+      : undefined;
+    if (!read) return undefined;
+    try {
+      const body = await call<Receipt>(read, `reading ${documentType} ${documentId}`);
+      const receipt = body.SalesReceipt ?? body.RefundReceipt ?? body;
+      return fromDecimal(String(receipt.TotalAmt ?? 0), receipt.CurrencyRef?.value ?? currency);
+    } catch (error) {
+      if (error instanceof SettleError && error.code === 'books_not_found') return null;
+      throw error;
     }
   }
 

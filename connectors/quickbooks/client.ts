@@ -51,6 +51,8 @@ function quickBooksFailure(error: unknown, doing: string): Error {
     return new SettleError('books_access_denied', `QuickBooks refused Settle's connection while ${doing}; reconnect QuickBooks.`, 502);
   }
   const detail = first ? `${first.Message ?? ''} ${first.Detail ?? ''}`.trim() : (e.message ?? 'unknown fault');
+  // 610 Object Not Found: deleted, or never there.
+  if (first?.code === '610') return new SettleError('books_not_found', `QuickBooks has no such document (${doing})`, 404);
   // 6240 Duplicate Name Exists: another job created the same account, item or customer first.
   if (first?.code === '6240') return new SettleError('books_duplicate_name', `QuickBooks refused ${doing}: ${detail}`, 409);
   return new SettleError('books_rejected', `QuickBooks refused ${doing}: ${detail}`, 502);

@@ -40,6 +40,13 @@ export interface Books {
    * returns the document already created instead of a second one.
    */
   post(document: BooksDocument, requestId: string): Promise<PostedDocument>;
+  /**
+   * The document's total as the books show it now (a bookkeeper may have edited it), in `currency`
+   * unless the books say another; null when the books no longer have it (deleted); undefined for
+   * a document type this adapter does not read back. The reconciliation sweep compares it with
+   * what Settle posted.
+   */
+  readTotal?(documentType: string, documentId: string, currency: string): Promise<Money | null | undefined>;
 }
 
 /** The document's amount as the books show it: a receipt's total, a journal's debits. */

@@ -125,10 +125,18 @@ export interface Settlement {
   exchangeRate: string | null;
 }
 
-export async function listPayments(db: Queryable, merchantId: string, limit = 100): Promise<(Payment & { booksDocuments: number; settlement: Settlement | null })[]> {
-  const rows = await db.query<PaymentRow & { books_documents: number; s_amount: string | null; s_fee: string | null; s_net: string | null; s_currency: string | null; s_rate: string | null }>(
+/** A payment as the merchant's list shows it: with its books, its settlement, what was refunded and any dispute. */
+export type PaymentListing = Payment & { booksDocuments: number; settlement: Settlement | null; refunded: Money; disputeStatus: string | null };
+
+export async function listPayments(db: Queryable, merchantId: string, limit = 100): Promise<PaymentListing[]> {
+  const rows = await db.query<PaymentRow & {
+    books_documents: number; refunded: string; dispute_status: string | null;
+    s_amount: string | null; s_fee: string | null; s_net: string | null; s_currency: string | null; s_rate: string | null;
+  }>(
     `SELECT ${COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')},
             (SELECT count(*) FROM books_documents d JOIN ledger_entries e ON e.id = d.entry_id WHERE e.payment_id = p.id)::int AS books_documents,
+            (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.payment_id = p.id AND r.status = 'succeeded')::bigint AS refunded,
+            (SELECT d.status FROM disputes d WHERE d.merchant_id = p.merchant_id AND d.payment_id = p.id ORDER BY d.created_at DESC LIMIT 1) AS dispute_status,
             s.amount AS s_amount, s.fee AS s_fee, s.net AS s_net, s.currency AS s_currency, s.exchange_rate::text AS s_rate
        FROM payments p
        LEFT JOIN LATERAL (SELECT m.amount, m.fee, m.net, m.currency, m.exchange_rate FROM balance_movements m
@@ -139,6 +147,8 @@ export async function listPayments(db: Queryable, merchantId: string, limit = 10
   return rows.map((r) => ({
     ...fromRow(r),
     booksDocuments: r.books_documents,
+    refunded: { amount: Number(r.refunded), currency: r.currency },
+    disputeStatus: r.dispute_status,
     settlement: r.s_currency === null ? null : {
       amount: { amount: Number(r.s_amount), currency: r.s_currency }, fee: { amount: Number(r.s_fee), currency: r.s_currency },
       net: { amount: Number(r.s_net), currency: r.s_currency }, exchangeRate: r.s_rate,

@@ -45,13 +45,24 @@ export async function requestRefund(
   settle: Settle,
   merchantId: string,
   paymentId: string,
-  request: { amount?: number; reason?: string | null; origin?: 'settle' | 'store' },
+  request: { amount?: number; reason?: string | null; origin?: 'settle' | 'store'; storeRefundId?: string },
 ): Promise<Refund> {
   const processor = await settle.platforms.processorFor(merchantId);
   const refund = await settle.db.transaction(async (tx) => {
     const [locked] = await tx.query<{ id: string }>('SELECT id FROM payments WHERE merchant_id = $1 AND id = $2 FOR UPDATE', [merchantId, paymentId]);
     const payment = locked && (await findPayment(tx, merchantId, paymentId));
     if (!payment) throw new NotFoundError('This payment');
+    // The store plugin names its own refund: asking again (a retry after a timeout) returns the refund
+    // already made instead of refunding twice; the same name with another amount is refused.
+    const replayId = request.storeRefundId ? `rf_${payment.id}_store_${request.storeRefundId}` : null;
+    const earlier = replayId ? await findRefund(tx, merchantId, replayId) : undefined;
+    if (earlier) {
+      if (request.amount !== undefined && request.amount !== earlier.amount.amount) {
+        throw new SettleError('idempotency_mismatch',
+          `The store's refund ${request.storeRefundId} was already asked for ${toDecimal(earlier.amount)} ${earlier.amount.currency}; the same refund cannot be asked again for another amount.`, 409);
+      }
+      return { id: earlier.id, replay: true };
+    }
     if (payment.status === 'authorized') {
       throw new SettleError('payment_not_refundable', `Order ${payment.orderNumber} is only authorized, not captured: cancel the authorization instead of refunding.`, 409);
     }
@@ -66,21 +77,23 @@ export async function requestRefund(
     }
     // An amount the processor cannot move at all is refused now, before a refund is recorded.
     processor.assertChargeable(money(amount, payment.amount.currency));
-    const id = newId('rf');
+    const id = replayId ?? newId('rf');
     await tx.query(
       `INSERT INTO refunds (id, merchant_id, payment_id, amount, currency, reason, origin, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested')`,
       [id, merchantId, paymentId, amount, payment.amount.currency, request.reason ?? null, request.origin ?? 'settle'],
     );
     await addToOutbox(tx, { id: `refund:${id}`, merchantId, topic: 'processor.refund', payload: { refundId: id } });
-    return id;
+    return { id, replay: false };
   });
-  try {
-    await sendRefund(settle, `refund:${refund}`);
-  } catch (error) {
-    if (!(error instanceof RetryableError)) throw error;
-    await settle.jobs.enqueue('processor', `refund:${refund}`, { outboxId: `refund:${refund}` });
+  if (!refund.replay) {
+    try {
+      await sendRefund(settle, `refund:${refund.id}`);
+    } catch (error) {
+      if (!(error instanceof RetryableError)) throw error;
+      await settle.jobs.enqueue('processor', `refund:${refund.id}`, { outboxId: `refund:${refund.id}` });
+    }
   }
-  return (await findRefund(settle.db, merchantId, refund))!;
+  return (await findRefund(settle.db, merchantId, refund.id))!;
 }
 
 /** What is left to refund: the payment less every refund that is not failed or canceled. */

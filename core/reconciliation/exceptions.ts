@@ -43,7 +43,10 @@ export interface AuditLine {
 
 // Kinds whose fix is Settle's own step run again: the store step (mark paid, show a refund) or the books step.
 const RETRYABLE: ReadonlySet<ExceptionKind> = new Set(['paid_order_not_updated', 'refund_missing_in_store', 'books_entry_missing']);
-const actionsFor = (kind: ExceptionKind): ExceptionAction[] => (RETRYABLE.has(kind) ? ['retry', 'refetch', 'accept'] : ['refetch', 'accept']);
+// A document deleted from the books is not posted again by Settle (its request id would return the
+// deleted one): the bookkeeper restores it there, or accepts the difference.
+const canRetry = (kind: ExceptionKind, details: ExceptionDetails) => RETRYABLE.has(kind) && !(kind === 'books_entry_missing' && details.documentId);
+const actionsFor = (kind: ExceptionKind, details: ExceptionDetails): ExceptionAction[] => (canRetry(kind, details) ? ['retry', 'refetch', 'accept'] : ['refetch', 'accept']);
 
 type Row = {
   id: number; kind: ExceptionKind; subject: string; payment_id: string | null; order_number: string | null; explanation: string; details: ExceptionDetails;
@@ -53,7 +56,7 @@ const COLUMNS = 'id, kind, subject, payment_id, order_number, explanation, detai
 
 const fromRow = (r: Row): ReconciliationException => ({
   id: Number(r.id), kind: r.kind, subject: r.subject, paymentId: r.payment_id, orderNumber: r.order_number, explanation: r.explanation,
-  details: r.details, status: r.status, note: r.note, actions: r.status === 'resolved' ? [] : actionsFor(r.kind),
+  details: r.details, status: r.status, note: r.note, actions: r.status === 'resolved' ? [] : actionsFor(r.kind, r.details),
   firstSeenAt: new Date(r.first_seen_at), lastSeenAt: new Date(r.last_seen_at), resolvedAt: r.resolved_at === null ? null : new Date(r.resolved_at),
 });
 
@@ -112,7 +115,7 @@ export async function acceptException(db: Queryable, merchantId: string, id: num
  */
 export async function retryException(settle: Settle, merchantId: string, id: number, actor: 'sweep' | 'merchant'): Promise<string[]> {
   const exception = await mustFind(settle.db, merchantId, id);
-  if (!RETRYABLE.has(exception.kind)) {
+  if (!canRetry(exception.kind, exception.details)) {
     throw new SettleError('not_retryable', 'Settle has no step of its own to run again for this exception: re-fetch it, or accept it with a note.', 409);
   }
   const work = await outboxWorkFor(settle.db, merchantId, exception);

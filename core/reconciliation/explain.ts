@@ -41,7 +41,7 @@ export function explain(kind: ExceptionKind, d: ExceptionDetails): string {
       return `The store shows ${show(d.storeRefunded, d.storeCurrency)} refunded on ${orderName(d).toLowerCase()}, but Stripe refunded only ${show(d.stripeRefunded, d.currency)}: the customer may not have their money back.`;
     case 'books_entry_missing':
       return d.documentId
-        ? `The ${d.category === 'refund' ? 'refund' : 'sale'} of ${show(d.amount, d.currency)} for ${orderName(d).toLowerCase()} was posted to the books as ${d.documentType} ${d.documentId}, which the books no longer have. Retry posts it again.`
+        ? `The ${d.category === 'refund' ? 'refund' : 'sale'} of ${show(d.amount, d.currency)} for ${orderName(d).toLowerCase()} was posted to the books as ${d.documentType} ${d.documentId}, which the books no longer have. Restore it in the books, or accept with a note.`
         : `The ${d.category === 'refund' ? 'refund' : 'sale'} of ${show(d.amount, d.currency)} for ${orderName(d).toLowerCase()} is not in the books. Retry posts it.`;
     case 'books_entry_edited':
       return `${d.documentType} ${d.documentId} for ${orderName(d).toLowerCase()} was posted as ${show(d.postedAmount, d.currency)} but the books now show ${show(d.booksAmount, d.booksCurrency)}: it was edited after Settle posted it.`;

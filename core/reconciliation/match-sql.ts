@@ -14,9 +14,11 @@
  */
 export const THREE_WAY_MATCH_SQL = `
 WITH
+-- Refunds Stripe made; in_flight: one asked for (from the store or Settle) that Stripe has not settled yet.
 stripe_refunds AS (
-  SELECT payment_id, sum(amount) AS amount, max(updated_at) AS changed_at
-    FROM refunds WHERE merchant_id = $1 AND status = 'succeeded' GROUP BY payment_id
+  SELECT payment_id, coalesce(sum(amount) FILTER (WHERE status = 'succeeded'), 0) AS amount, max(updated_at) AS changed_at,
+         bool_or(status IN ('requested', 'pending')) AS in_flight
+    FROM refunds WHERE merchant_id = $1 AND status IN ('succeeded', 'requested', 'pending') GROUP BY payment_id
 ),
 orders AS (
   SELECT p.id AS payment_id, p.processor_ref, p.status, p.order_status, p.updated_at,
@@ -24,7 +26,8 @@ orders AS (
          coalesce(p.store_platform, s.store_platform) AS platform, coalesce(p.order_id, s.order_id) AS order_id,
          coalesce(p.order_number, s.order_number) AS order_number,
          s.order_id IS NOT NULL AS read_from_store, s.paid AS store_paid, s.total AS store_total, s.currency AS store_currency,
-         s.refunded AS store_refunded, coalesce(r.amount, 0) AS stripe_refunded, r.changed_at AS refund_changed_at
+         s.refunded AS store_refunded, coalesce(r.amount, 0) AS stripe_refunded, r.changed_at AS refund_changed_at,
+         coalesce(r.in_flight, false) AS refund_in_flight
     -- Only payments for a store order: a counter sale or a subscription invoice has no order to match.
     FROM (SELECT * FROM payments WHERE merchant_id = $1 AND store_platform IN ('woocommerce', 'shopify')) p
     FULL JOIN (SELECT * FROM store_order_snapshots WHERE merchant_id = $1) s
@@ -38,7 +41,7 @@ order_flags AS (
     (coalesce(o.store_paid, false) AND o.status IS DISTINCT FROM 'succeeded') AS without_payment,
     (o.status = 'succeeded' AND o.read_from_store AND (o.store_total <> o.paid OR o.store_currency <> o.currency)) AS amount_differs,
     (o.read_from_store AND o.stripe_refunded > o.store_refunded AND o.refund_changed_at < $2) AS refund_not_in_store,
-    (o.payment_id IS NOT NULL AND o.read_from_store AND o.store_refunded > o.stripe_refunded) AS refund_not_in_stripe
+    (o.payment_id IS NOT NULL AND o.read_from_store AND o.store_refunded > o.stripe_refunded AND NOT o.refund_in_flight) AS refund_not_in_stripe
   FROM orders o
 ),
 order_found AS (

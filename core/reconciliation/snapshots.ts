@@ -1,5 +1,6 @@
 import type { Queryable } from '../storage/database';
 import type { Store, StoreOrder } from '../stores/store';
+import type { Money } from '../money';
 
 /**
  * Records a store order as the store just showed it: the store's side of the three-way match.
@@ -26,4 +27,13 @@ export async function readBackStoreOrder(db: Queryable, merchantId: string, stor
   } catch {
     // The sweep re-reads every order it has no fresh snapshot of.
   }
+}
+
+/** Records a books document as the books just showed it (`total` null: the books no longer have it). */
+export async function recordBooksDocument(db: Queryable, merchantId: string, documentType: string, documentId: string, total: Money | null): Promise<void> {
+  await db.query(
+    `INSERT INTO books_document_snapshots (merchant_id, document_type, document_id, amount, currency, read_at) VALUES ($1, $2, $3, $4, $5, now())
+     ON CONFLICT (merchant_id, document_type, document_id) DO UPDATE SET amount = EXCLUDED.amount, currency = EXCLUDED.currency, read_at = EXCLUDED.read_at`,
+    [merchantId, documentType, documentId, total?.amount ?? null, total?.currency ?? null],
+  );
 }

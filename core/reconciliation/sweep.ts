@@ -1,7 +1,7 @@
 import type { Settle } from '../ports';
 import type { Queryable } from '../storage/database';
 import { inboundJobId, recordInboundEvents } from '../inbox/inbox';
-import { readBackStoreOrder } from './snapshots';
+import { readBackStoreOrder, recordBooksDocument } from './snapshots';
 import { runThreeWayMatch, type MatchOutcome } from './match';
 import { audit, retryException } from './exceptions';
 
@@ -11,9 +11,13 @@ export interface SweepOutcome {
   eventsRead: number;
   eventsRecovered: number;
   ordersReread: number;
+  /** Sales and refund receipts read back from the books (edited or deleted ones become exceptions). */
+  documentsReread: number;
   match: MatchOutcome;
   /** Exceptions the sweep tried to repair by running Settle's own step again. */
   repairsQueued: number;
+  /** Platforms that could not be read this time (the rest of the sweep still ran). */
+  problems: string[];
 }
 
 export interface SweepOptions {
@@ -44,12 +48,18 @@ export async function sweepMerchant(settle: Settle, merchantId: string, options:
     await options.progress?.(stage, done, total);
   };
   try {
-    const { read, recovered } = await recoverMissedEvents(settle, merchantId, progress);
-    const ordersReread = await rereadStoreOrders(settle, merchantId, options.storeReadsPerSweep ?? 200, progress);
+    // A platform that cannot be read now (down, disconnected) does not stop the rest: the match
+    // still runs on what was last read, and the problem is in the run's outcome.
+    const problems: string[] = [];
+    const attempt = async <T>(what: string, work: () => Promise<T>, fallback: T): Promise<T> =>
+      work().catch((error: Error) => (problems.push(`${what}: ${error.message}`), fallback));
+    const { read, recovered } = await attempt('Stripe events', () => recoverMissedEvents(settle, merchantId, progress), { read: 0, recovered: 0 });
+    const ordersReread = await attempt('store orders', () => rereadStoreOrders(settle, merchantId, options.storeReadsPerSweep ?? 200, progress), 0);
+    const documentsReread = await attempt('books', () => rereadBooksDocuments(settle, merchantId, options.storeReadsPerSweep ?? 200, progress), 0);
     await progress('match', 0, 1);
     const match = await runThreeWayMatch(settle.db, merchantId, { cutoff: new Date(Date.now() - options.graceMs) });
     const repairsQueued = await repair(settle, merchantId, progress);
-    const outcome: SweepOutcome = { eventsRead: read, eventsRecovered: recovered, ordersReread, match, repairsQueued };
+    const outcome: SweepOutcome = { eventsRead: read, eventsRecovered: recovered, ordersReread, documentsReread, match, repairsQueued, problems };
     await settle.db.query(`UPDATE reconciliation_runs SET stage = 'done', outcome = $2, finished_at = now() WHERE id = $1`, [runId, JSON.stringify(outcome)]);
     return outcome;
   } catch (error) {
@@ -119,11 +129,35 @@ async function rereadStoreOrders(settle: Settle, merchantId: string, limit: numb
   return orders.length;
 }
 
+/** Reads back the receipts Settle posted to the books, least recently read first. */
+async function rereadBooksDocuments(settle: Settle, merchantId: string, limit: number, progress: Progress): Promise<number> {
+  const documents = await settle.db.query<{ document_type: string; document_id: string; currency: string }>(
+    `SELECT d.document_type, d.document_id, d.currency FROM books_documents d
+       LEFT JOIN books_document_snapshots s ON s.merchant_id = d.merchant_id AND s.document_type = d.document_type AND s.document_id = d.document_id
+      WHERE d.merchant_id = $1 AND d.document_type IN ('SalesReceipt', 'RefundReceipt')
+      ORDER BY s.read_at ASC NULLS FIRST, d.posted_at DESC LIMIT $2`,
+    [merchantId, limit],
+  );
+  if (documents.length === 0) return 0;
+  const books = await settle.platforms.booksFor(merchantId);
+  if (!books.readTotal) return 0;
+  let read = 0;
+  for (const d of documents) {
+    const total = await books.readTotal(d.document_type, d.document_id, d.currency);
+    if (total === undefined) continue;
+    await recordBooksDocument(settle.db, merchantId, d.document_type, d.document_id, total);
+    read += 1;
+    if (read % 20 === 0 || read === documents.length) await progress('books_documents', read, documents.length);
+  }
+  return read;
+}
+
 /** Queues Settle's own step again for open exceptions it can repair and has not just tried. */
 async function repair(settle: Settle, merchantId: string, progress: Progress): Promise<number> {
   const repairable = await settle.db.query<{ id: number }>(
     `SELECT e.id FROM reconciliation_exceptions e
       WHERE e.merchant_id = $1 AND e.status = 'open' AND e.kind IN ('paid_order_not_updated', 'refund_missing_in_store', 'books_entry_missing')
+        AND e.details->>'documentId' IS NULL
         AND NOT EXISTS (SELECT 1 FROM reconciliation_audit a WHERE a.exception_id = e.id AND a.action = 'retried' AND a.at > now() - make_interval(secs => $2))`,
     [merchantId, REPAIR_AGAIN_AFTER_MS / 1000],
   );

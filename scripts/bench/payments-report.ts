@@ -24,6 +24,8 @@ export interface PaymentsResult {
   check: string;
   checkPassed: boolean;
   ordersMade: number;
+  /** CPU time of Settle's server and worker over the whole run (warm-up to settled), per confirmed payment. */
+  settleCpu: { serverMs: number | undefined; workerMs: number | undefined; payments: number };
 }
 
 const header = ['Shoppers', 'Payments', 'Payments/s', 'p50 ms', 'p99 ms', 'Max ms', 'Create p99 ms', 'Confirm p99 ms', 'Failures'];
@@ -37,7 +39,9 @@ export function writePaymentsReport(result: PaymentsResult, plan: { warmupS: num
   const m = result.measured;
   writeResultJson('payments', date, {
     payments_per_s: m.paymentsPerS, p99_ms: m.p99, p50_ms: m.p50, max_ms: m.max, create_p99_ms: m.createP99, confirm_p99_ms: m.confirmP99,
-    concurrency: m.concurrency, payments: m.payments, failures: m.failures, cpu_busy_before_pct: result.busyBefore, check_passed: result.checkPassed ? 1 : 0,
+    concurrency: m.concurrency, payments: m.payments,
+    ...(result.settleCpu.serverMs === undefined ? {} : { server_cpu_ms_per_payment: result.settleCpu.serverMs }),
+    ...(result.settleCpu.workerMs === undefined ? {} : { worker_cpu_ms_per_payment: result.settleCpu.workerMs }), failures: m.failures, cpu_busy_before_pct: result.busyBefore, check_passed: result.checkPassed ? 1 : 0,
   });
   const cpu = cpus()[0]?.model.split(' ').slice(0, 2).join(' ') ?? 'unknown CPU';
   writeBenchmarksSection('payments', `
@@ -62,6 +66,10 @@ level with the best throughput.
     : ''}
 
 ${markdownTable([header, row(m)])}
+
+Settle's own CPU time per payment, over the whole run (warm-up to every payment settled, ${result.settleCpu.payments} payments): server
+${result.settleCpu.serverMs ?? '?'} ms (checkout, payment page, webhooks in), worker ${result.settleCpu.workerMs ?? '?'} ms (settling: ledger, store, books).
+These hold on a busy machine, where the clock-time figures above do not.
 
 Sweep: ${result.sweep.map((r) => `${r.concurrency} → ${r.paymentsPerS}/s at p99 ${r.p99} ms`).join('; ')}.
 

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { startSettleStack, type SettleStack } from '../../test/support/stack';
 import { confirmAsShopper, placeOrder, signUpAndConnect, startCheckout, stripeDashboard, type ConnectedMerchant } from '../../test/support/journey';
 import { TEST_DATABASE_URL } from '../../test/support/databases';
-import { deleteQueueKeys, otherCpuBusyPercent } from './ingest-support';
+import { deleteQueueKeys, otherCpuBusyPercent, processCpuMs } from './ingest-support';
 import { printPaymentsTable, writePaymentsReport, type PaymentsRun, type PaymentsResult } from './payments-report';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -145,6 +145,9 @@ async function main(): Promise<void> {
       confirmed += r.payments;
       return r;
     };
+    // Settle's own CPU time per payment holds even when other work slows the clock-time figures.
+    const cpu = () => [processCpuMs(stack.server.child.pid), processCpuMs(stack.worker.child.pid)];
+    const cpuBefore = cpu();
     await level(4, PLAN.warmupS);
     if (!args.concurrency) {
       for (const c of PLAN.sweep) {
@@ -156,7 +159,11 @@ async function main(): Promise<void> {
     console.log(`  measured ${describeRun(measured)} over ${measured.durationS} s`);
     const checked = await check(stack, m, confirmed);
     console.log(`  check    ${checked.ok ? 'ok' : 'FAILED'}: ${checked.text}`);
-    const result: PaymentsResult = { measured, sweep, busyBefore, check: checked.text, checkPassed: checked.ok, ordersMade: shelf.made };
+    const cpuAfter = cpu();
+    const perPayment = (i: number) => (cpuBefore[i] !== undefined && cpuAfter[i] !== undefined && confirmed > 0 ? round((cpuAfter[i]! - cpuBefore[i]!) / confirmed) : undefined);
+    const settleCpu = { serverMs: perPayment(0), workerMs: perPayment(1), payments: confirmed };
+    console.log(`  Settle CPU per payment: server ${settleCpu.serverMs} ms, worker ${settleCpu.workerMs} ms (${confirmed} payments)`);
+    const result: PaymentsResult = { measured, sweep, busyBefore, check: checked.text, checkPassed: checked.ok, ordersMade: shelf.made, settleCpu };
     printPaymentsTable(result);
     if (partialRun) console.log('partial run (--concurrency or --duration): results and BENCHMARKS.md left as they were');
     else writePaymentsReport(result, PLAN, new Date());

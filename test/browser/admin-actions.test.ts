@@ -11,12 +11,13 @@ import type { Browser, Page } from 'playwright-core';
 import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
 import {
-  adminSignInLink, confirmAsShopper, payAsShopper, placeOrder, readPayments, signUpAndConnect, startCheckout, type ConnectedMerchant,
+  adminSignInLink, advanceStripeClock, confirmAsShopper, payAsShopper, placeOrder, readPayments, signUpAndConnect, startCheckout, type ConnectedMerchant,
 } from '../support/journey';
 import { launchChromium, newPerson, screenshot } from '../support/browser';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/app/dist/', import.meta.url));
 const DISPUTED_CARD = '4000000000000259';
+const FRENCH_CARD = '4000002500000003';
 
 describe('in the browser: the merchant captures, refunds and answers a dispute', { timeout: 90_000 }, () => {
   let stack: SettleStack;
@@ -24,11 +25,11 @@ describe('in the browser: the merchant captures, refunds and answers a dispute',
   let m: ConnectedMerchant;
   let browser: Browser;
   let page: Page;
-  const orders = {} as Record<'authorized' | 'paid' | 'disputed', { id: number; number: string; paymentId: string }>;
+  const orders = {} as Record<'authorized' | 'paid' | 'disputed' | 'euro', { id: number; number: string; paymentId: string }>;
 
-  async function order(card: string | null, captureMethod: 'automatic' | 'manual' = 'automatic') {
+  async function order(card: string | null, captureMethod: 'automatic' | 'manual' = 'automatic', currency = 'USD') {
     const product = (await m.woo.post('products', { name: `Kayak ${Object.keys(orders).length}`, regular_price: '100.00' })).data;
-    const placed = await placeOrder(m.woo, { productId: product.id, quantity: 1 });
+    const placed = await placeOrder(m.woo, { productId: product.id, quantity: 1, currency });
     const checkout = await startCheckout(settleUrl, m.apiKey, placed.id, { captureMethod });
     if (captureMethod === 'manual') expect((await confirmAsShopper(settleUrl, checkout.payment.id)).status).toBe('requires_capture');
     else expect(await payAsShopper(settleUrl, checkout.payment.id, card ?? undefined)).toBe('succeeded');
@@ -44,7 +45,8 @@ describe('in the browser: the merchant captures, refunds and answers a dispute',
     orders.authorized = await order(null, 'manual');
     orders.paid = await order(null);
     orders.disputed = await order(DISPUTED_CARD);
-    await eventually(() => readPayments(settleUrl, m.apiKey), (v) => v.payments.filter((p) => p.status !== 'awaiting_payment').length === 3);
+    orders.euro = await order(FRENCH_CARD, 'automatic', 'EUR');
+    await eventually(() => readPayments(settleUrl, m.apiKey), (v) => v.payments.filter((p) => p.status !== 'awaiting_payment').length === 4);
     page = await (await newPerson(browser)).newPage();
     await page.goto(await adminSignInLink(settleUrl, m.apiKey));
     await page.getByRole('heading', { name: 'Payments', exact: true }).waitFor();
@@ -101,6 +103,8 @@ describe('in the browser: the merchant captures, refunds and answers a dispute',
     await outcome().getByText('Enter an amount in USD, like 100.00.').waitFor();
 
     expect(await eventually(() => storeRefunds(orders.paid.id), (r) => r.length === 2)).toEqual(['10.00', '25.00']);
+    // The list shows it at a glance, on the payment's row.
+    await row(orders.paid.number).getByText('Refunded $35.00', { exact: true }).waitFor();
     await screenshot(page, 'admin-refunds');
   });
 
@@ -125,5 +129,30 @@ describe('in the browser: the merchant captures, refunds and answers a dispute',
     const disputes = (await (await fetch(`${settleUrl}/api/disputes`, { headers: { Authorization: `Bearer ${m.apiKey}` } })).json()).disputes;
     expect(disputes[0]).toMatchObject({ status: 'under_review', evidence: { customerName: 'Ada Shopper', shippingTrackingNumber: '1Z999AA10123456784' } });
     await screenshot(page, 'admin-dispute-evidence');
+    // The payments list marks the payment as disputed too.
+    await page.getByRole('tab', { name: 'Payments' }).click();
+    await row(orders.disputed.number).getByTestId('payment-dispute').getByText('Under review by the bank', { exact: true }).waitFor();
+  });
+
+  it('a sale in euros shows what it became in dollars and at which rate', async () => {
+    await page.getByRole('tab', { name: 'Payments' }).click();
+    const euro = row(orders.euro.number);
+    await euro.getByText('€100.00', { exact: true }).waitFor();
+    await euro.getByTestId('payment-settlement').getByText('$110.00 at 1.1', { exact: true }).waitFor();
+  });
+
+  it('Payouts: a payout the bank returned shows Failed with the bank’s reason', async () => {
+    await advanceStripeClock(stack.sandboxes, 3 * 86_400);
+    const payouts = async () => (await (await fetch(`${settleUrl}/api/payouts`, { headers: { Authorization: `Bearer ${m.apiKey}` } })).json()).payouts as { id: string; status: string }[];
+    const [paid] = await eventually(payouts, (p) => p[0]?.status === 'paid');
+    const failed = await fetch(`${stack.sandboxes.stripe.url}/_sandbox/payouts/${paid!.id}/fail`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ failure_code: 'account_closed' }),
+    });
+    expect(failed.status).toBe(200);
+    await page.getByRole('tab', { name: 'Payouts' }).click();
+    const payoutRow = page.getByRole('row').filter({ has: page.getByText(paid!.id, { exact: true }) });
+    await payoutRow.getByText('Failed', { exact: true }).waitFor();
+    await payoutRow.getByText('The bank account has been closed.', { exact: true }).waitFor();
+    await screenshot(page, 'admin-payout-failed');
   });
 });

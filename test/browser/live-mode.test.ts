@@ -38,6 +38,10 @@ window.Stripe = function (publishableKey) {
       window.stripeCalls.push({ call: 'confirmPayment', returnUrl: options.confirmParams.return_url, redirect: options.redirect });
       return Promise.resolve({ paymentIntent: { id: 'pi_x', status: 'succeeded' } });
     },
+    retrievePaymentIntent: function (clientSecret) {
+      window.stripeCalls.push({ call: 'retrievePaymentIntent', clientSecret: clientSecret });
+      return Promise.resolve({ paymentIntent: { id: 'pi_x', status: 'succeeded' } });
+    },
   };
 };`;
 
@@ -47,6 +51,7 @@ describe('in the browser: live mode uses Stripe.js, never the page’s own card 
   let browser: Browser;
   let payUrl: string;
   let clientSecret: string;
+  let intentId: string;
 
   beforeAll(async () => {
     if (!existsSync(`${WEB_DIST}pay.html`)) throw new Error(`The built web pages are missing from ${WEB_DIST}: run \`npm run build:web\` first.`);
@@ -60,6 +65,7 @@ describe('in the browser: live mode uses Stripe.js, never the page’s own card 
     const stripe = new Stripe(account.secret_key, { host: '127.0.0.1', port: sandbox.port, protocol: 'http' });
     const intent = await stripe.paymentIntents.create({ amount: 4200, currency: 'eur', automatic_payment_methods: { enabled: true } });
     clientSecret = intent.client_secret!;
+    intentId = intent.id;
     const id = `pay_${randomBytes(16).toString('base64url').slice(0, 22)}`;
     await insertPayment(settle.services.db, { id, merchantId, storePlatform: 'woocommerce', orderId: '9', orderNumber: '9', amount: { amount: 4200, currency: 'EUR' }, processorRef: intent.id });
     payUrl = `${settle.url}/pay/${id}`;
@@ -102,6 +108,19 @@ describe('in the browser: live mode uses Stripe.js, never the page’s own card 
       { call: 'create', type: 'payment' },
       { call: 'confirmPayment', returnUrl: payUrl, redirect: 'if_required' },
     ]);
+    await context.close();
+  });
+
+  it('back from the bank’s page: the outcome is read through Stripe.js too, not from the page’s own calls', async () => {
+    const context = await newPerson(browser);
+    const requests = recordRequests(context);
+    await context.route(`${STRIPE_JS}**`, (route) => route.fulfill({ contentType: 'application/javascript', body: FAKE_STRIPE_JS }));
+    const page = await context.newPage();
+    await page.goto(`${payUrl}?payment_intent=${intentId}&payment_intent_client_secret=${clientSecret}&redirect_status=succeeded`);
+    await page.getByRole('alert').getByText('Payment received — thank you').waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.evaluate(() => (window as unknown as { stripeCalls: { call: string }[] }).stripeCalls.at(-1))).toEqual({ call: 'retrievePaymentIntent', clientSecret });
+    expect(requests.filter((r) => r.url.startsWith(sandbox.url))).toEqual([]);
     await context.close();
   });
 });

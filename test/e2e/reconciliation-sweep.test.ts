@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
-import { payAsShopper, placeOrder, readLedgerEntries, signUpAndConnect, startCheckout, stripeDashboard, type ConnectedMerchant } from '../support/journey';
+import { payAsShopper, placeOrder, readBooks, readLedgerEntries, signUpAndConnect, startCheckout, stripeDashboard, type ConnectedMerchant } from '../support/journey';
 
 interface ExceptionView { id: number; kind: string; orderNumber: string | null; explanation: string; status: string; actions: string[]; note: string | null }
 interface AuditView { actor: string; action: string; detail: string }
@@ -69,7 +69,11 @@ describe('reconciliation sweep, end to end', { timeout: 180_000 }, () => {
     const audit = (await api<{ audit: AuditView[] }>('/api/reconciliation/audit')).body.audit;
     expect(audit).toContainEqual(expect.objectContaining({ actor: 'sweep', action: 'recovered_event', detail: expect.stringMatching(/^Stripe event evt_\w+ \(payment_intent\.succeeded\) never arrived as a webhook/) }));
     const sweep = (await api<{ sweep: { stage: string; outcome: { eventsRead: number } } }>('/api/reconciliation/sweep')).body.sweep;
-    expect(['done', 'stripe_events', 'store_orders', 'match', 'repair']).toContain(sweep.stage);
+    expect(['done', 'stripe_events', 'store_orders', 'books_documents', 'match', 'repair']).toContain(sweep.stage);
+    // The store, Stripe and the books agree on it: no exception, once the books step has run.
+    await eventually(() => readBooks(stack.sandboxes, merchant.realmId), (b) => (b.documents.SalesReceipt ?? []).length === 1, 30_000);
+    await eventually(() => api<{ sweep: { outcome: { documentsReread: number } | null } }>('/api/reconciliation/sweep'), (r) => (r.body.sweep.outcome?.documentsReread ?? 0) > 0, 30_000);
+    expect(await openExceptions()).toEqual([]);
   });
 
   it('an order marked paid in WooCommerce without a payment is an exception, and accepting it with a note is audited', async () => {
@@ -130,6 +134,23 @@ describe('reconciliation sweep, end to end', { timeout: 180_000 }, () => {
     expect(trail).toContain('merchant retried');
     expect(trail[0]).toBe('sweep resolved');
     expect(trail.at(-1)).toBe('sweep opened');
+  });
+
+  it('a sales receipt deleted in QuickBooks is a books exception the bookkeeper must restore or accept', async () => {
+    const books = await eventually(() => readBooks(stack.sandboxes, merchant.realmId), (b) => (b.documents.SalesReceipt ?? []).some((d) => d.TotalAmt === 42), 30_000);
+    const receipt = (books.documents.SalesReceipt ?? []).find((d) => d.TotalAmt === 42) as unknown as { Id: string; SyncToken: string };
+    const deleted = await fetch(`${stack.sandboxes.quickbooks.apiBaseUrl}${merchant.realmId}/salesreceipt?operation=delete&minorversion=75`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${merchant.quickBooksAccessToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ Id: receipt.Id, SyncToken: receipt.SyncToken }),
+    });
+    expect(deleted.status).toBe(200);
+
+    const exception = await exceptionFor('books_entry_missing', sale.orderNumber);
+    expect(exception.explanation).toBe(
+      `The sale of 42.00 USD for order #${sale.orderNumber} was posted to the books as SalesReceipt ${receipt.Id}, which the books no longer have. Restore it in the books, or accept with a note.`,
+    );
+    expect(exception.actions).toEqual(['refetch', 'accept']);
   });
 
   it("another merchant sees none of this merchant's exceptions and cannot act on them", async () => {

@@ -63,9 +63,15 @@ describe('refunds every way, end to end', { timeout: 150_000 }, () => {
 
     // 2. From the WooCommerce admin: WooCommerce records the refund and calls the gateway, whose
     //    process_refund (Settle's plugin) asks Settle to refund with origin "store".
-    await m.woo.post(`orders/${orderId}/refunds`, { amount: '15.00', reason: 'Late delivery', api_refund: true });
-    const fromStore = await api(`/api/payments/${paymentId}/refunds`, { amount: 1500, reason: 'Late delivery', origin: 'store' });
+    const wooRefund = (await m.woo.post(`orders/${orderId}/refunds`, { amount: '15.00', reason: 'Late delivery', api_refund: true })).data as { id: number };
+    const asked = { amount: 1500, reason: 'Late delivery', origin: 'store', storeRefundId: String(wooRefund.id) };
+    const fromStore = await api(`/api/payments/${paymentId}/refunds`, asked);
     expect(fromStore).toMatchObject({ status: 201, body: { refund: { origin: 'store', status: 'succeeded', amountFormatted: '$15.00' } } });
+    //    The plugin asks again (its first answer timed out): the same refund, not a second one.
+    const retried = await api(`/api/payments/${paymentId}/refunds`, asked);
+    expect(retried.body.refund.id).toBe(fromStore.body.refund.id);
+    expect(await api(`/api/payments/${paymentId}/refunds`, { ...asked, amount: 1600 })).toMatchObject({ status: 409, body: { error: { code: 'idempotency_mismatch' } } });
+    expect((await api(`/api/payments/${paymentId}/refunds`, { amount: 100, storeRefundId: '77' })).status).toBe(400);
 
     // 3. From Stripe's dashboard: Settle hears of it only by webhook (delivered twice).
     const stripe = stripeDashboard(stack.sandboxes, m);

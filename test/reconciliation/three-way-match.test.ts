@@ -26,7 +26,7 @@ describe.each(DATABASES)('three-way match on $name', ({ open }) => {
   interface Sale {
     merchant?: string; order: string; amount: number; currency?: string; status?: string; orderStatus?: string; updatedAt?: string;
     store?: { paid: boolean; total?: number; currency?: string; refunded?: number } | null;
-    stripeRefunded?: number; books?: 'posted' | 'none'; booksShows?: number | null;
+    stripeRefunded?: number; refundAsked?: number; books?: 'posted' | 'none'; booksShows?: number | null;
   }
 
   /** A payment as Settle stores it, with what the store, Stripe's balance and the books say about it. */
@@ -53,6 +53,13 @@ describe.each(DATABASES)('three-way match on $name', ({ open }) => {
         `INSERT INTO refunds (id, merchant_id, payment_id, amount, currency, origin, status, processor_ref, updated_at)
          VALUES ($1, $2, $3, $4, $5, 'processor', 'succeeded', $6, $7)`,
         [`rf_${id}`, m, id, s.stripeRefunded, currency, `re_${id}`, LONG_AGO],
+      );
+    }
+    if (s.refundAsked) {
+      // Asked of Stripe (from the store), not settled yet: the store already shows it.
+      await db.query(
+        `INSERT INTO refunds (id, merchant_id, payment_id, amount, currency, origin, status, updated_at) VALUES ($1, $2, $3, $4, $5, 'store', 'pending', $6)`,
+        [`rf_asked_${id}`, m, id, s.refundAsked, currency, LONG_AGO],
       );
     }
     if (status === 'succeeded') {
@@ -99,6 +106,7 @@ describe.each(DATABASES)('three-way match on $name', ({ open }) => {
     await sale({ order: '1009', amount: 7000, booksShows: null });
     await sale({ order: '1010', amount: 7000, booksShows: 7000 }); // read back unchanged
     await sale({ order: '1011', amount: 900, store: { paid: true, currency: 'EUR' } });
+    await sale({ order: '1013', amount: 3000, store: { paid: true, refunded: 1000 }, refundAsked: 1000 }); // refund on its way to Stripe
     await sale({ order: '1012', amount: 800, orderStatus: 'awaiting_payment', store: null, updatedAt: new Date().toISOString() }); // store step in flight
     await sale({ merchant: otherMerchantId, order: '1002', amount: 2500, orderStatus: 'awaiting_payment', store: { paid: false } });
 
@@ -113,7 +121,7 @@ describe.each(DATABASES)('three-way match on $name', ({ open }) => {
       ['refund_missing_in_processor', '1006', 'The store shows 30.00 USD refunded on order #1006, but Stripe refunded only 0.00 USD: the customer may not have their money back.'],
       ['books_entry_missing', '1007', 'The sale of 19.99 USD for order #1007 is not in the books. Retry posts it.'],
       ['books_entry_edited', '1008', `SalesReceipt sr_pay_1008_${tail} for order #1008 was posted as 70.00 USD but the books now show 60.00 USD: it was edited after Settle posted it.`],
-      ['books_entry_missing', '1009', `The sale of 70.00 USD for order #1009 was posted to the books as SalesReceipt sr_pay_1009_${tail}, which the books no longer have. Retry posts it again.`],
+      ['books_entry_missing', '1009', `The sale of 70.00 USD for order #1009 was posted to the books as SalesReceipt sr_pay_1009_${tail}, which the books no longer have. Restore it in the books, or accept with a note.`],
       ['amount_mismatch', '1011', 'Order #1011 is in EUR in the store, but Stripe took 9.00 USD.'],
     ]);
     expect(await exceptions(otherMerchantId)).toEqual([]);

@@ -16,11 +16,11 @@ const SANDBOX_API = 'http://127.0.0.1:4010';
 
 let settle: Awaited<ReturnType<typeof startSettleInProcess>>;
 
-async function merchantWithPayment(name: string, publishableKey: string, siteUrl: string): Promise<string> {
+async function merchantWithPayment(name: string, publishableKey: string, siteUrl: string, storeStatus?: 'disconnected'): Promise<string> {
   const { services } = settle;
   const merchantId = (await createMerchant(services.db, name)).merchant.id;
   await services.connections.save({ merchantId, platform: 'stripe', settings: { publishableKey, webhookEndpointId: 'we_1' }, secrets: { secretKey: 'sk_x' } });
-  await services.connections.save({ merchantId, platform: 'woocommerce', settings: { siteUrl }, secrets: { consumerKey: 'ck_1', consumerSecret: 'cs_1' } });
+  await services.connections.save({ merchantId, platform: 'woocommerce', settings: { siteUrl, ...(storeStatus ? { status: storeStatus } : {}) }, secrets: { consumerKey: 'ck_1', consumerSecret: 'cs_1' } });
   const id = `pay_${randomBytes(16).toString('base64url').slice(0, 22)}`;
   await insertPayment(services.db, { id, merchantId, storePlatform: 'woocommerce', orderId: '7', orderNumber: '7', amount: { amount: 1000, currency: 'USD' }, processorRef: `pi_${id}` });
   return id;
@@ -73,6 +73,11 @@ describe('the payment page’s headers and HTML', () => {
       expect(csp).not.toContain(SANDBOX_API);
     }
     expect(directive((await page(`/pay/${livePayment}/embed`)).csp, 'frame-ancestors')).toBe('frame-ancestors https://live-goods.example');
+  });
+
+  it('a store whose connection ended no longer frames the page', async () => {
+    const ended = await merchantWithPayment('Closed Shop', 'pk_test_def', 'https://closed.example', 'disconnected');
+    expect(directive((await page(`/pay/${ended}/embed`)).csp, 'frame-ancestors')).toBe("frame-ancestors 'none'");
   });
 
   it('an unknown payment still gets the page (which explains in words), framed by nobody', async () => {

@@ -42,6 +42,8 @@ export interface ConnectedMerchant {
   stripeAccount: { id: string; secret_key: string; publishable_key: string };
   woo: WooCommerceRestApi;
   realmId: string;
+  /** The QuickBooks company's access token, for a test acting as the bookkeeper in QuickBooks itself. */
+  quickBooksAccessToken: string;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function signUpAndConnect(
   });
 
   const woo = new WooCommerceRestApi({ url: sandboxes.woo.url, consumerKey: keys.consumer_key, consumerSecret: keys.consumer_secret, version: 'wc/v3' });
-  return { merchantId: merchant.id, apiKey, stripeAccount, woo, realmId: company.realm_id };
+  return { merchantId: merchant.id, apiKey, stripeAccount, woo, realmId: company.realm_id, quickBooksAccessToken: company.access_token };
 }
 
 export interface WooOrderView {

@@ -24,6 +24,7 @@ export async function reconcile(services: Services, job: Job): Promise<string> {
   });
   return (
     `swept: ${outcome.eventsRecovered} of ${outcome.eventsRead} Stripe events recovered, ${outcome.ordersReread} orders re-read, ` +
-    `${outcome.match.found} exceptions (${outcome.match.opened} new, ${outcome.match.resolved} resolved), ${outcome.repairsQueued} repairs queued`
+    `${outcome.match.found} exceptions (${outcome.match.opened} new, ${outcome.match.resolved} resolved), ${outcome.repairsQueued} repairs queued` +
+    (outcome.problems.length > 0 ? `; could not read ${outcome.problems.join('; ')}` : '')
   );
 }

@@ -95,13 +95,12 @@ export function runRoute(state: SandboxState, hooks: WebhookDispatcher, route: R
       const raw = route.method === 'POST'
         ? (typeof req.body === 'string' ? req.body : '')
         : req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
-      const params = parseParams(raw, requestSchema(route.method, route.spec));
       const idemKey = route.method === 'POST' ? req.header('idempotency-key') ?? null : null;
       const prior = idemKey ? acct.idempotency.get(idemKey) : undefined;
       const isReplay = prior !== undefined && state.now() - prior.createdAt < IDEMPOTENCY_TTL;
       const fault = strike(state, req.method, req.path, isReplay);
-      // Before the work: the limiter, an outage in front of the API, a cut connection. Nothing is
-      // applied and nothing is saved under the idempotency key, so a retry runs afresh.
+      // Before the work (and before the parameters are read): the limiter, an outage in front of the
+      // API, a cut connection. Nothing is applied or saved under the key, so a retry runs afresh.
       if (fault?.fault === 'throttle_429') return delayed(state, () => sendThrottled(res, requestId));
       if (fault && !fault.afterApply) {
         if (fault.fault === 'drop_connection') return dropConnection(req);
@@ -109,6 +108,7 @@ export function runRoute(state: SandboxState, hooks: WebhookDispatcher, route: R
         res.setHeader('Stripe-Should-Retry', 'true');
         return delayed(state, () => send(res, requestId, 500, internalError().body()));
       }
+      const params = parseParams(raw, requestSchema(route.method, route.spec));
       let fingerprint = '';
       if (idemKey) {
         fingerprint = createHash('sha256')

@@ -17,7 +17,8 @@ export async function pagePolicyFor(services: Services, merchantId: string): Pro
   ]);
   return {
     cardFields: cardFieldsFor(stripe?.settings.publishableKey ?? '', services.config.STRIPE_API_BASE),
-    origins: storeOrigins(connections),
+    // A store whose connection ended (disconnected, access revoked) no longer frames the page.
+    origins: storeOrigins(connections.filter((c) => c.status === 'active')),
   };
 }
 

@@ -35,6 +35,8 @@ export function payRoutes(services: Services): Router {
       amountFormatted: formatMoney(payment.amount, shopperLocale(req.acceptsLanguages())),
       currencyExponent: minorUnitExponent(payment.amount.currency),
       status: payment.status,
+      // SEPA Direct Debit is euro only; Stripe offers it on euro payments when the merchant has it enabled.
+      bankDebit: open && payment.amount.currency === 'EUR',
       cardFields,
       stripe: session && { apiBase: session.apiBase, publishableKey: session.publishableKey, paymentIntentId: session.processorRef, clientSecret: session.clientSecret },
       returnUrl: null,

@@ -18,8 +18,11 @@ const refundBody = z
     // The store plugin passes "store" when the merchant refunded in the store's admin: the store
     // already shows that refund, so Settle must not add it to the order again.
     origin: z.enum(['settle', 'store']).optional(),
+    // The store's own refund id (WooCommerce's refund post id): asking again with it returns the same refund.
+    storeRefundId: z.string().regex(/^[\w-]{1,64}$/, 'letters, digits, - and _ only').optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.storeRefundId === undefined || r.origin === 'store', { message: 'storeRefundId goes with origin "store"', path: ['storeRefundId'] });
 
 const checkoutBody = z
   .object({
@@ -80,8 +83,8 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
 
   // A refund from Settle's admin or API. The amount is in minor units of the payment's currency.
   router.post('/api/payments/:paymentId/refunds', auth, json({ limit: services.config.API_BODY_LIMIT }), route(async (req, res) => {
-    const { amount, reason, origin } = parseBody(refundBody, req);
-    const refund = await requestRefund(services, req.merchant!.id, String(req.params.paymentId), { amount, reason, origin });
+    const { amount, reason, origin, storeRefundId } = parseBody(refundBody, req);
+    const refund = await requestRefund(services, req.merchant!.id, String(req.params.paymentId), { amount, reason, origin, storeRefundId });
     res.status(refund.status === 'succeeded' ? 201 : 202).json({ refund: refundView(refund) });
   }));
 
@@ -98,6 +101,7 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
       payments: payments.map((p) => ({
         ...paymentView(p),
         booksDocuments: p.booksDocuments,
+        refunded: p.refunded, refundedFormatted: formatMoney(p.refunded), disputeStatus: p.disputeStatus,
         // What the sale became in the Stripe balance (converted, with the rate, when presented in another currency).
         settlement: p.settlement && {
           ...p.settlement, amountFormatted: formatMoney(p.settlement.amount), feeFormatted: formatMoney(p.settlement.fee), netFormatted: formatMoney(p.settlement.net),

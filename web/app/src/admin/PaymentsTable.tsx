@@ -7,6 +7,7 @@ import { displayMoney } from '../money';
 import { formatDate, locale } from './format';
 import { booksBadge, orderBadge, paymentBadge } from './status';
 import { StatusBadge } from './StatusBadge';
+import { disputeBadge } from './dispute-labels';
 
 // Inline, tiny illustration: EmptyState requires an image and we don't want a CDN request.
 const EMPTY_IMAGE =
@@ -56,6 +57,12 @@ export function PaymentsTable({ payments, loading, selectedId = null, onSelect }
           {p.paymentMethodName ? (
             <Text as="span" variant="bodySm" tone="subdued">
               <span data-testid="payment-method">{p.paymentMethodName}</span>
+            </Text>
+          ) : null}
+          {p.disputeStatus ? <StatusBadge spec={disputeBadge(p.disputeStatus)} status={p.disputeStatus} testId="payment-dispute" /> : null}
+          {p.refunded && p.refunded.amount > 0 ? (
+            <Text as="span" variant="bodySm" tone="subdued">
+              Refunded {displayMoney(p.refunded, p.refundedFormatted, locale)}
             </Text>
           ) : null}
           {p.failureMessage ? (

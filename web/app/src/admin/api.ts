@@ -24,6 +24,11 @@ export interface PaymentRow {
   capturedAmountFormatted?: string | null;
   /** What the sale became in the Stripe balance: converted, with the rate, when presented in another currency. */
   settlement?: { amount: Money; amountFormatted?: string | null; exchangeRate: string | null } | null;
+  /** What was given back (refunds that succeeded), wherever they were started. */
+  refunded?: Money;
+  refundedFormatted?: string | null;
+  /** The latest dispute's status, if the shopper's bank disputed the payment. */
+  disputeStatus?: string | null;
   failureMessage: string | null;
   /** How the shopper paid, in the merchant's words ("Card", "Apple Pay", "Google Pay", …), once known. */
   paymentMethodName?: string | null;

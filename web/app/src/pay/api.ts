@@ -15,6 +15,8 @@ export interface PayInfo {
   /** authorized: the card holds the money until the store captures it; canceled: released, nothing taken. */
   status: 'awaiting_payment' | 'authorized' | 'succeeded' | 'canceled' | (string & {});
   stripe: StripeConfig;
+  /** The payment may also be made by SEPA Direct Debit (a euro payment). */
+  bankDebit?: boolean;
   returnUrl: string | null;
 }
 

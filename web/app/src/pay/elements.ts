@@ -14,6 +14,7 @@ interface StripeJs {
     confirmParams: { return_url: string };
     redirect: 'if_required';
   }): Promise<{ error?: StripeErrorBody; paymentIntent?: PaymentIntentResult }>;
+  retrievePaymentIntent(clientSecret: string): Promise<{ error?: StripeErrorBody; paymentIntent?: PaymentIntentResult }>;
 }
 
 declare global {
@@ -25,6 +26,8 @@ declare global {
 export interface PaymentElement {
   /** Confirms with Stripe; redirects only for a bank page that needs one, else answers here. */
   confirm(returnUrl: string): Promise<{ error?: StripeErrorBody; paymentIntent?: PaymentIntentResult }>;
+  /** The intent as Stripe has it now (back from the bank's page), read through Stripe.js too. */
+  retrieve(): Promise<{ error?: StripeErrorBody; paymentIntent?: PaymentIntentResult }>;
 }
 
 /** null when Stripe.js did not load (blocked, offline): the page then says so in words. */
@@ -35,5 +38,6 @@ export function mountPaymentElement(cfg: StripeConfig, target: HTMLElement, loca
   elements.create('payment', { layout: 'tabs' }).mount(target);
   return {
     confirm: (returnUrl) => stripe.confirmPayment({ elements, confirmParams: { return_url: returnUrl }, redirect: 'if_required' }),
+    retrieve: () => stripe.retrievePaymentIntent(cfg.clientSecret),
   };
 }

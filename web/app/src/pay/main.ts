@@ -8,11 +8,11 @@
 import { formatMinor } from '../money';
 import { fetchPayInfo, PayInfoError, type PayInfo } from './api';
 import { digitsOnly, formatCardNumber, formatExpiry, validateCard, type CardInput } from './card';
-import { mountPaymentElement } from './elements';
+import { mountPaymentElement, type PaymentElement } from './elements';
 import { shopperMessage } from './errors';
 import { embeddedHost, reportHeight, reportOutcome } from './host';
 import { outcomeOf, type Outcome } from './outcome';
-import { confirmPaymentIntent, createCardPaymentMethod, createTokenPaymentMethod, retrievePaymentIntent, StripeRequestError } from './stripe';
+import { confirmDebit, confirmPaymentIntent, createCardPaymentMethod, createSepaDebitPaymentMethod, createTokenPaymentMethod, retrievePaymentIntent, StripeRequestError } from './stripe';
 import { clearCardInputs, focusField, setBusy, setMessage, showFieldErrors, view } from './view';
 import { googlePayRequest, stripeTokenOf, walletAvailable } from './wallet';
 
@@ -96,8 +96,12 @@ function returnedFromBank(info: PayInfo): boolean {
   return params.get('payment_intent') === info.stripe?.paymentIntentId;
 }
 
-async function checkAfterBank(info: PayInfo): Promise<Outcome> {
+async function checkAfterBank(info: PayInfo, element: PaymentElement | null): Promise<Outcome> {
   try {
+    if (element) {
+      const { paymentIntent, error } = await element.retrieve();
+      return paymentIntent ? outcomeOf(paymentIntent, true) : { kind: 'failed', ...shopperMessage(error) };
+    }
     return outcomeOf(await retrievePaymentIntent(info.stripe), true);
   } catch (err) {
     return { kind: 'failed', ...shopperMessage(err instanceof StripeRequestError ? err.body : undefined) };
@@ -150,6 +154,50 @@ function wireSubmit(info: PayInfo, amountText: string): void {
   });
 }
 
+/** The shopper's IBAN, name and email → a SEPA debit under the mandate shown above the button. */
+function wireDebit(info: PayInfo): void {
+  view.debitMandate.textContent =
+    `By giving your IBAN and confirming this payment, you authorise ${info.merchantName} and Stripe, its payment provider, ` +
+    'to instruct your bank to debit your account, and your bank to debit it accordingly. You may ask your bank for a refund ' +
+    'within 8 weeks of the debit, under the terms of your agreement with your bank.';
+  view.debitForm.hidden = false;
+  let inFlight = false;
+  view.debitForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (inFlight) return;
+    const name = view.debitName.value.trim();
+    const email = view.debitEmail.value.trim();
+    const iban = view.debitIban.value.replace(/\s+/g, '').toUpperCase();
+    if (!name || !/^[^@\s]+@[^@\s]+$/.test(email) || !/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(iban)) {
+      return setMessage('Enter the account holder, an email address and a valid IBAN.');
+    }
+    inFlight = true;
+    view.debitButton.disabled = true;
+    setMessage('', 'info');
+    void (async () => {
+      let outcome: Outcome;
+      try {
+        outcome = outcomeOf(await confirmDebit(info.stripe, await createSepaDebitPaymentMethod(info.stripe, { name, email, iban })));
+      } catch (err) {
+        const body = err instanceof StripeRequestError ? err.body : undefined;
+        outcome = { kind: 'failed', message: body?.code === 'invalid_bank_account_iban' ? 'This IBAN is not valid. Check it and try again.' : shopperMessage(body).message };
+      }
+      if (outcome.kind === 'failed') {
+        inFlight = false;
+        view.debitButton.disabled = false;
+        return setMessage(outcome.message);
+      }
+      // Submitted: the bank answers in a few days; nothing more to do here (no second payment).
+      view.form.hidden = true;
+      view.debitForm.hidden = true;
+      view.secureNote.hidden = true;
+      const message = 'Your bank payment is being processed. The store will confirm your order once your bank has paid it.';
+      if (host) reportOutcome(host, info.paymentId, 'processing', message);
+      setMessage(message, 'info');
+    })();
+  });
+}
+
 /** Google Pay: shown only when the browser has it ready; the sheet's card token pays like a typed card. */
 async function wireWallet(info: PayInfo, amountText: string, exponent: number): Promise<void> {
   if (!(await walletAvailable(info, exponent))) return;
@@ -178,9 +226,9 @@ async function wireWallet(info: PayInfo, amountText: string, exponent: number): 
 }
 
 /** Live mode: Stripe's Payment Element instead of our fields; Stripe.js runs any bank check itself. */
-function wireElements(info: PayInfo, amountText: string): boolean {
+function wireElements(info: PayInfo, amountText: string): PaymentElement | null {
   const element = mountPaymentElement(info.stripe, view.paymentElement, locale);
-  if (!element) return false;
+  if (!element) return null;
   view.cardFields.hidden = true;
   view.paymentElement.hidden = false;
   let inFlight = false;
@@ -197,7 +245,7 @@ function wireElements(info: PayInfo, amountText: string): boolean {
       showOutcome(info, amountText, outcome);
     })();
   });
-  return true;
+  return element;
 }
 
 async function start(): Promise<void> {
@@ -231,9 +279,11 @@ async function start(): Promise<void> {
 
     view.form.hidden = false;
     view.secureNote.hidden = false;
+    let element: PaymentElement | null = null;
     if (info.cardFields === 'elements') {
       // Raw card numbers never go from this page to the real Stripe: its fields are Stripe's own.
-      if (!wireElements(info, amountText)) {
+      element = wireElements(info, amountText);
+      if (!element) {
         view.form.hidden = true;
         view.secureNote.hidden = true;
         return setMessage('We couldn’t load the secure card form. Check your connection and refresh the page.');
@@ -243,12 +293,13 @@ async function start(): Promise<void> {
       wireFormatting();
       wireSubmit(info, amountText);
       void wireWallet(info, amountText, exponent ?? 2);
+      if (info.bankDebit) wireDebit(info);
       // Embedded: focusing would scroll the store's page to the frame before the shopper got there.
       if (!back) return host ? undefined : view.number.focus();
     }
     setBusy(true);
     setMessage('Checking your payment with your bank…', 'info');
-    showOutcome(info, amountText, await checkAfterBank(info));
+    showOutcome(info, amountText, await checkAfterBank(info, element));
   } catch (err) {
     setMessage(err instanceof PayInfoError ? err.message : 'We couldn’t load this payment. Refresh the page to try again.');
   } finally {

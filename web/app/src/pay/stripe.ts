@@ -63,6 +63,27 @@ export async function createCardPaymentMethod(cfg: StripeConfig, card: CardInput
   return pm.id;
 }
 
+/** A SEPA Direct Debit PaymentMethod: the account holder, their email (for the debit notice) and IBAN. */
+export async function createSepaDebitPaymentMethod(cfg: StripeConfig, debit: { name: string; email: string; iban: string }): Promise<string> {
+  const pm = await post<{ id: string }>(cfg, '/v1/payment_methods', {
+    type: 'sepa_debit',
+    'sepa_debit[iban]': debit.iban,
+    'billing_details[name]': debit.name,
+    'billing_details[email]': debit.email,
+  });
+  return pm.id;
+}
+
+/** Confirms a bank debit with the mandate the shopper accepted on this page (Stripe notes where from). */
+export function confirmDebit(cfg: StripeConfig, paymentMethodId: string): Promise<PaymentIntentResult> {
+  return post<PaymentIntentResult>(cfg, `/v1/payment_intents/${encodeURIComponent(cfg.paymentIntentId)}/confirm`, {
+    payment_method: paymentMethodId,
+    client_secret: cfg.clientSecret,
+    'mandate_data[customer_acceptance][type]': 'online',
+    'mandate_data[customer_acceptance][online][user_agent]': navigator.userAgent,
+  });
+}
+
 /** `returnUrl`: where the shopper's bank sends them back after 3-D Secure (this page). */
 export function confirmPaymentIntent(cfg: StripeConfig, paymentMethodId: string, returnUrl: string): Promise<PaymentIntentResult> {
   return post<PaymentIntentResult>(cfg, `/v1/payment_intents/${encodeURIComponent(cfg.paymentIntentId)}/confirm`, {
