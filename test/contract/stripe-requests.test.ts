@@ -129,6 +129,24 @@ describe("Settle's Stripe requests against Stripe's spec", { timeout: 60_000 }, 
     await readers.collectOnReader({ readerId: reader.readerId, processorRef: counter.processorRef });
     await readers.cancelReaderAction({ readerId: reader.readerId });
 
+    // Customers, saved cards, off-session charges and subscriptions (Stripe Billing).
+    const { customerRef } = await stripe.createCustomer({ email: 'ada@example.com', name: 'Ada', settleCustomerId: 'cus_1', idempotencyKey: 'customer-cus_1' });
+    const setup = await stripe.startCardSetup({ customerRef, settleSetupId: 'cset_1', idempotencyKey: 'card-setup-cset_1' });
+    await dashboard.setupIntents.confirm(setup.setupRef, { payment_method: 'pm_card_visa' });
+    const { card } = await stripe.cardSetupFacts(setup.setupRef);
+    const saved = await stripe.createSavedCardPayment({
+      amount: usd(5000), description: 'Order 44', metadata: { ...meta, order_id: '44' }, customerRef, cardRef: card!.cardRef,
+      idempotencyKey: 'saved-card-m_1-woocommerce-44-USD-50.00',
+    });
+    expect(await stripe.chargeOffSession({ processorRef: saved.processorRef, cardRef: card!.cardRef, idempotencyKey: `charge-pay_44` })).toMatchObject({ status: 'succeeded' });
+    const subscription = await stripe.createSubscription({
+      customerRef, cardRef: card!.cardRef, amount: usd(2500), interval: 'month', description: 'Coffee club', settleSubscriptionId: 'sub_1', idempotencyKey: 'subscription-sub_1',
+    });
+    await stripe.subscriptionFacts(subscription.subscriptionRef);
+    const invoice = (await dashboard.invoices.list({ subscription: subscription.subscriptionRef })).data[0]!;
+    expect(await stripe.invoiceFacts(invoice.id!)).toMatchObject({ status: 'paid', settleSubscriptionId: 'sub_1' });
+    await stripe.cancelSubscription({ subscriptionRef: subscription.subscriptionRef, idempotencyKey: 'cancel-sub_1' });
+
     sandbox.advanceClock(3 * 86400);
     const payout = (await dashboard.payouts.list()).data[0]!;
     await stripe.payout(payout.id);
@@ -144,21 +162,30 @@ describe("Settle's Stripe requests against Stripe's spec", { timeout: 60_000 }, 
   it('records every operation the connector uses', () => {
     const operations = new Set([...shapes.values()].map((r) => `${r.method} ${specTemplate(r.method, r.path)}`));
     expect([...operations].sort()).toEqual([
+      'DELETE /v1/subscriptions/{subscription_exposed_id}',
       'GET /v1/balance_transactions',
       'GET /v1/balance_transactions/{id}',
       'GET /v1/disputes/{dispute}',
       'GET /v1/events',
+      'GET /v1/invoices/{invoice}',
       'GET /v1/payment_intents',
       'GET /v1/payment_intents/{intent}',
       'GET /v1/payouts/{payout}',
       'GET /v1/refunds',
       'GET /v1/refunds/{refund}',
+      'GET /v1/setup_intents/{intent}',
+      'GET /v1/subscriptions/{subscription_exposed_id}',
       'GET /v1/terminal/readers/{reader}',
+      'POST /v1/customers',
       'POST /v1/disputes/{dispute}',
       'POST /v1/payment_intents',
       'POST /v1/payment_intents/{intent}/cancel',
       'POST /v1/payment_intents/{intent}/capture',
+      'POST /v1/payment_intents/{intent}/confirm',
+      'POST /v1/prices',
       'POST /v1/refunds',
+      'POST /v1/setup_intents',
+      'POST /v1/subscriptions',
       'POST /v1/terminal/locations',
       'POST /v1/terminal/readers',
       'POST /v1/terminal/readers/{reader}/cancel_action',
@@ -178,7 +205,7 @@ describe("Settle's Stripe requests against Stripe's spec", { timeout: 60_000 }, 
     const repeatable = /^\/v1\/terminal\/readers\/[^/]+\/(process_payment_intent|cancel_action)$/;
     const posts = [...shapes.values()].filter((r) => r.method === 'POST' && !repeatable.test(r.path));
     expect(posts.length).toBeGreaterThan(5);
-    for (const r of posts) expect(r.idempotencyKey, `${r.path}`).toMatch(/^(checkout|capture|cancel|refund|webhook-endpoint|dispute-evidence|reader|counter)-/);
+    for (const r of posts) expect(r.idempotencyKey, `${r.path}`).toMatch(/^(checkout|capture|cancel|refund|webhook-endpoint|dispute-evidence|reader|counter|customer|card-setup|saved-card|charge|subscription)-/);
   });
 
   it('the validator refuses a wrong shape: unknown parameter, wrong type, missing required, unknown path', () => {
