@@ -69,5 +69,8 @@ describe('sweep of Stripe balance transactions, end to end', { timeout: 180_000 
     const after = await ledger();
     expect(sale(after)).toHaveLength(1);
     expect(balances(after)).toEqual(balances(entries));
+    // Repaired once, and said so once.
+    const lines = (await api<{ audit: AuditView[] }>('/api/reconciliation/audit')).audit.filter((l) => l.detail.includes(txn.id));
+    expect(lines.map((l) => l.action)).toEqual(['recovered_movement']);
   });
 });
