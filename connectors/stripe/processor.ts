@@ -274,6 +274,15 @@ export class StripeProcessor implements PaymentProcessor {
     );
     return events.reverse().map((e) => ({ id: e.id, type: e.type, created: e.created, payload: JSON.stringify(e) }));
   }
+
+  async movementsSince(createdFrom: number) {
+    // Expanded sources say which payment each belongs to, as `movement` reads one; newest first, so reversed.
+    const transactions: Stripe.BalanceTransaction[] = [];
+    await this.call(() =>
+      this.stripe.balanceTransactions.list({ created: { gte: createdFrom }, limit: 100, expand: ['data.source'] }).autoPagingEach((t) => void transactions.push(t)),
+    );
+    return transactions.reverse().map((t) => movementFrom(t));
+  }
 }
 
 /** How often a throttled call (429: refused before Stripe ran it, so safe to repeat) is tried again. */

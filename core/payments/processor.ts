@@ -248,6 +248,12 @@ export interface PaymentProcessor {
    * recovered, one that did is not doubled.
    */
   eventsSince?(createdFrom: number): Promise<PastEvent[]>;
+  /**
+   * Every balance movement the processor created at or after `createdFrom` (Unix seconds), oldest
+   * first, read as `movement` reads one. The sweep records those the ledger lacks: money that moved
+   * with no event Settle heard of (an adjustment, a fee, a sale whose events were all lost).
+   */
+  movementsSince?(createdFrom: number): Promise<BalanceMovement[]>;
 }
 
 /** An event read back from the processor's event list. */

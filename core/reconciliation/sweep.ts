@@ -4,12 +4,18 @@ import { inboundJobId, recordInboundEvents } from '../inbox/inbox';
 import { readBackStoreOrder, recordBooksDocument } from './snapshots';
 import { runThreeWayMatch, type MatchOutcome } from './match';
 import { audit, retryException } from './exceptions';
+import { movementContext, recordMovement, recordedMovementIds } from '../payments/movements';
+import { addToOutbox, QUEUE_FOR_TOPIC } from '../outbox/outbox';
+import { toDecimal } from '../money';
 
 /** What one sweep of one merchant did. */
 export interface SweepOutcome {
   /** Stripe events read since the cursor, and those the inbox did not have: missed webhooks, now applied. */
   eventsRead: number;
   eventsRecovered: number;
+  /** Stripe balance transactions read since their cursor, and those the ledger did not have, now posted. */
+  movementsRead: number;
+  movementsRecovered: number;
   ordersReread: number;
   /** Sales and refund receipts read back from the books (edited or deleted ones become exceptions). */
   documentsReread: number;
@@ -54,12 +60,13 @@ export async function sweepMerchant(settle: Settle, merchantId: string, options:
     const attempt = async <T>(what: string, work: () => Promise<T>, fallback: T): Promise<T> =>
       work().catch((error: Error) => (problems.push(`${what}: ${error.message}`), fallback));
     const { read, recovered } = await attempt('Stripe events', () => recoverMissedEvents(settle, merchantId, progress), { read: 0, recovered: 0 });
+    const movements = await attempt('Stripe balance transactions', () => recoverMissedMovements(settle, merchantId, options.graceMs, progress), { read: 0, recovered: 0 });
     const ordersReread = await attempt('store orders', () => rereadStoreOrders(settle, merchantId, options.storeReadsPerSweep ?? 200, progress), 0);
     const documentsReread = await attempt('books', () => rereadBooksDocuments(settle, merchantId, options.storeReadsPerSweep ?? 200, progress), 0);
     await progress('match', 0, 1);
     const match = await runThreeWayMatch(settle.db, merchantId, { cutoff: new Date(Date.now() - options.graceMs) });
     const repairsQueued = await repair(settle, merchantId, progress);
-    const outcome: SweepOutcome = { eventsRead: read, eventsRecovered: recovered, ordersReread, documentsReread, match, repairsQueued, problems };
+    const outcome: SweepOutcome = { eventsRead: read, eventsRecovered: recovered, movementsRead: movements.read, movementsRecovered: movements.recovered, ordersReread, documentsReread, match, repairsQueued, problems };
     await settle.db.query(`UPDATE reconciliation_runs SET stage = 'done', outcome = $2, finished_at = now() WHERE id = $1`, [runId, JSON.stringify(outcome)]);
     return outcome;
   } catch (error) {
@@ -75,7 +82,7 @@ type Progress = (stage: string, done: number, total: number) => Promise<void>;
 async function recoverMissedEvents(settle: Settle, merchantId: string, progress: Progress): Promise<{ read: number; recovered: number }> {
   const processor = await settle.platforms.processorFor(merchantId);
   if (!processor.eventsSince) return { read: 0, recovered: 0 };
-  const from = await eventCursor(settle.db, merchantId);
+  const from = await cursorPosition(settle.db, merchantId, 'stripe_events');
   // Only what core acts on: the list also holds events Settle never subscribed to.
   const events = (await processor.eventsSince(from)).filter((e) => processor.readEvent(JSON.parse(e.payload)).kind !== 'ignored');
   let recovered = 0;
@@ -95,19 +102,67 @@ async function recoverMissedEvents(settle: Settle, merchantId: string, progress:
     await progress('stripe_events', Math.min(i + 100, events.length), events.length);
   }
   const newest = Math.max(...events.map((e) => e.created), from + CURSOR_OVERLAP_S);
-  await settle.db.query(
-    `INSERT INTO reconciliation_cursors (merchant_id, source, position) VALUES ($1, 'stripe_events', $2)
-     ON CONFLICT (merchant_id, source) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
-    [merchantId, String(newest - CURSOR_OVERLAP_S)],
-  );
+  await saveCursor(settle.db, merchantId, 'stripe_events', newest - CURSOR_OVERLAP_S);
   return { read: events.length, recovered };
 }
 
-/** Where to start reading Stripe's events: the cursor, or (first sweep) when the merchant connected Stripe. */
-async function eventCursor(db: Queryable, merchantId: string): Promise<number> {
-  const [cursor] = await db.query<{ position: string }>(`SELECT position FROM reconciliation_cursors WHERE merchant_id = $1 AND source = 'stripe_events'`, [merchantId]);
+/**
+ * Money that moved in the Stripe balance with no event Settle heard of (an adjustment, a standalone
+ * fee, a sale whose events were all lost, or an event list that cannot be read): each balance
+ * transaction the ledger lacks is posted as a webhook would post it, by its id, so one arriving
+ * later changes nothing. Younger ones than the grace period may still be on their way.
+ */
+async function recoverMissedMovements(settle: Settle, merchantId: string, graceMs: number, progress: Progress): Promise<{ read: number; recovered: number }> {
+  const processor = await settle.platforms.processorFor(merchantId);
+  if (!processor.movementsSince) return { read: 0, recovered: 0 };
+  const from = await cursorPosition(settle.db, merchantId, 'stripe_balance_transactions');
+  const cutoff = Date.now() - graceMs;
+  // A payout's own movements wait for the payout's event (recovered above when missed): it posts
+  // them with the payout, once the bank has it.
+  const movements = (await processor.movementsSince(from)).filter((m) => m.occurredAt.getTime() <= cutoff && !PAYOUT_CATEGORIES.has(m.category));
+  const recorded = await recordedMovementIds(settle.db, merchantId, movements.map((m) => m.id));
+  const missing = movements.filter((m) => !recorded.has(m.id));
+  let recovered = 0;
+  for (const [i, movement] of missing.entries()) {
+    const context = await movementContext(settle, merchantId, movement);
+    const work = await settle.db.transaction(async (tx) => {
+      const items = await recordMovement(tx, merchantId, movement, context);
+      // Recorded meanwhile by its webhook: nothing was missed after all.
+      if (items.length === 0) return null;
+      for (const item of items) await addToOutbox(tx, { ...item, merchantId });
+      await audit(tx, merchantId, {
+        exceptionId: null, actor: 'sweep', action: 'recovered_movement',
+        detail: `Stripe balance transaction ${movement.id} (${movement.category}, ${toDecimal(movement.net)} ${movement.net.currency}) was not in the ledger; read from Stripe's balance transactions and posted.`,
+      });
+      return items;
+    });
+    if (!work) continue;
+    recovered += 1;
+    // After commit: an enqueue lost to a crash is enqueued again by the outbox sweep.
+    for (const item of work) await settle.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], item.id, { outboxId: item.id });
+    await progress('stripe_balance_transactions', i + 1, missing.length);
+  }
+  const newest = Math.max(...movements.map((m) => Math.floor(m.occurredAt.getTime() / 1000)), from + CURSOR_OVERLAP_S);
+  await saveCursor(settle.db, merchantId, 'stripe_balance_transactions', newest - CURSOR_OVERLAP_S);
+  return { read: movements.length, recovered };
+}
+
+/** Balance transactions of a payout, posted by the payout's event with the payout itself. */
+const PAYOUT_CATEGORIES = new Set(['payout', 'payout_reversal', 'payout_failure']);
+
+async function saveCursor(db: Queryable, merchantId: string, source: string, position: number): Promise<void> {
+  await db.query(
+    `INSERT INTO reconciliation_cursors (merchant_id, source, position) VALUES ($1, $2, $3)
+     ON CONFLICT (merchant_id, source) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+    [merchantId, source, String(position)],
+  );
+}
+
+/** Where to start reading one of Stripe's lists: the cursor, or (first sweep) when the merchant connected Stripe. */
+async function cursorPosition(db: Queryable, merchantId: string, source: string): Promise<number> {
+  const [cursor] = await db.query<{ position: string }>(`SELECT position FROM reconciliation_cursors WHERE merchant_id = $1 AND source = $2`, [merchantId, source]);
   if (cursor) return Number(cursor.position);
-  // Events from before Settle was connected belong to sales Settle never took part in.
+  // Events and movements from before Settle was connected belong to sales Settle never took part in.
   const [connected] = await db.query<{ at: number }>(
     `SELECT floor(extract(epoch FROM updated_at))::bigint - 60 AS at FROM connections WHERE merchant_id = $1 AND platform = 'stripe'`, [merchantId],
   );

@@ -117,6 +117,7 @@ describe("Settle's Stripe requests against Stripe's spec", { timeout: 60_000 }, 
       },
     });
     await stripe.eventsSince(Math.floor(since.getTime() / 1000)); // the reconciliation sweep's catch-up read
+    await stripe.movementsSince(Math.floor(since.getTime() / 1000)); // and its read of the balance transactions
 
     // Counter sales on a Stripe Terminal reader (the in-person connector).
     const readers = new StripeCardReaders(stripeClient(keys.secret_key, recorder.url));

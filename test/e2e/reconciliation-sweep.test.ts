@@ -69,7 +69,7 @@ describe('reconciliation sweep, end to end', { timeout: 180_000 }, () => {
     const audit = (await api<{ audit: AuditView[] }>('/api/reconciliation/audit')).body.audit;
     expect(audit).toContainEqual(expect.objectContaining({ actor: 'sweep', action: 'recovered_event', detail: expect.stringMatching(/^Stripe event evt_\w+ \(payment_intent\.succeeded\) never arrived as a webhook/) }));
     const sweep = (await api<{ sweep: { stage: string; outcome: { eventsRead: number } } }>('/api/reconciliation/sweep')).body.sweep;
-    expect(['done', 'stripe_events', 'store_orders', 'books_documents', 'match', 'repair']).toContain(sweep.stage);
+    expect(['done', 'stripe_events', 'stripe_balance_transactions', 'store_orders', 'books_documents', 'match', 'repair']).toContain(sweep.stage);
     // The store, Stripe and the books agree on it: no exception, once the books step has run.
     await eventually(() => readBooks(stack.sandboxes, merchant.realmId), (b) => (b.documents.SalesReceipt ?? []).length === 1, 30_000);
     await eventually(() => api<{ sweep: { outcome: { documentsReread: number } | null } }>('/api/reconciliation/sweep'), (r) => (r.body.sweep.outcome?.documentsReread ?? 0) > 0, 30_000);

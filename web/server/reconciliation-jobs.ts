@@ -23,7 +23,8 @@ export async function reconcile(services: Services, job: Job): Promise<string> {
     progress: (stage, done, total) => job.updateProgress({ stage, done, total }),
   });
   return (
-    `swept: ${outcome.eventsRecovered} of ${outcome.eventsRead} Stripe events recovered, ${outcome.ordersReread} orders re-read, ` +
+    `swept: ${outcome.eventsRecovered} of ${outcome.eventsRead} Stripe events recovered, ` +
+    `${outcome.movementsRecovered} of ${outcome.movementsRead} balance transactions posted, ${outcome.ordersReread} orders re-read, ` +
     `${outcome.match.found} exceptions (${outcome.match.opened} new, ${outcome.match.resolved} resolved), ${outcome.repairsQueued} repairs queued` +
     (outcome.problems.length > 0 ? `; could not read ${outcome.problems.join('; ')}` : '')
   );

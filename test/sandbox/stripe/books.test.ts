@@ -93,4 +93,19 @@ describe('books scenarios (Stripe side)', () => {
     await stripe.refunds.create({ payment_intent: pi.id });
     await expect(stripe.refunds.create({ payment_intent: pi.id })).rejects.toMatchObject({ code: 'charge_already_refunded' });
   });
+
+  it('balance transactions list by created (gte, exact second), newest first; a created that is not a time is refused', async () => {
+    const key = sandbox.createAccount().secret_key;
+    const stripe = sdk(sandbox, key);
+    await sale(stripe, 1000);
+    const later = sandbox.advanceClock(3600).now;
+    await sale(stripe, 2000);
+    const since = await stripe.balanceTransactions.list({ created: { gte: later }, limit: 100 });
+    expect(since.data.map((t) => t.amount)).toEqual([2000]);
+    expect((await stripe.balanceTransactions.list({ created: { lt: later } })).data.map((t) => t.amount)).toEqual([1000]);
+    expect((await stripe.balanceTransactions.list({ created: since.data[0]!.created })).data).toHaveLength(1);
+    const refused = await fetch(`${sandbox.url}/v1/balance_transactions?created[gte]=yesterday`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
+  });
 });

@@ -172,14 +172,15 @@ export const routes: RouteDef[] = [
   {
     method: 'GET', path: '/v1/balance_transactions', spec: '/v1/balance_transactions',
     handler: (ctx, p) => {
-      onlySupported(p, [...LIST, 'payout', 'type', 'source', 'currency']);
+      onlySupported(p, [...LIST, 'payout', 'type', 'source', 'currency', 'created']);
       if (typeof p.payout === 'string' && !ctx.acct.payouts.has(p.payout))
         throw resourceMissing('payout', p.payout, 'payout');
       const all = [...ctx.acct.balanceTransactions.values()].filter((t) =>
         (!p.payout || ctx.acct.paidOutBy.get(t.id) === p.payout) &&
         (!p.type || t.type === p.type) &&
         (!p.source || t.source === p.source) &&
-        (!p.currency || t.currency === p.currency));
+        (!p.currency || t.currency === p.currency) &&
+        createdMatches(t.created, p.created));
       return listObject('/v1/balance_transactions', all, p as ListParams);
     },
   },

@@ -86,7 +86,7 @@ export function ExceptionsPage() {
             <Card>
               {running ? (
                 <BlockStack gap="200">
-                  <Text as="p">Checking ({sweep.stage.replace('_', ' ')}): {sweep.done} of {sweep.total}</Text>
+                  <Text as="p">Checking ({sweep.stage.replaceAll('_', ' ')}): {sweep.done} of {sweep.total}</Text>
                   <ProgressBar progress={sweep.total > 0 ? Math.round((100 * sweep.done) / sweep.total) : 0} size="small" />
                 </BlockStack>
               ) : (
