@@ -26,15 +26,14 @@ require_once SETTLE_PAYMENTS_DIR . '/includes/class-settle-money.php';
 require_once SETTLE_PAYMENTS_DIR . '/includes/class-settle-api.php';
 
 // HPOS and the Cart/Checkout blocks: the gateway reads orders only through WC_Order, so both are safe.
-add_action(
-	'before_woocommerce_init',
-	function () {
-		if ( class_exists( '\Automattic\WooCommerce\Utilities\FeaturesUtil' ) ) {
-			\Automattic\WooCommerce\Utilities\FeaturesUtil::declare_compatibility( 'custom_order_tables', SETTLE_PAYMENTS_FILE, true );
-			\Automattic\WooCommerce\Utilities\FeaturesUtil::declare_compatibility( 'cart_checkout_blocks', SETTLE_PAYMENTS_FILE, true );
-		}
+add_action( 'before_woocommerce_init', 'settle_payments_declare_compatibility' );
+
+function settle_payments_declare_compatibility() {
+	if ( class_exists( '\Automattic\WooCommerce\Utilities\FeaturesUtil' ) ) {
+		\Automattic\WooCommerce\Utilities\FeaturesUtil::declare_compatibility( 'custom_order_tables', SETTLE_PAYMENTS_FILE, true );
+		\Automattic\WooCommerce\Utilities\FeaturesUtil::declare_compatibility( 'cart_checkout_blocks', SETTLE_PAYMENTS_FILE, true );
 	}
-);
+}
 
 add_action( 'plugins_loaded', 'settle_payments_init', 11 );
 

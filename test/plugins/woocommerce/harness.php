@@ -191,3 +191,10 @@ $plugin = dirname( __DIR__, 3 ) . '/plugins/woocommerce/settle-payments';
 require_once $plugin . '/includes/class-settle-money.php';
 require_once $plugin . '/includes/class-settle-api.php';
 require_once $plugin . '/includes/class-settle-gateway.php';
+
+function plugins_url( $path, $file ) {
+	return 'https://shop.test/wp-content/plugins/settle-payments/' . $path;
+}
+function wp_register_script( $handle, $src, $deps = array(), $ver = false, $footer = false ) {
+	return true;
+}
