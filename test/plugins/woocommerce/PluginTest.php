@@ -50,4 +50,18 @@ final class PluginTest extends TestCase {
 		$this->assertTrue( $method->is_active() );
 		$this->assertSame( 'Card', $method->get_payment_method_data()['title'] );
 	}
+
+	public function test_uninstall_removes_the_plugins_options_and_nothing_else(): void {
+		Settle_Harness::reset();
+		Settle_Harness::$options = array(
+			'woocommerce_settle_settings' => array( 'api_key' => 'sk' ),
+			'settle_payments_connection'  => array( 'store' => 'x' ),
+			'woocommerce_currency'        => 'USD',
+		);
+		if ( ! defined( 'WP_UNINSTALL_PLUGIN' ) ) {
+			define( 'WP_UNINSTALL_PLUGIN', 'settle-payments/settle-payments.php' );
+		}
+		include dirname( __DIR__, 3 ) . '/plugins/woocommerce/settle-payments/uninstall.php';
+		$this->assertSame( array( 'woocommerce_currency' => 'USD' ), Settle_Harness::$options );
+	}
 }

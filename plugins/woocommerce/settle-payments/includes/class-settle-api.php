@@ -1,6 +1,10 @@
 <?php
 /**
- * Settle's API, called server to server with the merchant's API key.
+ * Settle's API, called server to server with the merchant's API key as a Bearer token.
+ *
+ * Not yet signed with the site's connection secret: Settle's server has no such secret nor a signature
+ * check today, and a header it cannot verify would only look like security. When it has both, add
+ * `X-Settle-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` here.
  */
 
 if ( ! defined( 'ABSPATH' ) ) {
