@@ -20,6 +20,7 @@ import { payPageRoutes } from './routes/pay-page';
 import { counterSaleRoutes } from './routes/counter-sales';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { webhookRoutes } from './routes/webhooks';
+import { wooWebhookRoutes } from './routes/woocommerce-webhooks';
 import { stripeConnectRoutes } from './routes/stripe-connect';
 import { stripeConnectWebhookRoutes } from './routes/stripe-connect-webhooks';
 
@@ -42,6 +43,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(healthRoutes(services));
   app.use(stripeConnectWebhookRoutes(services)); // before /webhooks/stripe/:merchantId
   app.use(webhookRoutes(services));
+  app.use(wooWebhookRoutes(services, auth));
   app.use(stripeConnectRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));
   app.use(paymentRoutes(services, auth));

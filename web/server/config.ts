@@ -35,6 +35,8 @@ const schema = z.object({
   WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('512kb'),
   API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('64kb'),
   /** How often the self-healing reconciliation sweep runs for every merchant (0: never). */
+  // How often the worker checks WooCommerce webhooks (re-enables, re-creates, back-fills); 0 = never.
+  WOO_WEBHOOK_CHECK_MS: z.coerce.number().int().min(0).default(10 * 60_000),
   RECONCILIATION_SWEEP_MS: z.coerce.number().int().min(0).default(15 * 60_000),
   /** How long a disagreement may be work still in flight before the sweep calls it an exception. */
   RECONCILIATION_GRACE_MS: z.coerce.number().int().min(0).default(60_000),

@@ -11,6 +11,7 @@ import { recheckPayment } from '../../core/payments/outcome-unknown';
 import { prepareReportRun, reportRunJobId, unfinishedReportRuns } from '../../core/reports/runs';
 import { pendingOutboxItems, recordOutboxFailure, QUEUE_FOR_TOPIC } from '../../core/outbox/outbox';
 import { inboundJobId, unprocessedInboundEvents } from '../../core/inbox/inbox';
+import { checkAllWooWebhooks } from './woo-webhook-health';
 import { RetryableError, SettleError } from '../../core/errors';
 import { redisConnection, scheduleEvery, startBullWorker } from '../../connectors/queue/bullmq';
 import { reconcile } from './reconciliation-jobs';
@@ -72,6 +73,13 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
     );
   }
 
+  // WooCommerce never retries a disabled webhook: the check repairs it and back-fills what it missed.
+  const wooCheck = services.config.WOO_WEBHOOK_CHECK_MS > 0
+    ? setInterval(() => void checkAllWooWebhooks(services, (merchantId, error) => log.warn({ merchantId, err: error.message }, 'woocommerce webhook check failed'))
+      .catch((error: Error) => log.warn({ err: error.message }, 'woocommerce webhook check failed')), services.config.WOO_WEBHOOK_CHECK_MS)
+    : undefined;
+  wooCheck?.unref();
+
   const sweep = async () => {
     for (const { id, merchantId } of await unprocessedInboundEvents(services.db, 30)) {
       await services.jobs.enqueue('inbound', inboundJobId(merchantId, id), { inboxId: id });
@@ -85,6 +93,7 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
   return {
     async close() {
       clearInterval(timer);
+      clearInterval(wooCheck);
       await Promise.all(workers.map((w) => w.close()));
       connection.disconnect();
     },
