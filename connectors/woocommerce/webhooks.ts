@@ -46,9 +46,10 @@ const hookName = (topic: string) => `Settle ${topic}`;
 /**
  * WooCommerce disables a webhook after repeated failed deliveries and never retries. Settle's own
  * webhooks (known by name) are re-enabled and pointed at Settle again; missing ones are created.
+ * `newSecret`: Settle's secret changed (e.g. the store was reconnected), so every webhook is given it.
  * Returns how many were repaired or created.
  */
-export async function repairWebhooks(api: WooCommerceRestApi, deliveryUrl: string, secret: string): Promise<number> {
+export async function repairWebhooks(api: WooCommerceRestApi, deliveryUrl: string, secret: string, newSecret = false): Promise<number> {
   const hooks: WooWebhook[] = [];
   for (let page = 1; ; page++) {
     const r = await api.get('webhooks', { status: 'all', per_page: 100, page }).catch((e: unknown) => Promise.reject(wooFailure(e, 'listing webhooks')));
@@ -62,7 +63,7 @@ export async function repairWebhooks(api: WooCommerceRestApi, deliveryUrl: strin
       await api.post('webhooks', { name: hookName(topic), topic, delivery_url: deliveryUrl, secret, status: 'active' })
         .catch((e: unknown) => Promise.reject(wooFailure(e, `creating the ${topic} webhook`)));
       repaired++;
-    } else if (mine.status !== 'active' || mine.delivery_url !== deliveryUrl) {
+    } else if (newSecret || mine.status !== 'active' || mine.delivery_url !== deliveryUrl) {
       await api.put(`webhooks/${mine.id}`, { status: 'active', delivery_url: deliveryUrl, secret })
         .catch((e: unknown) => Promise.reject(wooFailure(e, `re-enabling the ${topic} webhook`)));
       repaired++;

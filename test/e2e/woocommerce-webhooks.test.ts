@@ -72,6 +72,9 @@ describe('WooCommerce webhooks: signatures, one change once, and a disabled webh
     const { 'X-WC-Webhook-Signature': _dropped, ...unsigned } = original.request.headers;
     expect((await deliver(unsigned, forged)).status).toBe(401);
 
+    const elsewhere = await fetch(`${stack.settleUrl}/webhooks/woocommerce/mer_${'x'.repeat(22)}`, { method: 'POST', headers: original.request.headers, body: original.request.body });
+    expect(elsewhere.status).toBe(404);
+
     const seen = changesOf(await status(), order.id);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.status).toBe('pending');
@@ -81,6 +84,7 @@ describe('WooCommerce webhooks: signatures, one change once, and a disabled webh
     const unpaid = await placeOrder(merchant.woo, { productId, quantity: 1 });
     await eventually(status, (s) => changesOf(s, unpaid.id).length === 1);
     const updatedHook = (await hooks()).find((h) => h.name === 'Settle order.updated')!;
+    const productHook = (await hooks()).find((h) => h.name === 'Settle product.updated')!;
 
     // Right after a check, the store's deliveries start failing (the site points the webhook at a
     // dead address, as a broken proxy would) until WooCommerce disables the webhook.
@@ -95,6 +99,9 @@ describe('WooCommerce webhooks: signatures, one change once, and a disabled webh
     const afterFailures = await deliveries();
     expect(afterFailures.filter((d) => d.webhook_id === updatedHook.id).at(-1)!.webhook_status).toBe('disabled');
 
+    // Someone also deleted one of Settle's webhooks in the WooCommerce admin.
+    await merchant.woo.delete(`webhooks/${productHook.id}`, { force: true });
+
     // While the webhook is disabled the order is paid in the store: nothing is delivered for it.
     const paid = await merchant.woo.put(`orders/${unpaid.id}`, { set_paid: true, transaction_id: 'cash-at-counter' });
     expect(paid.data.status).toBe('processing');
@@ -102,6 +109,7 @@ describe('WooCommerce webhooks: signatures, one change once, and a disabled webh
 
     // The scheduled check re-enables the webhook, pointed at Settle again, and back-fills the payment.
     await eventually(hooks, (hs) => hs.some((h) => h.id === updatedHook.id && h.status === 'active' && h.delivery_url === hookUrl), 20_000);
+    await eventually(hooks, (hs) => hs.some((h) => h.name === 'Settle product.updated' && h.id !== productHook.id && h.status === 'active'));
     const healed = await eventually(status, (s) => changesOf(s, unpaid.id).some((c) => c.status === 'processing'), 20_000);
     const backfilled = changesOf(healed, unpaid.id).find((c) => c.status === 'processing')!;
     expect(backfilled.source).toBe('backfill');
@@ -110,5 +118,21 @@ describe('WooCommerce webhooks: signatures, one change once, and a disabled webh
     // Once repaired, deliveries reach Settle again.
     await merchant.woo.put(`orders/${unpaid.id}`, { status: 'completed' });
     await eventually(status, (s) => changesOf(s, unpaid.id).some((c) => c.status === 'completed' && c.source === 'webhook'));
+  });
+
+  it('after the store is reconnected (its secrets replaced), the next check gives the webhooks a new secret and deliveries verify again', async () => {
+    const keys = await (await fetch(`${stack.sandboxes.woo.url}_sandbox/api-keys`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"permissions":"read_write"}' })).json() as { consumer_key: string; consumer_secret: string };
+    const reconnect = await fetch(`${stack.settleUrl}/api/connections/woocommerce`, {
+      method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${merchant.apiKey}` },
+      body: JSON.stringify({ siteUrl: stack.sandboxes.woo.url, consumerKey: keys.consumer_key, consumerSecret: keys.consumer_secret }),
+    });
+    expect(reconnect.status).toBe(200);
+    // Two checks later, one of them began after the reconnection.
+    const first = (await status()).lastCheck!.checkedAt;
+    const second = (await eventually(status, (s) => s.lastCheck!.checkedAt !== first, 15_000)).lastCheck!.checkedAt;
+    await eventually(status, (s) => s.lastCheck!.checkedAt !== second, 15_000);
+
+    const order = await placeOrder(merchant.woo, { productId, quantity: 3 });
+    await eventually(status, (s) => changesOf(s, order.id).some((c) => c.source === 'webhook'), 10_000);
   });
 });

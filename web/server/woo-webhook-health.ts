@@ -30,14 +30,16 @@ export const wooDeliveryUrl = (services: Services, merchantId: string) => `${ser
 export async function checkWooWebhooks(services: Services, merchantId: string): Promise<{ repaired: number; backfilled: number }> {
   const connection = await services.connections.find<WooSettings, WooKeys>(merchantId, 'woocommerce');
   if (!connection) return { repaired: 0, backfilled: 0 };
+  // Reconnecting the store replaces its secrets: a new webhook secret is made and given to every webhook.
   let secret = connection.secrets.webhookSecret;
+  const newSecret = !secret;
   if (!secret) {
     secret = randomBytes(32).toString('base64url');
     await services.connections.save({ ...connection, secrets: { ...connection.secrets, webhookSecret: secret } });
   }
   const api = wooClient(connection.settings, connection.secrets);
   const startedAt = new Date();
-  const repaired = await repairWebhooks(api, wooDeliveryUrl(services, merchantId), secret);
+  const repaired = await repairWebhooks(api, wooDeliveryUrl(services, merchantId), secret, newSecret);
   const last = await services.db.query<{ checked_at: Date }>('SELECT checked_at FROM woo_webhook_checks WHERE merchant_id = $1', [merchantId]);
   let backfilled = 0;
   if (last[0]) {
