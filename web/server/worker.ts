@@ -74,9 +74,19 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
   }
 
   // WooCommerce never retries a disabled webhook: the check repairs it and back-fills what it missed.
+  // A check still running when the next is due is not started twice (each store's check is safe to repeat).
+  let wooChecking = false;
+  const checkWoo = async () => {
+    if (wooChecking) return;
+    wooChecking = true;
+    try {
+      await checkAllWooWebhooks(services, (merchantId, error) => log.warn({ merchantId, err: error.message }, 'woocommerce webhook check failed'));
+    } finally {
+      wooChecking = false;
+    }
+  };
   const wooCheck = services.config.WOO_WEBHOOK_CHECK_MS > 0
-    ? setInterval(() => void checkAllWooWebhooks(services, (merchantId, error) => log.warn({ merchantId, err: error.message }, 'woocommerce webhook check failed'))
-      .catch((error: Error) => log.warn({ err: error.message }, 'woocommerce webhook check failed')), services.config.WOO_WEBHOOK_CHECK_MS)
+    ? setInterval(() => void checkWoo().catch((error: Error) => log.warn({ err: error.message }, 'woocommerce webhook check failed')), services.config.WOO_WEBHOOK_CHECK_MS)
     : undefined;
   wooCheck?.unref();
 
