@@ -3,13 +3,24 @@
  * link to Settle's admin, over HTTP against the real server and sandboxes. A good signature goes
  * through; a stale, forged or replayed one is a 401 with a stable code and changes nothing.
  */
+import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSettleStack, type SettleStack } from '../support/stack';
 import { placeOrder, readPayments, signUpAndConnect, type ConnectedMerchant } from '../support/journey';
 
 const hmac = (secret: string, message: string) => createHmac('sha256', secret).update(message).digest('hex');
 const now = () => Math.floor(Date.now() / 1000);
+const havePhp = spawnSync('php', ['--version']).status === 0;
+const API_PHP = fileURLToPath(new URL('../../plugins/woocommerce/settle-payments/includes/class-settle-api.php', import.meta.url));
+
+/** What the plugin itself (PHP) computes: the header for a body, or the SSO link. */
+function fromPlugin(code: string, ...args: string[]): string {
+  const run = spawnSync('php', ['-r', `define('ABSPATH', '/'); function __($t) { return $t; } require '${API_PHP}'; ${code}`, '--', ...args], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr || run.stdout);
+  return run.stdout;
+}
 
 describe('signed calls and single sign-on from the WooCommerce plugin', { timeout: 120_000 }, () => {
   let stack: SettleStack;
@@ -90,6 +101,17 @@ describe('signed calls and single sign-on from the WooCommerce plugin', { timeou
     expect((await post('/api/checkouts', { storePlatform: 'woocommerce', orderId: other }, {})).status).toBe(201);
   });
 
+  it.skipIf(!havePhp)('the plugin\'s own PHP signature and SSO link are accepted', async () => {
+    const raw = JSON.stringify({ storePlatform: 'woocommerce', orderId: String(await newOrder()) });
+    const header = fromPlugin('echo Settle_Api::signature($argv[1], $argv[2], time());', secret, raw);
+    const answer = await fetch(`${stack.settleUrl}/api/checkouts`, {
+      method: 'POST', headers: { Authorization: `Bearer ${m.apiKey}`, 'Content-Type': 'application/json', 'X-Settle-Signature': header }, body: raw,
+    });
+    expect(answer.status).toBe(201);
+    const link = fromPlugin('echo Settle_Api::sso_url($argv[1], $argv[2], $argv[3], time());', stack.settleUrl, m.merchantId, secret);
+    expect((await fetch(link, { redirect: 'manual' })).status).toBe(303);
+  });
+
   describe('single sign-on link', () => {
     const link = (t: number, key = secret, store = m.merchantId) =>
       `${stack.settleUrl}/admin/sso?store=${encodeURIComponent(store)}&t=${t}&sig=${hmac(key, `sso.${store}.${t}`)}`;
@@ -100,7 +122,7 @@ describe('signed calls and single sign-on from the WooCommerce plugin', { timeou
     };
 
     it('signs the merchant into their own admin once; the same link again is refused', async () => {
-      const url = link(now());
+      const url = link(now() - 5); // another second than the plugin's own link above: same second, same link
       const first = await open(url);
       expect(first.status).toBe(303);
       const payments = await fetch(`${stack.settleUrl}/api/payments`, { headers: { Cookie: first.cookie! } });
