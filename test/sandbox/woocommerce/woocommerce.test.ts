@@ -263,3 +263,19 @@ describe("storefront pages (the store's own site)", () => {
     expect((await fetch(`${sb.url}checkout/other`)).status).toBe(404);
   });
 });
+
+describe("customers", () => {
+  it("creates a customer, finds it by email (any case), and refuses a second account for the email", async () => {
+    const { status, data } = await api.post("customers", { email: "ada@example.com", first_name: "Ada", last_name: "Lovelace" });
+    expect(status).toBe(201);
+    expect(validateResponse("customer", data).errors).toEqual([]);
+    expect(data).toMatchObject({ email: "ada@example.com", first_name: "Ada", role: "customer", billing: { email: "ada@example.com" } });
+    const found = await api.get("customers", { email: "ADA@example.com" });
+    expect(found.data.map((c: { id: number }) => c.id)).toEqual([data.id]);
+    expect((await api.get("customers", { email: "nobody@example.com" })).data).toEqual([]);
+    const again = await failure(api.post("customers", { email: "ada@example.com" }));
+    expect(again).toMatchObject({ status: 400, data: { code: "registration-error-email-exists" } });
+    expect((await failure(api.post("customers", { first_name: "No email" }))).status).toBe(400);
+    expect((await api.get("customers")).data).toHaveLength(1);
+  });
+});
