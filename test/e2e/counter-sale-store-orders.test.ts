@@ -120,4 +120,32 @@ describe('counter sales recorded in the WooCommerce store', { timeout: 90_000 },
     expect(await stock(m, tea.id)).toBe(7);
     expect((await api(m, `/api/counter-sales/${sale.id}`)).body.sale.storeOrder).toMatchObject({ number: order.number });
   });
+
+  it('without a WooCommerce store the sale is paid all the same, and the store step finishes with nothing to do', async () => {
+    const post = async (path: string, body: unknown, apiKey?: string, method = 'POST') => (await fetch(`${settleUrl}${path}`, {
+      method, headers: { 'Content-Type': 'application/json', ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) }, body: JSON.stringify(body),
+    })).json();
+    const { merchant, apiKey } = await post('/api/merchants', { name: 'Market Stall' });
+    const account = await (await fetch(`${sandboxes.stripe.url}/_sandbox/accounts`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ country: 'US', default_currency: 'usd' }),
+    })).json();
+    await post('/api/connections/stripe', { secretKey: account.secret_key, publishableKey: account.publishable_key }, apiKey, 'PUT');
+    const m = { merchantId: merchant.id, apiKey, stripeAccount: account } as ConnectedMerchant;
+    const registered = await api(m, '/api/readers', {
+      registrationCode: 'simulated-wpe', label: 'Till 1', address: { displayName: 'Stall', line1: '1 Main St', city: 'Springfield', postalCode: '62701', country: 'US' },
+    });
+    const started = await api(m, '/api/counter-sales', { readerId: registered.body.reader.id, currency: 'USD', amount: 500, description: 'Apples' });
+    await stripeDashboard(sandboxes, m).testHelpers.terminal.readers.presentPaymentMethod(registered.body.reader.id, { type: 'card_present', card_present: { number: '4242424242424242' } });
+    const services: Services = await openServices(loadConfig(stack.env), pino({ level: 'silent' }));
+    try {
+      const done = await eventually(
+        async () => (await services.db.query<{ done_at: Date | null }>('SELECT done_at FROM outbox WHERE id = $1', [`store-sale:${started.body.sale.payment.id}`]))[0],
+        (row) => Boolean(row?.done_at),
+      );
+      expect(done?.done_at).toBeTruthy();
+    } finally {
+      await services.close();
+    }
+    expect((await api(m, `/api/counter-sales/${started.body.sale.id}`)).body.sale).toMatchObject({ outcome: 'paid', storeOrder: null });
+  });
 });
