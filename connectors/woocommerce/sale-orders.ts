@@ -71,7 +71,8 @@ async function customerFor(api: Api, customer: { email: string; name: string }):
  * listing is narrowed to the customer and to orders created since the sale began, then read for the id.
  */
 async function findSaleOrder(api: Api, sale: SaleMadeElsewhere, customerId: number): Promise<FoundOrder | undefined> {
-  const after = new Date(sale.startedAt.getTime() - 60_000).toISOString().slice(0, 19);
+  // "after" is read in the site's timezone (up to 14 hours from UTC): a day's margin never misses the order.
+  const after = new Date(sale.startedAt.getTime() - 24 * 3600_000).toISOString().slice(0, 19);
   for (let page = 1; ; page++) {
     const { data } = await api
       .get('orders', { customer: customerId, after, per_page: 100, page, orderby: 'date', order: 'asc' })
