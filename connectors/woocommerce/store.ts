@@ -1,9 +1,10 @@
 import type { WooCommerceRestApi } from './client';
-import type { Store, StoreOrder } from '../../core/stores/store';
+import type { SaleMadeElsewhere, Store, StoreOrder } from '../../core/stores/store';
 import { toDecimal } from '../../core/money';
 import { SettleError } from '../../core/errors';
 import { storeOrderFrom, type WooOrder } from './mapping';
 import { wooFailure } from './client';
+import { recordSaleAsOrder } from './sale-orders';
 
 /** Order ids are WordPress post ids: positive integers. Anything else never reaches the store. */
 function orderPath(orderId: string): string {
@@ -71,6 +72,10 @@ export class WooStore implements Store {
         .post(`${orderPath(input.orderId)}/notes`, { note: `Settle: the refund of ${toDecimal(input.amount)} ${input.amount.currency} failed at the card issuer; the money stayed with the store. ${marker}`, customer_note: false })
         .catch((e: unknown) => Promise.reject(wooFailure(e, `adding a note to order ${input.orderId}`)));
     }
+  }
+
+  recordSaleMadeElsewhere(sale: SaleMadeElsewhere): Promise<{ orderId: string; number: string }> {
+    return recordSaleAsOrder(this.api, sale);
   }
 
   private async readOrder(orderId: string): Promise<WooOrder> {

@@ -10,8 +10,8 @@ import type { ReaderFacts, ShopAddress } from './card-readers';
 /**
  * Counter sales: the merchant rings up a sale, the shopper taps a card on the merchant's reader,
  * and the money becomes a Settle payment (sales channel in_person) that reaches the ledger and the
- * books like any other, from the processor's webhook. No store order stands behind it (the Store
- * port cannot create orders), so nothing is marked paid in a store.
+ * books like any other, from the processor's webhook. Once paid, it is recorded in the merchant's
+ * WooCommerce store (when one is connected) as a paid order, so stock falls there too.
  */
 
 export interface CounterSaleLine {
@@ -34,6 +34,10 @@ export interface CounterSale {
   description: string;
   lines: CounterSaleLine[];
   payment: Payment;
+  /** The shopper, when the merchant took their email (matched to the store's customer). */
+  customer: { email: string; name: string } | null;
+  /** The store's order this sale became, once recorded there. */
+  storeOrder: { id: string; number: string } | null;
   createdAt: Date;
 }
 
@@ -77,7 +81,8 @@ export async function listReaders(db: Queryable, merchantId: string): Promise<Re
  * so a busy or offline reader leaves a sale the merchant can collect again.
  */
 export async function startCounterSale(
-  settle: Settle, merchantId: string, input: { readerId: string; amount: Money; description: string; lines: CounterSaleLine[] },
+  settle: Settle, merchantId: string,
+  input: { readerId: string; amount: Money; description: string; lines: CounterSaleLine[]; customer?: { email: string; name: string } | null },
 ): Promise<CounterSale> {
   const reader = await findReader(settle.db, merchantId, input.readerId);
   if (!reader) throw new NotFoundError('This card reader');
@@ -102,8 +107,8 @@ export async function startCounterSale(
       id: newId('pay'), merchantId, storePlatform: 'counter', orderId: saleId, orderNumber: `C-${1000 + n}`, amount: input.amount,
       processorRef, salesChannel: 'in_person',
     });
-    await tx.query('INSERT INTO counter_sales (id, merchant_id, reader_id, description, lines, payment_id) VALUES ($1, $2, $3, $4, $5, $6)', [
-      saleId, merchantId, reader.id, input.description, JSON.stringify(input.lines), payment.id,
+    await tx.query('INSERT INTO counter_sales (id, merchant_id, reader_id, description, lines, payment_id, customer) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      saleId, merchantId, reader.id, input.description, JSON.stringify(input.lines), payment.id, input.customer ? JSON.stringify(input.customer) : null,
     ]);
   });
   return collectCounterSale(settle, merchantId, saleId);
@@ -136,14 +141,34 @@ async function openSale(settle: Settle, merchantId: string, saleId: string): Pro
 }
 
 export async function findCounterSale(db: Queryable, merchantId: string, saleId: string): Promise<CounterSale | undefined> {
-  const rows = await db.query<{ id: string; reader_id: string; description: string; lines: CounterSaleLine[]; payment_id: string; created_at: Date | string }>(
-    'SELECT id, reader_id, description, lines, payment_id, created_at FROM counter_sales WHERE merchant_id = $1 AND id = $2', [merchantId, saleId],
+  return counterSaleWhere(db, merchantId, 'id = $2', saleId);
+}
+
+export async function findCounterSaleByPayment(db: Queryable, merchantId: string, paymentId: string): Promise<CounterSale | undefined> {
+  return counterSaleWhere(db, merchantId, 'payment_id = $2', paymentId);
+}
+
+async function counterSaleWhere(db: Queryable, merchantId: string, where: 'id = $2' | 'payment_id = $2', value: string): Promise<CounterSale | undefined> {
+  const rows = await db.query<{
+    id: string; reader_id: string; description: string; lines: CounterSaleLine[]; payment_id: string; created_at: Date | string;
+    customer: { email: string; name: string } | null; store_order_id: string | null; store_order_number: string | null;
+  }>(
+    `SELECT id, reader_id, description, lines, payment_id, created_at, customer, store_order_id, store_order_number
+     FROM counter_sales WHERE merchant_id = $1 AND ${where}`, [merchantId, value],
   );
   const row = rows[0];
   if (!row) return undefined;
   const payment = await findPayment(db, merchantId, row.payment_id);
-  if (!payment) throw new Error(`counter sale ${saleId} has no payment`);
-  return { id: row.id, readerId: row.reader_id, description: row.description, lines: row.lines, payment, createdAt: new Date(row.created_at) };
+  if (!payment) throw new Error(`counter sale ${row.id} has no payment`);
+  return {
+    id: row.id, readerId: row.reader_id, description: row.description, lines: row.lines, payment, customer: row.customer,
+    storeOrder: row.store_order_id && row.store_order_number ? { id: row.store_order_id, number: row.store_order_number } : null,
+    createdAt: new Date(row.created_at),
+  };
+}
+
+export async function recordStoreOrderOfSale(tx: Queryable, merchantId: string, saleId: string, order: { orderId: string; number: string }): Promise<void> {
+  await tx.query('UPDATE counter_sales SET store_order_id = $3, store_order_number = $4 WHERE merchant_id = $1 AND id = $2', [merchantId, saleId, order.orderId, order.number]);
 }
 
 /**

@@ -26,6 +26,20 @@ export interface StoreOrder {
   refunded?: Money;
 }
 
+/** A sale made outside the store (a counter sale), to be recorded in the store as a paid order. */
+export interface SaleMadeElsewhere {
+  /** Settle's payment id: the order carries it, so recording the sale twice finds the first order. */
+  paymentId: string;
+  /** When the sale was rung up: the store's order cannot be older, which bounds the look-up. */
+  startedAt: Date;
+  transactionId: string;
+  paymentTitle: string;
+  lines: { name: string; quantity: number; total: Money }[];
+  /** The shopper, when the merchant took their email: matched to the store's customer or created. */
+  customer: { email: string; name: string } | null;
+  note: string;
+}
+
 /** The orders-and-inventory port: one merchant's store (WooCommerce, Shopify). */
 export interface Store {
   readonly platform: 'woocommerce' | 'shopify';
@@ -43,4 +57,9 @@ export interface Store {
   syncRefund(input: { orderId: string; refundId: string; amount: Money; reason: string | null; status: 'succeeded' | 'failed' }): Promise<void>;
   /** A private note on the order for the merchant (e.g. a card authorization released). Adding the same note twice keeps one. */
   addOrderNote(input: { orderId: string; note: string }): Promise<void>;
+  /**
+   * Records a sale made elsewhere as a paid order of the store, its lines matched to the store's
+   * products so the store lowers stock. Safe to call twice: the second call returns the first order.
+   */
+  recordSaleMadeElsewhere(sale: SaleMadeElsewhere): Promise<{ orderId: string; number: string }>;
 }

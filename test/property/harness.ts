@@ -79,6 +79,7 @@ export function modelStore(model: StripeModel): Store {
     markOrderPaid: async () => {},
     syncRefund: async () => {},
     addOrderNote: async () => {},
+    recordSaleMadeElsewhere: async () => ({ orderId: '0', number: '0' }),
   };
 }
 

@@ -5,6 +5,7 @@ import { applyInboundEvent } from '../../core/payments/settlement';
 import { markStoreOrderPaid } from '../../core/stores/mark-paid';
 import { syncStoreRefund } from '../../core/stores/sync-refund';
 import { noteOnStoreOrder } from '../../core/stores/order-note';
+import { recordSaleInStore } from '../../core/stores/record-sale';
 import { postEntryToBooks } from '../../core/books/post-entry';
 import { sendRefund } from '../../core/payments/refunds';
 import { recheckPayment } from '../../core/payments/outcome-unknown';
@@ -23,11 +24,12 @@ type Handler = (services: Services, job: Job) => Promise<string>;
 const HANDLERS: Record<QueueName, Handler> = {
   inbound: (s, job) => applyInboundEvent(s, Number(job.data.inboxId)),
   // The outbox id says what the store work is: "store:<payment>" marks paid, "store-refund:…" syncs a
-  // refund, "store-note:…" leaves a note (an authorization released).
+  // refund, "store-note:…" leaves a note (an authorization released), "store-sale:…" records a counter sale.
   store: (s, job) => {
     const id = String(job.data.outboxId);
     if (id.startsWith('store-refund:')) return syncStoreRefund(s, id);
     if (id.startsWith('store-note:')) return noteOnStoreOrder(s, id);
+    if (id.startsWith('store-sale:')) return recordSaleInStore(s, id);
     return markStoreOrderPaid(s, id);
   },
   books: (s, job) => postEntryToBooks(s, String(job.data.outboxId)),

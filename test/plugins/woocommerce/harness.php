@@ -191,10 +191,14 @@ $plugin = dirname( __DIR__, 3 ) . '/plugins/woocommerce/settle-payments';
 require_once $plugin . '/includes/class-settle-money.php';
 require_once $plugin . '/includes/class-settle-api.php';
 require_once $plugin . '/includes/class-settle-gateway.php';
+require_once $plugin . '/includes/class-settle-admin.php';
 
 function plugins_url( $path, $file ) {
 	return 'https://shop.test/wp-content/plugins/settle-payments/' . $path;
 }
 function wp_register_script( $handle, $src, $deps = array(), $ver = false, $footer = false ) {
 	return true;
+}
+function admin_url( $path = '' ) {
+	return 'https://shop.test/wp-admin/' . ltrim( $path, '/' );
 }

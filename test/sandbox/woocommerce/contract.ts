@@ -18,6 +18,7 @@ export const RESOURCES = {
   refund: "order-refunds",
   note: "order-notes",
   webhook: "webhooks",
+  customer: "customers",
 } as const;
 export type Resource = keyof typeof RESOURCES;
 

@@ -12,6 +12,7 @@ import { createProduct, productView } from "./products";
 import { refundRoutes } from "./refunds";
 import { noteRoutes } from "./routes-notes";
 import { orderRoutes } from "./routes-orders";
+import { customerRoutes } from "./routes-customers";
 import { productRoutes } from "./routes-products";
 import { webhookRoutes } from "./routes-webhooks";
 import type { Site } from "./site";
@@ -169,7 +170,7 @@ export async function startWooSandbox(opts: WooSandboxOptions = {}): Promise<Woo
     res.locals.key = authenticate(store, req, siteUrl);
     next();
   });
-  api.use(productRoutes(site), orderRoutes(site), noteRoutes(site), refundRoutes(site), webhookRoutes(site));
+  api.use(productRoutes(site), orderRoutes(site), noteRoutes(site), refundRoutes(site), webhookRoutes(site), customerRoutes(site));
   app.use("/wp-json/wc/v3", api);
   app.use(() => { throw noRoute(); });
 

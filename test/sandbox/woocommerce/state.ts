@@ -121,6 +121,12 @@ export interface Delivery {
   request: { headers: Record<string, string>; body: string };
 }
 
+/** A WordPress user with the customer role. */
+export interface Customer {
+  id: number; email: string; firstName: string; lastName: string; username: string;
+  billing: Record<string, string>; created: number; modified: number;
+}
+
 export class Store {
   // WordPress shares one posts table for products, orders and refunds, so their ids interleave.
   private postId = 100;
@@ -129,12 +135,15 @@ export class Store {
   private metaId = 0;
   private webhookId = 0;
   private keyId = 0;
+  private userId = 1; // 1 is the site's admin
   readonly products = new Map<number, Product>();
   readonly orders = new Map<number, Order>();
   readonly refunds = new Map<number, Refund>();
   readonly notes: Note[] = [];
   readonly webhooks = new Map<number, Webhook>();
   readonly keys = new Map<string, ApiKey>();
+  /** WordPress users with the customer role (their own ids: the users table, not posts). */
+  readonly customers = new Map<number, Customer>();
   readonly deliveries: Delivery[] = [];
   /** Sandbox-only: one standard tax rate for the whole site (POST /_sandbox/tax-rate). */
   taxRate: string | null = null;
@@ -147,6 +156,7 @@ export class Store {
   nextMetaId = () => ++this.metaId;
   nextWebhookId = () => ++this.webhookId;
   nextKeyId = () => ++this.keyId;
+  nextUserId = () => ++this.userId;
 
   /**
    * Timestamps are strictly increasing per site so `modified_after` paging is deterministic even

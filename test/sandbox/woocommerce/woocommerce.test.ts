@@ -263,3 +263,34 @@ describe("storefront pages (the store's own site)", () => {
     expect((await fetch(`${sb.url}checkout/other`)).status).toBe(404);
   });
 });
+
+describe("customers", () => {
+  it("creates a customer, finds it by email (any case), and refuses a second account for the email", async () => {
+    const { status, data } = await api.post("customers", { email: "ada@example.com", first_name: "Ada", last_name: "Lovelace" });
+    expect(status).toBe(201);
+    expect(validateResponse("customer", data).errors).toEqual([]);
+    expect(data).toMatchObject({ email: "ada@example.com", first_name: "Ada", role: "customer", billing: { email: "ada@example.com" } });
+    const found = await api.get("customers", { email: "ADA@example.com" });
+    expect(found.data.map((c: { id: number }) => c.id)).toEqual([data.id]);
+    expect((await api.get("customers", { email: "nobody@example.com" })).data).toEqual([]);
+    const again = await failure(api.post("customers", { email: "ada@example.com" }));
+    expect(again).toMatchObject({ status: 400, data: { code: "registration-error-email-exists" } });
+    expect((await failure(api.post("customers", { first_name: "No email" }))).status).toBe(400);
+    expect((await api.get("customers")).data).toHaveLength(1);
+  });
+});
+
+describe("stock when short", () => {
+  // Real WooCommerce refuses short stock only at checkout (cart validation); a paid REST order (what a
+  // sale made outside the store becomes) still lowers stock, below zero, and the status says so.
+  it("a paid REST order for more than is in stock takes stock below zero: out of stock, or on backorder when allowed", async () => {
+    const plain = (await api.post("products", { name: "Short lamp", sku: "SHORT-1", regular_price: "5.00", manage_stock: true, stock_quantity: 1 })).data;
+    const backordered = (await api.post("products", { name: "Backorder lamp", sku: "SHORT-2", regular_price: "5.00", manage_stock: true, stock_quantity: 1, backorders: "notify" })).data;
+    const { data } = await api.post("orders", { line_items: [{ product_id: plain.id, quantity: 3 }, { product_id: backordered.id, quantity: 2 }], set_paid: true });
+    expect(data.status).toBe("processing");
+    expect((await api.get(`products/${plain.id}`)).data).toMatchObject({ stock_quantity: -2, stock_status: "outofstock" });
+    expect((await api.get(`products/${backordered.id}`)).data).toMatchObject({ stock_quantity: -1, stock_status: "onbackorder", backordered: true });
+    const notes = (await api.get(`orders/${data.id}/notes`)).data as { note: string }[];
+    expect(notes.map((n) => n.note)).toContainEqual(expect.stringContaining("Stock levels reduced: Short lamp (SHORT-1) 1&rarr;-2"));
+  });
+});

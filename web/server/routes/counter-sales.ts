@@ -32,6 +32,10 @@ const saleBody = z.object({
   lines: z.array(z.object({
     name: z.string().trim().min(1).max(200), quantity: z.number().int().positive(), amount: z.number().int().nonnegative().describe('the line total, minor units'),
   }).strict()).max(100).optional(),
+  customer: z.object({
+    email: z.string().trim().email().max(200).describe('matched to the store\'s customer, or one is created'),
+    name: z.string().trim().max(200).optional(),
+  }).strict().optional(),
 }).strict();
 
 const emptyBody = z.object({}).strict().optional();
@@ -56,7 +60,9 @@ export function counterSaleRoutes(services: Services, auth: RequestHandler): Rou
     return {
       id: sale.id, number: sale.payment.orderNumber, description: sale.description, lines: sale.lines,
       amount: sale.payment.amount, amountFormatted: formatMoney(sale.payment.amount), outcome, message,
-      reader: { id: sale.readerId, status: reader?.status ?? 'unknown' }, payment: paymentView(sale.payment), createdAt: sale.createdAt.toISOString(),
+      reader: { id: sale.readerId, status: reader?.status ?? 'unknown' }, customer: sale.customer,
+      // The WooCommerce order the paid sale became (null until recorded, or with no store connected).
+      storeOrder: sale.storeOrder && { platform: 'woocommerce', id: sale.storeOrder.id, number: sale.storeOrder.number }, payment: paymentView(sale.payment), createdAt: sale.createdAt.toISOString(),
     };
   }
 
@@ -80,6 +86,7 @@ export function counterSaleRoutes(services: Services, auth: RequestHandler): Rou
     const merchantId = req.merchant!.id;
     const sale = await startCounterSale(services, merchantId, {
       readerId: input.readerId, amount: money(input.amount, input.currency), description: input.description, lines: input.lines ?? [],
+      customer: input.customer ? { email: input.customer.email, name: input.customer.name ?? '' } : null,
     });
     res.status(201).json({ sale: await saleView(merchantId, sale) });
   }));

@@ -3,12 +3,20 @@ import { z } from 'zod';
 import type { Services } from '../services';
 import { createMerchant } from '../../../core/merchants/merchants';
 import { connectStripe } from '../../../connectors/stripe/connect';
-import { parseBody, route } from '../http';
+import { parseBody, route, sendError } from '../http';
 import { SESSION_COOKIE, type SessionTokens } from '../auth';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
+import { checkSsoSignature, newConnectionSecret, useSignatureOnce } from '../../../core/merchants/store-signatures';
+import type { WooSecrets, WooSettings } from '../store-signature';
 
 const stripeBody = z.object({ secretKey: z.string().min(10).max(300), publishableKey: z.string().min(10).max(300) }).strict();
-const wooBody = z.object({ siteUrl: z.url().max(500), consumerKey: z.string().regex(/^ck_\w+$/), consumerSecret: z.string().regex(/^cs_\w+$/) }).strict();
+const wooBody = z
+  .object({
+    siteUrl: z.url().max(500), consumerKey: z.string().regex(/^ck_\w+$/), consumerSecret: z.string().regex(/^cs_\w+$/),
+    requireSignedRequests: z.boolean().optional().describe('refuse the plugin\'s calls that carry no X-Settle-Signature'),
+  })
+  .strict();
+const SSO_LINK_SECONDS = 60;
 const quickBooksBody = z
   .object({
     realmId: z.string().regex(/^\d+$/),
@@ -47,10 +55,22 @@ export function merchantRoutes(services: Services, auth: RequestHandler, tokens:
   }));
 
   router.put('/api/connections/woocommerce', auth, body, route(async (req, res) => {
-    const { siteUrl, consumerKey, consumerSecret } = parseBody(wooBody, req);
-    const settings = { siteUrl };
-    await services.connections.save({ merchantId: req.merchant!.id, platform: 'woocommerce', settings, secrets: { consumerKey, consumerSecret } });
-    res.json({ platform: 'woocommerce', settings });
+    const { siteUrl, consumerKey, consumerSecret, requireSignedRequests } = parseBody(wooBody, req);
+    const merchantId = req.merchant!.id;
+    const previous = await services.connections.find<WooSettings, WooSecrets>(merchantId, 'woocommerce');
+    const settings: WooSettings = { siteUrl, requireSignedRequests: requireSignedRequests ?? previous?.settings.requireSignedRequests ?? false };
+    // The plugin signs its calls and admin links with this secret. Saving the connection again keeps
+    // it, so a plugin already set up goes on working.
+    const connectionSecret = previous?.secrets.connectionSecret ?? newConnectionSecret();
+    await services.connections.save({ merchantId, platform: 'woocommerce', settings, secrets: { consumerKey, consumerSecret, connectionSecret } });
+    res.json({ platform: 'woocommerce', settings, storeId: merchantId, connectionSecret });
+  }));
+
+  // For pasting into the plugin's settings (store id and connection secret).
+  router.get('/api/connections/woocommerce/connection-secret', auth, route(async (req, res) => {
+    const woo = await services.connections.find<WooSettings, WooSecrets>(req.merchant!.id, 'woocommerce');
+    if (!woo?.secrets.connectionSecret) return sendError(res, 404, 'not_connected', 'Connect WooCommerce first: PUT /api/connections/woocommerce.');
+    res.json({ storeId: req.merchant!.id, connectionSecret: woo.secrets.connectionSecret });
   }));
 
   router.put('/api/connections/quickbooks', auth, body, route(async (req, res) => {
@@ -79,9 +99,28 @@ export function merchantRoutes(services: Services, auth: RequestHandler, tokens:
       res.status(401).type('text/plain').send('This sign-in link has expired or is not valid. Open Settle again from your store.');
       return;
     }
+    signIn(res, merchantId);
+  });
+
+  // The plugin's "Settle" page in the WordPress admin: a link signed with the connection secret,
+  // valid 60 s and once, signs the merchant in as /admin/login does. No second password.
+  router.get('/admin/sso', route(async (req, res) => {
+    const q = (name: string) => (typeof req.query[name] === 'string' ? req.query[name] : '');
+    const refuse = () => res.status(401).type('text/plain').send('This sign-in link has expired, was already used or is not valid. Open Settle again from your store.');
+    const store = q('store');
+    if (!/^[\w-]{1,64}$/.test(store)) return refuse();
+    const woo = await services.connections.find<WooSettings, WooSecrets>(store, 'woocommerce');
+    const secret = woo?.secrets.connectionSecret;
+    if (!secret) return refuse();
+    const check = checkSsoSignature(secret, store, q('t'), q('sig'), Date.now() / 1000, SSO_LINK_SECONDS);
+    if (!check.valid || !(await useSignatureOnce(services.db, store, `sso.${check.signature}`, SSO_LINK_SECONDS))) return refuse();
+    signIn(res, store);
+  }));
+
+  function signIn(res: Response, merchantId: string) {
     const secure = services.config.publicUrl.startsWith('https:') ? '; Secure' : '';
     res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${encodeURIComponent(tokens.issue(merchantId, 'session', 8 * 3600))}; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800${secure}`);
     res.redirect(303, '/admin/');
-  });
+  }
   return router;
 }

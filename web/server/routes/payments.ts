@@ -9,6 +9,7 @@ import { accountBalances, listEntries } from '../../../core/ledger/journal';
 import { ACCOUNT_ROLES } from '../../../core/ledger/accounts';
 import { parseBody, route } from '../http';
 import { formatMoney } from '../format';
+import { jsonKeepingRaw, storeSignature } from '../store-signature';
 import { paymentMethodName } from '../../../core/payments/method-names';
 
 const refundBody = z
@@ -60,8 +61,10 @@ export function refundView(r: Refund) {
 /** The store plugin's checkout call and the merchant's payments and balances. */
 export function paymentRoutes(services: Services, auth: RequestHandler): Router {
   const router = Router();
+  // The calls a store plugin makes may be signed with its connection secret (see store-signature.ts).
+  const signedBody = [jsonKeepingRaw(services.config.API_BODY_LIMIT), storeSignature(services)];
 
-  router.post('/api/checkouts', auth, json({ limit: services.config.API_BODY_LIMIT }), route(async (req, res) => {
+  router.post('/api/checkouts', auth, ...signedBody, route(async (req, res) => {
     const request = parseBody(checkoutBody, req);
     const payment = await startCheckout(services, req.merchant!.id, request);
     res.status(201).json({ payment: paymentView(payment), payUrl: `${services.config.publicUrl}/pay/${payment.id}` });
@@ -82,7 +85,7 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
   }));
 
   // A refund from Settle's admin or API. The amount is in minor units of the payment's currency.
-  router.post('/api/payments/:paymentId/refunds', auth, json({ limit: services.config.API_BODY_LIMIT }), route(async (req, res) => {
+  router.post('/api/payments/:paymentId/refunds', auth, ...signedBody, route(async (req, res) => {
     const { amount, reason, origin, storeRefundId } = parseBody(refundBody, req);
     const refund = await requestRefund(services, req.merchant!.id, String(req.params.paymentId), { amount, reason, origin, storeRefundId });
     res.status(refund.status === 'succeeded' ? 201 : 202).json({ refund: refundView(refund) });

@@ -1,6 +1,8 @@
 <?php
 /**
- * The "Settle" menu in the WordPress admin: a link to Settle's admin for this store.
+ * The "Settle" menu in the WordPress admin: opens Settle's admin for this store through a signed,
+ * short-lived single-sign-on link (no second password). The link is made when the button is pressed,
+ * not when the page is shown, because it is valid for 60 seconds and once.
  */
 
 if ( ! defined( 'ABSPATH' ) ) {
@@ -10,21 +12,55 @@ if ( ! defined( 'ABSPATH' ) ) {
 class Settle_Admin {
 	public static function register() {
 		add_action( 'admin_menu', array( __CLASS__, 'add_menu' ) );
+		add_action( 'admin_post_settle_open', array( __CLASS__, 'open' ) );
 	}
 
 	public static function add_menu() {
 		add_menu_page( __( 'Settle', 'settle-payments' ), __( 'Settle', 'settle-payments' ), 'manage_woocommerce', 'settle-payments', array( __CLASS__, 'render' ), 'dashicons-money-alt', 56 );
 	}
 
-	public static function render() {
+	/** @return array<string,string> The gateway's saved settings. */
+	private static function settings() {
 		$settings = get_option( 'woocommerce_settle_settings', array() );
-		$url      = is_array( $settings ) && ! empty( $settings['settle_url'] ) ? rtrim( (string) $settings['settle_url'], '/' ) : '';
+		return is_array( $settings ) ? $settings : array();
+	}
+
+	/**
+	 * The single-sign-on link to Settle's admin, or '' when the store id or connection secret is missing.
+	 *
+	 * @param int $time Unix time of signing.
+	 * @return string
+	 */
+	public static function sso_link( $time ) {
+		$settings = self::settings();
+		foreach ( array( 'settle_url', 'store_id', 'connection_secret' ) as $key ) {
+			if ( empty( $settings[ $key ] ) ) {
+				return '';
+			}
+		}
+		return Settle_Api::sso_url( $settings['settle_url'], $settings['store_id'], $settings['connection_secret'], $time );
+	}
+
+	/** The button's target (admin-post.php?action=settle_open): a fresh link, then off to Settle. */
+	public static function open() {
+		if ( ! current_user_can( 'manage_woocommerce' ) ) {
+			wp_die( esc_html__( 'You are not allowed to open Settle for this store.', 'settle-payments' ), 403 );
+		}
+		$link = self::sso_link( time() );
+		if ( '' === $link ) {
+			wp_die( esc_html__( 'Enter the Settle URL, store id and connection secret in WooCommerce > Settings > Payments > Settle first.', 'settle-payments' ), 400 );
+		}
+		wp_redirect( $link ); // phpcs:ignore WordPress.Security.SafeRedirect -- Settle's own address, set by the merchant.
+		exit;
+	}
+
+	public static function render() {
 		echo '<div class="wrap"><h1>' . esc_html__( 'Settle', 'settle-payments' ) . '</h1>';
-		if ( '' === $url ) {
-			echo '<p>' . esc_html__( 'Enter your Settle URL in WooCommerce > Settings > Payments > Settle first.', 'settle-payments' ) . '</p></div>';
+		if ( '' === self::sso_link( time() ) ) {
+			echo '<p>' . esc_html__( 'Enter your Settle URL, store id and connection secret in WooCommerce > Settings > Payments > Settle first.', 'settle-payments' ) . '</p></div>';
 			return;
 		}
-		echo '<p><a class="button button-primary" target="_blank" rel="noopener" href="' . esc_url( $url . '/' ) . '">'
+		echo '<p><a class="button button-primary" target="_blank" rel="noopener" href="' . esc_url( admin_url( 'admin-post.php?action=settle_open' ) ) . '">'
 			. esc_html__( 'Open Settle (payments, payouts, review queue)', 'settle-payments' ) . '</a></p></div>';
 	}
 }

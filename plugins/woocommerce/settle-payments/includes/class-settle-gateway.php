@@ -56,6 +56,18 @@ class Settle_Gateway extends WC_Payment_Gateway {
 				'type'    => 'password',
 				'default' => '',
 			),
+			'store_id'          => array(
+				'title'       => __( 'Store id', 'settle-payments' ),
+				'type'        => 'text',
+				'description' => __( 'Shown by Settle with the connection secret when you connect WooCommerce.', 'settle-payments' ),
+				'default'     => '',
+			),
+			'connection_secret' => array(
+				'title'       => __( 'Connection secret', 'settle-payments' ),
+				'type'        => 'password',
+				'description' => __( 'Signs this site\'s calls to Settle and the sign-in link to Settle\'s admin.', 'settle-payments' ),
+				'default'     => '',
+			),
 			'test_mode'   => array(
 				'title'   => __( 'Test mode', 'settle-payments' ),
 				'type'    => 'checkbox',
@@ -78,7 +90,7 @@ class Settle_Gateway extends WC_Payment_Gateway {
 
 	/** @return Settle_Api */
 	protected function api() {
-		return new Settle_Api( $this->get_option( 'settle_url', '' ), $this->get_option( 'api_key', '' ) );
+		return new Settle_Api( $this->get_option( 'settle_url', '' ), $this->get_option( 'api_key', '' ), $this->get_option( 'connection_secret', '' ) );
 	}
 
 	/**
