@@ -16,7 +16,9 @@ interface Status {
 interface Delivery { webhook_id: number; topic: string; kind: string; success: boolean; webhook_status: string; request: { headers: Record<string, string>; body: string } }
 interface Hook { id: number; name: string; status: string; topic: string; delivery_url: string }
 
-describe('WooCommerce webhooks: signatures, one change once, and a disabled webhook repaired', () => {
+// The check runs every 10 s: the disabled-webhook test breaks a webhook right after one check and
+// needs its seven failed deliveries done before the next, even on a loaded machine.
+describe('WooCommerce webhooks: signatures, one change once, and a disabled webhook repaired', { timeout: 120_000 }, () => {
   let stack: SettleStack;
   let merchant: ConnectedMerchant;
   let productId: number;
@@ -33,7 +35,7 @@ describe('WooCommerce webhooks: signatures, one change once, and a disabled webh
   const changesOf = (s: Status, orderId: number) => s.changes.filter((c) => c.resource === 'order' && c.resourceId === orderId);
 
   beforeAll(async () => {
-    stack = await startSettleStack({ env: { WOO_WEBHOOK_CHECK_MS: '4000' } });
+    stack = await startSettleStack({ env: { WOO_WEBHOOK_CHECK_MS: '10000' } });
     merchant = await signUpAndConnect(stack.settleUrl, stack.sandboxes, 'Hookshot Hardware');
     hookUrl = `${stack.settleUrl}/webhooks/woocommerce/${merchant.merchantId}`;
     const product = await merchant.woo.post('products', { name: 'Claw Hammer', regular_price: '25.00', manage_stock: true, stock_quantity: 50 });
@@ -89,7 +91,7 @@ describe('WooCommerce webhooks: signatures, one change once, and a disabled webh
     // Right after a check, the store's deliveries start failing (the site points the webhook at a
     // dead address, as a broken proxy would) until WooCommerce disables the webhook.
     const before = (await status()).lastCheck!.checkedAt;
-    await eventually(status, (s) => s.lastCheck!.checkedAt !== before);
+    await eventually(status, (s) => s.lastCheck!.checkedAt !== before, 30_000);
     await merchant.woo.put(`webhooks/${updatedHook.id}`, { delivery_url: 'http://127.0.0.1:9/unreachable' });
     // WooCommerce counts failures and disables the webhook at the one after the fifth (7 in all).
     for (let i = 0; i < 7; i++) {
@@ -108,9 +110,9 @@ describe('WooCommerce webhooks: signatures, one change once, and a disabled webh
     expect(changesOf(await status(), unpaid.id).some((c) => c.status === 'processing')).toBe(false);
 
     // The scheduled check re-enables the webhook, pointed at Settle again, and back-fills the payment.
-    await eventually(hooks, (hs) => hs.some((h) => h.id === updatedHook.id && h.status === 'active' && h.delivery_url === hookUrl), 20_000);
-    await eventually(hooks, (hs) => hs.some((h) => h.name === 'Settle product.updated' && h.id !== productHook.id && h.status === 'active'));
-    const healed = await eventually(status, (s) => changesOf(s, unpaid.id).some((c) => c.status === 'processing'), 20_000);
+    await eventually(hooks, (hs) => hs.some((h) => h.id === updatedHook.id && h.status === 'active' && h.delivery_url === hookUrl), 40_000);
+    await eventually(hooks, (hs) => hs.some((h) => h.name === 'Settle product.updated' && h.id !== productHook.id && h.status === 'active'), 40_000);
+    const healed = await eventually(status, (s) => changesOf(s, unpaid.id).some((c) => c.status === 'processing'), 40_000);
     const backfilled = changesOf(healed, unpaid.id).find((c) => c.status === 'processing')!;
     expect(backfilled.source).toBe('backfill');
     expect(backfilled.modifiedAt).toBe(paid.data.date_modified_gmt);
@@ -129,10 +131,10 @@ describe('WooCommerce webhooks: signatures, one change once, and a disabled webh
     expect(reconnect.status).toBe(200);
     // Two checks later, one of them began after the reconnection.
     const first = (await status()).lastCheck!.checkedAt;
-    const second = (await eventually(status, (s) => s.lastCheck!.checkedAt !== first, 15_000)).lastCheck!.checkedAt;
-    await eventually(status, (s) => s.lastCheck!.checkedAt !== second, 15_000);
+    const second = (await eventually(status, (s) => s.lastCheck!.checkedAt !== first, 30_000)).lastCheck!.checkedAt;
+    await eventually(status, (s) => s.lastCheck!.checkedAt !== second, 30_000);
 
     const order = await placeOrder(merchant.woo, { productId, quantity: 3 });
-    await eventually(status, (s) => changesOf(s, order.id).some((c) => c.source === 'webhook'), 10_000);
+    await eventually(status, (s) => changesOf(s, order.id).some((c) => c.source === 'webhook'), 30_000);
   });
 });
