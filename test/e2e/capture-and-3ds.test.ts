@@ -10,6 +10,7 @@ import { startSettleStack, type SettleStack } from '../support/stack';
 import {
   advanceStripeClock, answerBankChallenge, confirmAsShopper, placeOrder, readBooks, readLedgerEntries, readPayments, signUpAndConnect, startCheckout,
   type ConnectedMerchant, type Sandboxes,
+  merchantApi,
 } from '../support/journey';
 
 describe('manual capture and 3-D Secure, end to end', { timeout: 90_000 }, () => {
@@ -25,15 +26,7 @@ describe('manual capture and 3-D Secure, end to end', { timeout: 90_000 }, () =>
 
   afterAll(async () => stack?.stop());
 
-  /** The merchant's API, answering with the status as well, since refusals are part of the story. */
-  async function api(m: ConnectedMerchant, path: string, body?: unknown) {
-    const response = await fetch(`${settleUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { Authorization: `Bearer ${m.apiKey}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const api = (m: ConnectedMerchant, path: string, body?: unknown) => merchantApi(settleUrl, m.apiKey, path, { body });
 
   /** A $100.00 order paid with manual capture: the card is authorized, Settle has seen it. */
   async function authorizedOrder(name: string) {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
-import { signUpAndConnect, stripeDashboard, type ConnectedMerchant, type Sandboxes } from '../support/journey';
+import { signUpAndConnect, stripeDashboard, type ConnectedMerchant, type Sandboxes, merchantApi } from '../support/journey';
 import { loadConfig } from '../../web/server/config';
 import { openServices, type Services } from '../../web/server/services';
 import { recordSaleInStore } from '../../core/stores/record-sale';
@@ -33,14 +33,7 @@ describe('counter sales recorded in the WooCommerce store', { timeout: 90_000 },
 
   afterAll(async () => stack?.stop());
 
-  async function api(m: ConnectedMerchant, path: string, body?: unknown) {
-    const response = await fetch(`${settleUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { Authorization: `Bearer ${m.apiKey}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const api = (m: ConnectedMerchant, path: string, body?: unknown) => merchantApi(settleUrl, m.apiKey, path, { body });
 
   async function shopWithReader(name: string) {
     const m = await signUpAndConnect(settleUrl, sandboxes, name);

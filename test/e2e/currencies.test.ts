@@ -9,6 +9,7 @@ import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
 import {
   advanceStripeClock, payAsShopper, placeOrder, readPayments, signUpAndConnect, startCheckout, stripeDashboard, type ConnectedMerchant,
+  merchantApi,
 } from '../support/journey';
 
 interface PaymentWithSettlement {
@@ -30,14 +31,7 @@ describe('currencies: KWD (three decimals) and EUR presented to a USD account, e
   }, 120_000);
   afterAll(async () => stack?.stop());
 
-  async function api(path: string, body?: unknown) {
-    const response = await fetch(`${settleUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { Authorization: `Bearer ${m.apiKey}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const api = (path: string, body?: unknown) => merchantApi(settleUrl, m.apiKey, path, { body });
   const payment = async (id: string) => ((await api('/api/payments')).body.payments as PaymentWithSettlement[]).find((p) => p.id === id)!;
   const balances = async () => Object.fromEntries((await readPayments(settleUrl, m.apiKey)).balances.map((b) => [b.role, b.balance]));
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
-import { payAsShopper, placeOrder, readLedgerEntries, readPayments, signUpAndConnect, startCheckout, type ConnectedMerchant, type Sandboxes } from '../support/journey';
+import { payAsShopper, placeOrder, readLedgerEntries, readPayments, signUpAndConnect, startCheckout, type ConnectedMerchant, type Sandboxes, merchantApi } from '../support/journey';
 
 const DISPUTED_CARD = '4000000000000259';
 
@@ -28,14 +28,7 @@ describe('disputes with evidence, end to end', { timeout: 120_000 }, () => {
   }, 120_000);
   afterAll(async () => stack?.stop());
 
-  async function api(m: ConnectedMerchant, path: string, body?: unknown) {
-    const response = await fetch(`${settleUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { Authorization: `Bearer ${m.apiKey}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const api = (m: ConnectedMerchant, path: string, body?: unknown) => merchantApi(settleUrl, m.apiKey, path, { body });
   const disputes = async (m: ConnectedMerchant) => (await api(m, '/api/disputes')).body.disputes as DisputeView[];
   const balances = async (m: ConnectedMerchant) =>
     Object.fromEntries((await readPayments(settleUrl, m.apiKey)).balances.map((b) => [b.role, b.balance]));

@@ -11,6 +11,7 @@ import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
 import {
   advanceStripeClock, payAsShopper, placeOrder, readLedgerEntries, readPayments, signUpAndConnect, startCheckout, stripeDashboard, type ConnectedMerchant,
+  merchantApi,
 } from '../support/journey';
 
 const REFUND_FAILS_CARD = '4000000000005126';
@@ -29,14 +30,7 @@ describe('refunds every way, end to end', { timeout: 150_000 }, () => {
   }, 120_000);
   afterAll(async () => stack?.stop());
 
-  async function api(path: string, body?: unknown) {
-    const response = await fetch(`${settleUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { Authorization: `Bearer ${m.apiKey}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const api = (path: string, body?: unknown) => merchantApi(settleUrl, m.apiKey, path, { body });
 
   async function paidOrder(price: string, card?: string) {
     const product = (await m.woo.post('products', { name: `Lamp ${price}`, regular_price: price })).data;

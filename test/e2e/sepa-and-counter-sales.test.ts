@@ -11,6 +11,7 @@ import { startSettleStack, type SettleStack } from '../support/stack';
 import {
   advanceStripeClock, placeOrder, readBooks, readLedgerEntries, readPayments, signUpAndConnect, startCheckout, stripeDashboard,
   type ConnectedMerchant, type Sandboxes,
+  merchantApi,
 } from '../support/journey';
 
 describe('SEPA Direct Debit and counter sales, end to end', { timeout: 90_000 }, () => {
@@ -26,15 +27,7 @@ describe('SEPA Direct Debit and counter sales, end to end', { timeout: 90_000 },
 
   afterAll(async () => stack?.stop());
 
-  /** The merchant's API, answering with the status as well, since refusals are part of the story. */
-  async function api(m: ConnectedMerchant, path: string, body?: unknown) {
-    const response = await fetch(`${settleUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { Authorization: `Bearer ${m.apiKey}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const api = (m: ConnectedMerchant, path: string, body?: unknown) => merchantApi(settleUrl, m.apiKey, path, { body });
 
   /**
    * What the payment page does for a bank debit in the shopper's browser: the IBAN goes straight

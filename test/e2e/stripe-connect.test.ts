@@ -13,6 +13,7 @@ import { approveOnStripe, connectThroughStripe, setUpConnectPlatform, type Conne
 import {
   payAsShopper, placeOrder, readLedgerEntries, readPayments, signUpAndConnect, stripeDashboard, startCheckout,
   type ConnectedMerchant, type Sandboxes,
+  merchantApi,
 } from '../support/journey';
 import { stripeClient } from '../../connectors/stripe/client';
 
@@ -46,14 +47,7 @@ describe('Stripe Connect: many merchants, end to end', { timeout: 90_000 }, () =
 
   afterAll(async () => stack?.stop());
 
-  async function api(m: ConnectedMerchant, path: string, init: { method?: string; body?: unknown } = {}) {
-    const response = await fetch(`${settleUrl}${path}`, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: { Authorization: `Bearer ${m.apiKey}`, 'Content-Type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const api = (m: ConnectedMerchant, path: string, init: { method?: string; body?: unknown } = {}) => merchantApi(settleUrl, m.apiKey, path, init);
   const stripeConnection = async (m: ConnectedMerchant) =>
     ((await api(m, '/api/connections')).body as ConnectionsView).connections.find((c) => c.platform === 'stripe')!;
 

@@ -11,6 +11,7 @@ import { startSettleStack, type SettleStack } from '../support/stack';
 import {
   confirmAsShopper, placeOrder, readLedgerEntries, readPayments, signUpAndConnect, startCheckout, stripeDashboard,
   type ConnectedMerchant, type Sandboxes,
+  merchantApi,
 } from '../support/journey';
 import { NO_FAULTS } from '../sandbox/stripe/store';
 
@@ -28,14 +29,7 @@ describe('Stripe faults, end to end: everything exactly once', { timeout: 120_00
   /** Turns every fault off again, keeping the duplicated, reordered deliveries. */
   const calm = () => sandboxes.stripe.setSwitches({ ...NO_FAULTS, deliver_twice: true, out_of_order: true });
 
-  async function api(m: ConnectedMerchant, path: string, body?: unknown) {
-    const response = await fetch(`${settleUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { Authorization: `Bearer ${m.apiKey}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const api = (m: ConnectedMerchant, path: string, body?: unknown) => merchantApi(settleUrl, m.apiKey, path, { body });
 
   /** A merchant with a $100.00 paddle (5 in stock) and a pending order for one. */
   async function merchantWithOrder(name: string) {

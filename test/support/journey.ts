@@ -196,3 +196,16 @@ export const adminSignInLink = async (settleUrl: string, apiKey: string) =>
 
 /** The merchant working in Stripe's own dashboard: the official SDK with their key, at the sandbox. */
 export const stripeDashboard = (sandboxes: Sandboxes, merchant: ConnectedMerchant) => stripeClient(merchant.stripeAccount.secret_key, sandboxes.stripe.url);
+
+/**
+ * The merchant's API as their integration calls it, answering with the status as well, since
+ * refusals are part of the story. GET without a body, POST with one, unless a method is named.
+ */
+export async function merchantApi(settleUrl: string, apiKey: string, path: string, init: { method?: string; body?: unknown } = {}) {
+  const response = await fetch(`${settleUrl}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  return { status: response.status, body: await response.json() };
+}
