@@ -184,6 +184,8 @@ describe('webhook deliveries', () => {
     sandbox.advanceClock(240);
     const got = await receiver.waitFor((r) => r.json.data.object.id === pi.id);
     expect(receiver.received.length).toBe(start + 1);
+    // The receiver sees the request before the sandbox has recorded its answer: wait for that too.
+    await sandbox.webhooksIdle();
     expect(sandbox.deliveries(keys.id).map((d) => [d.attempt, d.status === 200])).toEqual([[1, false], [2, false], [3, true]]);
     expect(stripe.webhooks.constructEvent(got.raw, String(got.headers['stripe-signature']), ep.secret!).id).toBe(got.json.id);
   });
