@@ -40,6 +40,8 @@ const schema = z.object({
   RECONCILIATION_SWEEP_MS: z.coerce.number().int().min(0).default(15 * 60_000),
   /** How long a disagreement may be work still in flight before the sweep calls it an exception. */
   RECONCILIATION_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Store orders the sweep re-reads per run (0: rely on store webhooks alone). */
+  RECONCILIATION_STORE_READS: z.coerce.number().int().min(0).default(200),
 });
 
 export type Config = z.infer<typeof schema> & { publicUrl: string; dataDir: string; encryptionKey: Buffer };

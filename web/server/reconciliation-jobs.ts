@@ -20,6 +20,7 @@ export async function reconcile(services: Services, job: Job): Promise<string> {
   }
   const outcome = await sweepMerchant(services, merchantId, {
     graceMs: services.config.RECONCILIATION_GRACE_MS,
+    storeReadsPerSweep: services.config.RECONCILIATION_STORE_READS,
     progress: (stage, done, total) => job.updateProgress({ stage, done, total }),
   });
   return (

@@ -1,23 +1,64 @@
 import { randomBytes } from 'node:crypto';
-import type { Queryable } from '../../core/storage/database';
+import type { Database, Queryable } from '../../core/storage/database';
+import { recordStoreOrder } from '../../core/reconciliation/snapshots';
+import { storeOrderFrom, type WooOrder } from '../../connectors/woocommerce/mapping';
 import type { Services } from './services';
 import { wooClient, type WooSecrets, type WooSettings } from '../../connectors/woocommerce/client';
 import { ordersModifiedSince, repairWebhooks, type WooChange } from '../../connectors/woocommerce/webhooks';
 
 type WooKeys = WooSecrets & { webhookSecret?: string };
 
-/** Records store changes once each; returns how many were new (a redelivery or back-filled copy is not). */
-export async function recordWooChanges(db: Queryable, merchantId: string, changes: readonly WooChange[], source: 'webhook' | 'backfill'): Promise<number> {
+/**
+ * Records store changes once each, and in the same transaction applies a new order change to the
+ * store-order snapshot the three-way match reads, so a change made in the store (paid by hand,
+ * total edited, refund added, order deleted) is matched without waiting for the sweep's re-read.
+ * Returns how many were new (a redelivery or back-filled copy is not, and changes nothing).
+ */
+export async function recordWooChanges(db: Database, merchantId: string, changes: readonly WooChange[], source: 'webhook' | 'backfill'): Promise<number> {
   let fresh = 0;
   for (const c of changes) {
-    const rows = await db.query(
-      `INSERT INTO woo_store_changes (merchant_id, resource, resource_id, modified_at, topic, source, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT DO NOTHING RETURNING resource_id`,
-      [merchantId, c.resource, c.resourceId, c.modifiedAt, c.topic, source, JSON.stringify(c.payload)],
-    );
-    fresh += rows.length;
+    fresh += await db.transaction(async (tx) => {
+      const rows = await tx.query(
+        `INSERT INTO woo_store_changes (merchant_id, resource, resource_id, modified_at, topic, source, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT DO NOTHING RETURNING resource_id`,
+        [merchantId, c.resource, c.resourceId, c.modifiedAt, c.topic, source, JSON.stringify(c.payload)],
+      );
+      if (rows.length > 0 && c.resource === 'order') await applyOrderChange(tx, merchantId, c);
+      return rows.length;
+    });
   }
   return fresh;
+}
+
+/**
+ * Only orders Settle took a payment for (or already has a snapshot of) are matched, as the sweep
+ * re-reads; a change older than one already recorded (a late back-fill) does not overwrite it.
+ * 'deleted' sorts after every ISO date, so a deletion is the latest change of its order.
+ */
+async function applyOrderChange(tx: Queryable, merchantId: string, c: WooChange): Promise<void> {
+  const orderId = String(c.resourceId);
+  const [known] = await tx.query<{ newer: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM woo_store_changes WHERE merchant_id = $1 AND resource = 'order' AND resource_id = $2 AND modified_at > $3) AS newer
+      WHERE EXISTS (SELECT 1 FROM payments WHERE merchant_id = $1 AND store_platform = 'woocommerce' AND order_id = $4)
+         OR EXISTS (SELECT 1 FROM store_order_snapshots WHERE merchant_id = $1 AND store_platform = 'woocommerce' AND order_id = $4)`,
+    [merchantId, c.resourceId, c.modifiedAt, orderId],
+  );
+  if (!known || known.newer) return;
+  if (c.modifiedAt === 'deleted') {
+    // The store no longer has the order: nothing there is paid any more.
+    await tx.query(
+      `UPDATE store_order_snapshots SET paid = false, read_at = now() WHERE merchant_id = $1 AND store_platform = 'woocommerce' AND order_id = $2`,
+      [merchantId, orderId],
+    );
+    return;
+  }
+  let order;
+  try {
+    order = storeOrderFrom(c.payload as WooOrder);
+  } catch {
+    return; // A payload Settle cannot read is still recorded; the sweep re-reads the order.
+  }
+  await recordStoreOrder(tx, merchantId, 'woocommerce', order);
 }
 
 export const wooDeliveryUrl = (services: Services, merchantId: string) => `${services.config.publicUrl}/webhooks/woocommerce/${merchantId}`;
