@@ -29,22 +29,25 @@ type Touched = { id: number; kind: ExceptionKind | null; details: ExceptionDetai
  */
 export async function runThreeWayMatch(db: Database, merchantId: string, options: { cutoff?: Date } = {}): Promise<MatchOutcome> {
   const cutoff = options.cutoff ?? new Date(Date.now() - IN_FLIGHT_GRACE_MS);
+  // The explanations are written in the match's own transaction: an exception is never seen without one.
   const rows = await db.transaction(async (tx) => {
     // The hash joins over a merchant's every order and balance transaction fit in memory instead of
     // spilling to disk in batches; JIT compiling the plan costs more than the few rows it outputs save.
     if (db.kind === 'postgres') await tx.query(`SET LOCAL work_mem = '${MATCH_WORK_MEM}'; SET LOCAL jit = off`);
-    return tx.query<Touched>(THREE_WAY_MATCH_SQL, [merchantId, cutoff]);
+    const touched = await tx.query<Touched>(THREE_WAY_MATCH_SQL, [merchantId, cutoff]);
+    const rewrite = touched
+      .filter((r) => !r.resolved)
+      .map((r) => ({ id: r.id, text: explain(r.kind!, r.details!), was: r.explanation }))
+      .filter((r) => r.text !== r.was);
+    if (rewrite.length > 0) {
+      await tx.query(
+        `UPDATE reconciliation_exceptions e SET explanation = x.text
+           FROM unnest($2::bigint[], $3::text[]) AS x(id, text) WHERE e.merchant_id = $1 AND e.id = x.id`,
+        [merchantId, rewrite.map((r) => r.id), rewrite.map((r) => r.text)],
+      );
+    }
+    return touched;
   });
   const found = rows.filter((r) => !r.resolved);
-  const rewrite = found
-    .map((r) => ({ id: r.id, text: explain(r.kind!, r.details!), was: r.explanation }))
-    .filter((r) => r.text !== r.was);
-  if (rewrite.length > 0) {
-    await db.query(
-      `UPDATE reconciliation_exceptions e SET explanation = x.text
-         FROM unnest($2::bigint[], $3::text[]) AS x(id, text) WHERE e.merchant_id = $1 AND e.id = x.id`,
-      [merchantId, rewrite.map((r) => r.id), rewrite.map((r) => r.text)],
-    );
-  }
   return { opened: found.filter((r) => r.is_new).length, found: found.length, resolved: rows.length - found.length };
 }
