@@ -10,6 +10,7 @@ import { requireMerchant, SessionTokens } from './auth';
 import { errorHandler, notFound } from './errors';
 import { healthRoutes } from './routes/health';
 import { merchantRoutes } from './routes/merchants';
+import { wooAuthorizeRoutes } from './routes/woocommerce-authorize';
 import { paymentRoutes } from './routes/payments';
 import { payoutRoutes } from './routes/payouts';
 import { customerRoutes } from './routes/customers';
@@ -46,6 +47,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(wooWebhookRoutes(services, auth));
   app.use(stripeConnectRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));
+  app.use(wooAuthorizeRoutes(services, auth, tokens));
   app.use(paymentRoutes(services, auth));
   app.use(payoutRoutes(services, auth));
   app.use(customerRoutes(services, auth));

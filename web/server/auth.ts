@@ -16,18 +16,21 @@ export const SESSION_COOKIE = 'settle_session';
  * Signed, expiring tokens for admin sign-in links and the session cookie: merchant id and expiry,
  * HMAC-SHA256 with a key derived from the encryption key. Nothing to store, nothing to look up.
  */
+/** wc-auth: the user_id of WooCommerce's app authorization, naming the merchant connecting a store. */
+export type TokenPurpose = 'link' | 'session' | 'wc-auth';
+
 export class SessionTokens {
   private readonly key: Buffer;
   constructor(encryptionKey: Buffer) {
     this.key = createHmac('sha256', encryptionKey).update('settle admin sessions').digest();
   }
 
-  issue(merchantId: string, purpose: 'link' | 'session', ttlSeconds: number): string {
+  issue(merchantId: string, purpose: TokenPurpose, ttlSeconds: number): string {
     const body = `${purpose}.${merchantId}.${Math.floor(Date.now() / 1000) + ttlSeconds}`;
     return `${body}.${createHmac('sha256', this.key).update(body).digest('base64url')}`;
   }
 
-  verify(token: string | undefined, purpose: 'link' | 'session'): string | undefined {
+  verify(token: string | undefined, purpose: TokenPurpose): string | undefined {
     const parts = token?.split('.') ?? [];
     if (parts.length !== 4 || parts[0] !== purpose) return undefined;
     const [kind, merchantId, expires, mac] = parts as [string, string, string, string];

@@ -76,4 +76,10 @@ final class SignedCallsTest extends TestCase {
 		unset( Settle_Harness::$options['woocommerce_settle_settings']['store_id'] );
 		$this->assertSame( '', Settle_Admin::sso_link( 1700000000 ) );
 	}
+
+	public function test_the_connect_button_links_to_settles_start_url_for_this_store(): void {
+		$this->assertSame( 'https://settle.test/connect/woocommerce?site=https%3A%2F%2Fshop.test%2F', Settle_Admin::connect_link( 'https://shop.test/' ) );
+		unset( Settle_Harness::$options['woocommerce_settle_settings']['settle_url'] );
+		$this->assertSame( '', Settle_Admin::connect_link( 'https://shop.test/' ) );
+	}
 }

@@ -15,6 +15,7 @@ import { orderRoutes } from "./routes-orders";
 import { customerRoutes } from "./routes-customers";
 import { productRoutes } from "./routes-products";
 import { webhookRoutes } from "./routes-webhooks";
+import { wcAuthRoutes } from "./routes-wc-auth";
 import type { Site } from "./site";
 import { Store, type ApiKey, type Delivery } from "./state";
 import { validateRequest } from "./validate";
@@ -153,6 +154,7 @@ export async function startWooSandbox(opts: WooSandboxOptions = {}): Promise<Woo
     sendJson(res, 201, { path: req.body.path });
   });
   app.use("/_sandbox", control);
+  app.use(wcAuthRoutes(store));
   app.get(/^\/(?!wp-json|_sandbox)/, (req, res, next) => {
     const html = storefront.get(req.path);
     if (html === undefined) return next();

@@ -294,3 +294,13 @@ describe("stock when short", () => {
     expect(notes.map((n) => n.note)).toContainEqual(expect.stringContaining("Stock levels reduced: Short lamp (SHORT-1) 1&rarr;-2"));
   });
 });
+
+describe("wc-auth app authorization", () => {
+  const q = (callback: string) => new URLSearchParams({ app_name: "App", scope: "read_write", user_id: "u1", return_url: "https://app.example/back", callback_url: callback });
+  it("refuses an http callback_url off loopback (real WooCommerce wants https) and an unknown scope", async () => {
+    expect((await fetch(`${sb.url}wc-auth/v1/authorize?${q("http://app.example/cb")}`)).status).toBe(400);
+    const badScope = q("https://app.example/cb"); badScope.set("scope", "admin");
+    expect((await fetch(`${sb.url}wc-auth/v1/authorize?${badScope}`)).status).toBe(400);
+    expect((await fetch(`${sb.url}wc-auth/v1/authorize?${q("https://app.example/cb")}`)).status).toBe(200);
+  });
+});

@@ -28,6 +28,21 @@ const quickBooksBody = z
   })
   .strict();
 
+/** The WooCommerce connection, saved the same way whether keys were pasted or came from wc-auth. */
+export async function saveWooConnection(
+  services: Services, merchantId: string,
+  input: { siteUrl: string; consumerKey: string; consumerSecret: string; requireSignedRequests?: boolean },
+) {
+  const { siteUrl, consumerKey, consumerSecret, requireSignedRequests } = input;
+  const previous = await services.connections.find<WooSettings, WooSecrets>(merchantId, 'woocommerce');
+  const settings: WooSettings = { siteUrl, requireSignedRequests: requireSignedRequests ?? previous?.settings.requireSignedRequests ?? false };
+  // The plugin signs its calls and admin links with this secret. Saving the connection again keeps
+  // it, so a plugin already set up goes on working.
+  const connectionSecret = previous?.secrets.connectionSecret ?? newConnectionSecret();
+  await services.connections.save({ merchantId, platform: 'woocommerce', settings, secrets: { consumerKey, consumerSecret, connectionSecret } });
+  return { platform: 'woocommerce' as const, settings, storeId: merchantId, connectionSecret };
+}
+
 /**
  * Sign-up and platform connections. Real onboarding connects through each platform's OAuth (later
  * issues); these endpoints take the credentials that flow produces.
@@ -55,15 +70,7 @@ export function merchantRoutes(services: Services, auth: RequestHandler, tokens:
   }));
 
   router.put('/api/connections/woocommerce', auth, body, route(async (req, res) => {
-    const { siteUrl, consumerKey, consumerSecret, requireSignedRequests } = parseBody(wooBody, req);
-    const merchantId = req.merchant!.id;
-    const previous = await services.connections.find<WooSettings, WooSecrets>(merchantId, 'woocommerce');
-    const settings: WooSettings = { siteUrl, requireSignedRequests: requireSignedRequests ?? previous?.settings.requireSignedRequests ?? false };
-    // The plugin signs its calls and admin links with this secret. Saving the connection again keeps
-    // it, so a plugin already set up goes on working.
-    const connectionSecret = previous?.secrets.connectionSecret ?? newConnectionSecret();
-    await services.connections.save({ merchantId, platform: 'woocommerce', settings, secrets: { consumerKey, consumerSecret, connectionSecret } });
-    res.json({ platform: 'woocommerce', settings, storeId: merchantId, connectionSecret });
+    res.json(await saveWooConnection(services, req.merchant!.id, parseBody(wooBody, req)));
   }));
 
   // For pasting into the plugin's settings (store id and connection secret).

@@ -41,6 +41,21 @@ class Settle_Admin {
 		return Settle_Api::sso_url( $settings['settle_url'], $settings['store_id'], $settings['connection_secret'], $time );
 	}
 
+	/**
+	 * "Connect to Settle": Settle's start URL, which sends the merchant (signed in to Settle) through
+	 * WooCommerce's app authorization so Settle receives REST API keys for this store. '' without a Settle URL.
+	 *
+	 * @param string $site_url This store's address (home_url('/')).
+	 * @return string
+	 */
+	public static function connect_link( $site_url ) {
+		$settings = self::settings();
+		if ( empty( $settings['settle_url'] ) ) {
+			return '';
+		}
+		return rtrim( $settings['settle_url'], '/' ) . '/connect/woocommerce?' . http_build_query( array( 'site' => (string) $site_url ) );
+	}
+
 	/** The button's target (admin-post.php?action=settle_open): a fresh link, then off to Settle. */
 	public static function open() {
 		if ( ! current_user_can( 'manage_woocommerce' ) ) {
@@ -56,6 +71,10 @@ class Settle_Admin {
 
 	public static function render() {
 		echo '<div class="wrap"><h1>' . esc_html__( 'Settle', 'settle-payments' ) . '</h1>';
+		$connect = self::connect_link( home_url( '/' ) );
+		if ( '' !== $connect ) {
+			echo '<p><a class="button" target="_blank" rel="noopener" href="' . esc_url( $connect ) . '">' . esc_html__( 'Connect to Settle', 'settle-payments' ) . '</a></p>';
+		}
 		if ( '' === self::sso_link( time() ) ) {
 			echo '<p>' . esc_html__( 'Enter your Settle URL, store id and connection secret in WooCommerce > Settings > Payments > Settle first.', 'settle-payments' ) . '</p></div>';
 			return;
