@@ -66,6 +66,19 @@ describe('WooCommerce: Connect to Settle through wc-auth', { timeout: 120_000 },
     expect(await wooConnection(apiKey)).toBeUndefined();
   });
 
+  it('refuses a genuine user_id sent with another store address, and stores nothing', async () => {
+    const apiKey = await signUp('Switched Stationer');
+    const { fields } = await openApprovePage(apiKey);
+    const elsewhere = new URL(fields.callback_url!);
+    elsewhere.searchParams.set('site', 'https://attacker.example/');
+    const switched = await fetch(elsewhere, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ key_id: 1, user_id: fields.user_id, consumer_key: 'ck_theirs', consumer_secret: 'cs_theirs', key_permissions: 'read_write' }),
+    });
+    expect(switched.status).toBe(401);
+    expect(await wooConnection(apiKey)).toBeUndefined();
+  });
+
   it('denying returns with success=0 and stores nothing', async () => {
     const apiKey = await signUp('Denied Deli');
     const { deny } = await openApprovePage(apiKey);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Router, json, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services';
@@ -32,7 +33,8 @@ export function wooAuthorizeRoutes(services: Services, auth: RequestHandler, tok
     const authorize = new URL('wc-auth/v1/authorize', siteUrl);
     authorize.search = new URLSearchParams({
       app_name: 'Settle', scope: 'read_write',
-      user_id: tokens.issue(req.merchant!.id, 'wc-auth', AUTHORIZE_SECONDS),
+      // The token names the merchant and the store's address, so the keys can only be saved for that store.
+      user_id: tokens.issue(`${req.merchant!.id}~${siteFingerprint(siteUrl)}`, 'wc-auth', AUTHORIZE_SECONDS),
       return_url: `${services.config.publicUrl}/admin/`, callback_url: callback.toString(),
     }).toString();
     res.redirect(302, authorize.toString());
@@ -40,9 +42,9 @@ export function wooAuthorizeRoutes(services: Services, auth: RequestHandler, tok
 
   router.post('/connect/woocommerce/callback', json({ limit: '16kb' }), route(async (req, res) => {
     const keys = parseBody(keysBody, req);
-    const merchantId = tokens.verify(keys.user_id, 'wc-auth');
+    const [merchantId, fingerprint] = (tokens.verify(keys.user_id, 'wc-auth') ?? '').split('~');
     const site = typeof req.query.site === 'string' ? req.query.site : '';
-    if (!merchantId || !/^https?:\/\//.test(site)) return sendError(res, 401, 'invalid_user_id', 'This connection request has expired or is not valid. Start again from Settle.');
+    if (!merchantId || !/^https?:\/\//.test(site) || fingerprint !== siteFingerprint(site)) return sendError(res, 401, 'invalid_user_id', 'This connection request has expired or is not valid. Start again from Settle.');
     if (!(await useSignatureOnce(services.db, merchantId, `wc-auth.${keys.user_id.split('.')[3]}`, AUTHORIZE_SECONDS))) {
       return sendError(res, 409, 'already_used', 'This connection request was already used. Start again from Settle.');
     }
@@ -50,4 +52,9 @@ export function wooAuthorizeRoutes(services: Services, auth: RequestHandler, tok
     res.json({ connected: true });
   }));
   return router;
+}
+
+/** A store address as it goes into a signed token (base64url: no dots to break the token's format). */
+function siteFingerprint(siteUrl: string): string {
+  return createHash('sha256').update(siteUrl).digest('base64url');
 }
