@@ -60,6 +60,9 @@ describe('WooCommerce store changes update what the match reads', { timeout: 180
     expect((await runMatch()).outcome!.ordersReread).toBe(0);
     expect((await openExceptions()).filter((e) => e.orderNumber === order.number)).toEqual([]);
 
+    // WooCommerce stamps changes to the second, and a change is known by that stamp: the edit comes in a
+    // later second than the payment, as a person's would.
+    await new Promise((r) => setTimeout(r, 1_100));
     // The merchant adds a fee to the paid order in the WooCommerce admin: the store now says 45.00.
     const edited = (await merchant.woo.put(`orders/${order.id}`, { fee_lines: [{ name: 'Gift wrap', total: '5.00' }] })).data as { total: string; date_modified_gmt: string };
     expect(edited.total).toBe('45.00');
