@@ -11,8 +11,11 @@ import { openDispute } from './disputes';
 
 const DAY = 86_400;
 
-function newCharge(ctx: Ctx, pi: StripeObject, pm: StripeObject, threeDSecure: boolean): StripeObject {
-  const card = pm.card as Record<string, unknown>;
+/**
+ * A charge as Stripe creates it for an intent, whatever the payment method: the card, SEPA debit and
+ * Terminal paths differ only in the method's details and a few fields (`overrides`).
+ */
+export function chargeFor(ctx: Ctx, pi: StripeObject, pm: StripeObject, paymentMethodDetails: Record<string, unknown>, overrides: Partial<StripeObject> = {}): StripeObject {
   return {
     id: newId('ch'),
     object: 'charge',
@@ -43,7 +46,26 @@ function newCharge(ctx: Ctx, pi: StripeObject, pm: StripeObject, threeDSecure: b
     paid: false,
     payment_intent: pi.id,
     payment_method: pm.id,
-    payment_method_details: {
+    payment_method_details: paymentMethodDetails,
+    receipt_email: pi.receipt_email,
+    receipt_number: null,
+    receipt_url: `https://pay.stripe.com/receipts/payment/${newId('sandbox', 32)}`,
+    refunded: false,
+    review: null,
+    shipping: null,
+    source_transfer: null,
+    statement_descriptor: pi.statement_descriptor,
+    statement_descriptor_suffix: pi.statement_descriptor_suffix,
+    status: 'failed',
+    transfer_data: null,
+    transfer_group: null,
+    ...overrides,
+  };
+}
+
+function newCharge(ctx: Ctx, pi: StripeObject, pm: StripeObject, threeDSecure: boolean): StripeObject {
+  const card = pm.card as Record<string, unknown>;
+  return chargeFor(ctx, pi, pm, {
       card: {
         amount_authorized: pi.amount,
         brand: card.brand,
@@ -65,20 +87,7 @@ function newCharge(ctx: Ctx, pi: StripeObject, pm: StripeObject, threeDSecure: b
         wallet: card.wallet ? snapshot(card.wallet) : null,
       },
       type: 'card',
-    },
-    receipt_email: pi.receipt_email,
-    receipt_number: null,
-    receipt_url: `https://pay.stripe.com/receipts/payment/${newId('sandbox', 32)}`,
-    refunded: false,
-    review: null,
-    shipping: null,
-    source_transfer: null,
-    statement_descriptor: pi.statement_descriptor,
-    statement_descriptor_suffix: pi.statement_descriptor_suffix,
-    status: 'failed',
-    transfer_data: null,
-    transfer_group: null,
-  };
+  });
 }
 
 /**

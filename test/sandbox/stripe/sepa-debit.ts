@@ -13,6 +13,7 @@ import type { Ctx } from './context';
 import type { WebhookDispatcher } from './webhooks';
 import { invalidRequest, missingParameter } from './errors';
 import { computeDebitFee, convert } from './fees';
+import { chargeFor } from './charges';
 
 const DAY = 86_400;
 
@@ -129,53 +130,10 @@ function createMandate(ctx: Ctx, pm: StripeObject, data: MandateData, keyKind: s
 
 function pendingCharge(ctx: Ctx, pi: StripeObject, pm: StripeObject, mandateId: string): StripeObject {
   const sepa = pm.sepa_debit as Record<string, unknown>;
-  return {
-    id: newId('py'), // Stripe's ids for non-card charges
-    object: 'charge',
-    amount: pi.amount,
-    amount_captured: pi.amount,
-    amount_refunded: 0,
-    application: null,
-    application_fee: null,
-    application_fee_amount: null,
-    balance_transaction: null,
-    billing_details: snapshot(pm.billing_details),
-    calculated_statement_descriptor: 'SETTLE SANDBOX',
-    captured: true,
-    created: ctx.state.now(),
-    currency: pi.currency,
-    customer: null,
-    description: pi.description,
-    disputed: false,
-    failure_balance_transaction: null,
-    failure_code: null,
-    failure_message: null,
-    fraud_details: {},
-    invoice: null,
-    livemode: false,
-    metadata: snapshot(pi.metadata),
-    on_behalf_of: null,
-    outcome: null,
-    paid: false,
-    payment_intent: pi.id,
-    payment_method: pm.id,
-    payment_method_details: {
-      sepa_debit: { bank_code: sepa.bank_code, branch_code: sepa.branch_code, country: sepa.country, fingerprint: sepa.fingerprint, last4: sepa.last4, mandate: mandateId },
-      type: 'sepa_debit',
-    },
-    receipt_email: pi.receipt_email,
-    receipt_number: null,
-    receipt_url: `https://pay.stripe.com/receipts/payment/${newId('sandbox', 32)}`,
-    refunded: false,
-    review: null,
-    shipping: null,
-    source_transfer: null,
-    statement_descriptor: pi.statement_descriptor,
-    statement_descriptor_suffix: pi.statement_descriptor_suffix,
-    status: 'pending',
-    transfer_data: null,
-    transfer_group: null,
-  };
+  return chargeFor(ctx, pi, pm, {
+    sepa_debit: { bank_code: sepa.bank_code, branch_code: sepa.branch_code, country: sepa.country, fingerprint: sepa.fingerprint, last4: sepa.last4, mandate: mandateId },
+    type: 'sepa_debit',
+  }, { id: newId('py'), amount_captured: pi.amount, captured: true, status: 'pending' }); // py_: Stripe's ids for non-card charges
 }
 
 /** Confirm with a sepa_debit PaymentMethod: the debit is submitted and the intent waits in processing. */

@@ -9,7 +9,7 @@ import { type Account, type StripeObject, newId, snapshot } from './store';
 import type { Ctx } from './context';
 import { invalidRequest, resourceMissing } from './errors';
 import { lookupCard, luhnValid } from './cards';
-import { takeFunds } from './charges';
+import { chargeFor, takeFunds } from './charges';
 
 /** Payment method types only a reader can collect. */
 export const IN_PERSON_TYPES = new Set(['card_present', 'interac_present']);
@@ -218,14 +218,5 @@ function inPersonCharge(ctx: Ctx, pi: StripeObject, pm: StripeObject, type: 'car
   if (type === 'card_present') Object.assign(details, { incremental_authorization_supported: false, overcapture_supported: false });
   else details.preferred_locales = ['en'];
   if (details.capture_before === undefined) delete details.capture_before;
-  return {
-    id: newId('ch'), object: 'charge', amount: pi.amount, amount_captured: 0, amount_refunded: 0, application: null, application_fee: null,
-    application_fee_amount: null, balance_transaction: null, billing_details: snapshot(pm.billing_details), calculated_statement_descriptor: 'SETTLE SANDBOX',
-    captured: false, created: ctx.state.now(), currency: pi.currency, customer: null, description: pi.description, disputed: false,
-    failure_balance_transaction: null, failure_code: null, failure_message: null, fraud_details: {}, invoice: null, livemode: false,
-    metadata: snapshot(pi.metadata), on_behalf_of: null, outcome: null, paid: false, payment_intent: pi.id, payment_method: pm.id,
-    payment_method_details: { [type]: details, type }, receipt_email: pi.receipt_email, receipt_number: null,
-    receipt_url: `https://pay.stripe.com/receipts/payment/${newId('sandbox', 32)}`, refunded: false, review: null, shipping: null, source_transfer: null,
-    statement_descriptor: pi.statement_descriptor, statement_descriptor_suffix: pi.statement_descriptor_suffix, status: 'failed', transfer_data: null, transfer_group: null,
-  };
+  return chargeFor(ctx, pi, pm, { [type]: details, type });
 }
