@@ -1,7 +1,8 @@
 // Disputes: each payment a shopper's bank pulled back, what it was for, where it stands and the day
 // evidence is due by; opening one shows the evidence form (or what was sent).
 import { useState } from 'react';
-import { Banner, BlockStack, Card, IndexTable, Layout, Page, SkeletonBodyText, Text } from '@shopify/polaris';
+import { BlockStack, Card, IndexTable, Layout, Page, SkeletonBodyText, Text } from '@shopify/polaris';
+import { LoadError } from './LoadError';
 import { displayMoney } from '../money';
 import { fetchDisputes, type DisputeRow } from './actions-api';
 import { formatDate, locale } from './format';
@@ -55,9 +56,7 @@ export function DisputesPage() {
       <Layout>
         {error ? (
           <Layout.Section>
-            <Banner tone="critical" title={error.status === 401 ? 'You are signed out' : "Couldn't load disputes"}>
-              <p>{error.message}</p>
-            </Banner>
+            <LoadError error={error} what="disputes" />
           </Layout.Section>
         ) : null}
         <Layout.Section>

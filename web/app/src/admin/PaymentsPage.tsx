@@ -1,7 +1,8 @@
 // Top-level admin screen: payments list, the chosen payment's actions and refunds, ledger
 // balances, and API errors as a banner.
 import { useState } from 'react';
-import { Banner, BlockStack, Card, Layout, Page, SkeletonBodyText } from '@shopify/polaris';
+import { BlockStack, Card, Layout, Page, SkeletonBodyText } from '@shopify/polaris';
+import { LoadError } from './LoadError';
 import { usePayments } from './usePayments';
 import { PaymentsTable } from './PaymentsTable';
 import { BalancesCard } from './BalancesCard';
@@ -19,9 +20,7 @@ export function PaymentsPage() {
         <StripeAccessBanner />
         {error ? (
           <Layout.Section>
-            <Banner tone="critical" title={error.status === 401 ? 'You are signed out' : "Couldn't load payments"}>
-              <p>{error.message}</p>
-            </Banner>
+            <LoadError error={error} what="payments" />
           </Layout.Section>
         ) : null}
         <Layout.Section>

@@ -2,6 +2,7 @@
 // the chosen payout's summary and lines.
 import { useCallback, useState } from 'react';
 import { Banner, BlockStack, Card, Layout, Page, SkeletonBodyText } from '@shopify/polaris';
+import { LoadError } from './LoadError';
 import { fetchPayout, fetchPayouts } from './payouts-api';
 import { useRefreshing } from './useRefreshing';
 import { PayoutsTable } from './PayoutsTable';
@@ -40,9 +41,7 @@ export function PayoutsPage() {
       <Layout>
         {error ? (
           <Layout.Section>
-            <Banner tone="critical" title={error.status === 401 ? 'You are signed out' : "Couldn't load payouts"}>
-              <p>{error.message}</p>
-            </Banner>
+            <LoadError error={error} what="payouts" />
           </Layout.Section>
         ) : null}
         <Layout.Section>

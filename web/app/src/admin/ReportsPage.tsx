@@ -2,7 +2,8 @@
 // downloads of the daily summary and the fee report. A range longer than a quarter is prepared by
 // the server in the background; the page shows how far it has got meanwhile.
 import { useMemo, useState } from 'react';
-import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, ProgressBar, Select, SkeletonBodyText, Text } from '@shopify/polaris';
+import { BlockStack, Button, Card, InlineStack, Layout, Page, ProgressBar, Select, SkeletonBodyText, Text } from '@shopify/polaris';
+import { LoadError } from './LoadError';
 import { csvUrls, type Range } from './reports-api';
 import { useDailySummary } from './useDailySummary';
 import { ReportsChart } from './ReportsChart';
@@ -66,9 +67,7 @@ export function ReportsPage() {
             </Card>
 
             {error ? (
-              <Banner tone="critical" title={error.status === 401 ? 'You are signed out' : "Couldn't load the report"}>
-                <p>{error.message}</p>
-              </Banner>
+              <LoadError error={error} what="the report" />
             ) : null}
 
             {run && !data ? (
