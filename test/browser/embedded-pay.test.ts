@@ -69,7 +69,10 @@ describe('in the browser: the payment page embedded in the store’s checkout', 
   }
 
   async function typeCard(frame: FrameLocator, cardNumber: string, payLabel = 'Pay $100.00') {
-    await frame.getByLabel('Card number').pressSequentially(cardNumber.replace(/(\d{4})(?=\d)/g, '$1 '));
+    const typed = cardNumber.replace(/(\d{4})(?=\d)/g, '$1 ');
+    await frame.getByLabel('Card number').pressSequentially(typed);
+    // What the shopper sees in the field before paying: every digit, grouped as typed.
+    await expect.poll(() => frame.getByLabel('Card number').inputValue()).toBe(typed);
     await frame.getByLabel('Expiry (MM / YY)').pressSequentially('12 / 30');
     await frame.getByLabel('Security code').pressSequentially('123');
     await frame.getByRole('button', { name: payLabel }).click();
@@ -126,7 +129,11 @@ describe('in the browser: the payment page embedded in the store’s checkout', 
   it('3-D Secure: the bank’s page opens in the frame and brings the shopper back to it, paid', async () => {
     const { order, page, frame } = await atStoreCheckout();
     await typeCard(frame, AUTHENTICATE);
-    const bank = await eventually(async () => page.frames().find((f) => f.url().startsWith(`${sandboxes.stripe.url}/_sandbox/3ds/`)), (f) => f !== undefined);
+    const bank = await eventually(async () => page.frames().find((f) => f.url().startsWith(`${sandboxes.stripe.url}/_sandbox/3ds/`)), (f) => f !== undefined).catch(async (err: Error) => {
+      // Say what the shopper was looking at instead of the bank's page.
+      await screenshot(page, 'embedded-3ds-missing');
+      throw new Error(`${err.message}; the frame showed: ${await frame.locator('main').innerText().catch(() => '(nothing)')}; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+    });
     await bank!.getByRole('heading', { name: '3D Secure test page' }).waitFor();
     await screenshot(page, 'embedded-3ds-challenge');
     await bank!.getByRole('button', { name: 'Complete' }).click();

@@ -198,9 +198,20 @@ function wireDebit(info: PayInfo): void {
   });
 }
 
-/** Google Pay: shown only when the browser has it ready; the sheet's card token pays like a typed card. */
-async function wireWallet(info: PayInfo, amountText: string, exponent: number): Promise<void> {
-  if (!(await walletAvailable(info, exponent))) return;
+/** How long the page waits for the browser to say whether Google Pay is ready before showing the form without it. */
+const WALLET_CHECK_MS = 1500;
+
+/**
+ * Whether to offer Google Pay, asked before the form shows: a button appearing later would push the
+ * card form (and the Pay button) down under the shopper's pointer. A browser slower than
+ * WALLET_CHECK_MS to answer gets no button rather than a late one.
+ */
+function walletReady(info: PayInfo, exponent: number): Promise<boolean> {
+  return Promise.race([walletAvailable(info, exponent), new Promise<boolean>((r) => setTimeout(() => r(false), WALLET_CHECK_MS))]);
+}
+
+/** Google Pay: the sheet's card token pays like a typed card. */
+function wireWallet(info: PayInfo, amountText: string, exponent: number): void {
   view.wallet.hidden = false;
   view.walletButton.addEventListener('click', () => {
     // A request shows once; each click needs its own (made inside the click, as show() requires).
@@ -277,6 +288,7 @@ async function start(): Promise<void> {
       return setMessage('This payment was canceled and nothing was charged. Return to the store to check out again.');
     }
 
+    const wallet = info.cardFields === 'elements' ? false : await walletReady(info, exponent ?? 2);
     view.form.hidden = false;
     view.secureNote.hidden = false;
     let element: PaymentElement | null = null;
@@ -292,7 +304,7 @@ async function start(): Promise<void> {
     } else {
       wireFormatting();
       wireSubmit(info, amountText);
-      void wireWallet(info, amountText, exponent ?? 2);
+      if (wallet) wireWallet(info, amountText, exponent ?? 2);
       if (info.bankDebit) wireDebit(info);
       // Embedded: focusing would scroll the store's page to the frame before the shopper got there.
       if (!back) return host ? undefined : view.number.focus();
