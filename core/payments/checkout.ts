@@ -4,6 +4,7 @@ import { newId } from '../ids';
 import { toDecimal } from '../money';
 import type { PaymentProcessor } from './processor';
 import { findPaymentForOrder, insertPayment, type CaptureMethod, type Payment } from './payments';
+import { setReturnUrl } from './return-url';
 
 /**
  * Starts (or resumes) the payment of a store order. The amount and currency come from the store's
@@ -12,6 +13,17 @@ import { findPaymentForOrder, insertPayment, type CaptureMethod, type Payment } 
  * (or part of it) later, and only then is the order marked paid.
  */
 export async function startCheckout(
+  settle: Settle,
+  merchantId: string,
+  request: { storePlatform: 'woocommerce' | 'shopify'; orderId: string; captureMethod?: CaptureMethod; returnUrl?: string },
+): Promise<Payment> {
+  const payment = await startOrResume(settle, merchantId, request);
+  // Asked again (the shopper came back to pay): the store's latest word on where they return wins.
+  if (request.returnUrl !== undefined) await setReturnUrl(settle.db, payment.id, request.returnUrl);
+  return payment;
+}
+
+async function startOrResume(
   settle: Settle,
   merchantId: string,
   request: { storePlatform: 'woocommerce' | 'shopify'; orderId: string; captureMethod?: CaptureMethod },

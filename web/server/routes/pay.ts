@@ -6,6 +6,7 @@ import { route, sendError } from '../http';
 import { formatMoney } from '../format';
 import { minorUnitExponent } from '../../../core/money';
 import { pagePolicyFor } from './pay-page';
+import { returnUrlOf } from '../../../core/payments/return-url';
 
 /**
  * What the shopper's payment page needs. Public: the payment id is 128 random bits, and the page
@@ -39,7 +40,8 @@ export function payRoutes(services: Services): Router {
       bankDebit: open && payment.amount.currency === 'EUR',
       cardFields,
       stripe: session && { apiBase: session.apiBase, publishableKey: session.publishableKey, paymentIntentId: session.processorRef, clientSecret: session.clientSecret },
-      returnUrl: null,
+      // The store's order-received page (checked to be on the store's site when the checkout started).
+      returnUrl: await returnUrlOf(services.db, payment.id),
     });
   }));
   return router;

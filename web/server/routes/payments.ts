@@ -11,6 +11,7 @@ import { parseBody, route } from '../http';
 import { formatMoney } from '../format';
 import { jsonKeepingRaw, storeSignature } from '../store-signature';
 import { paymentMethodName } from '../../../core/payments/method-names';
+import { checkStoreReturnUrl } from '../store-return-url';
 
 const refundBody = z
   .object({
@@ -30,6 +31,7 @@ const checkoutBody = z
     storePlatform: z.literal('woocommerce'),
     orderId: z.string().regex(/^\d{1,19}$/, 'a WooCommerce order id'),
     captureMethod: z.enum(['automatic', 'manual']).optional().describe('manual: authorize the card now, capture later (POST /api/payments/:id/capture)'),
+    returnUrl: z.string().url().max(2000).optional().describe("the store's order-received page: the pay page's way back to the store; on the store's own site only"),
   })
   .strict();
 
@@ -66,6 +68,7 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
 
   router.post('/api/checkouts', auth, ...signedBody, route(async (req, res) => {
     const request = parseBody(checkoutBody, req);
+    if (request.returnUrl !== undefined) await checkStoreReturnUrl(services, req.merchant!.id, request.returnUrl);
     const payment = await startCheckout(services, req.merchant!.id, request);
     res.status(201).json({ payment: paymentView(payment), payUrl: `${services.config.publicUrl}/pay/${payment.id}` });
   }));

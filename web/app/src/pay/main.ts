@@ -48,6 +48,8 @@ function showPaid(info: PayInfo, amountText: string): void {
   const back = safeReturnUrl(info.returnUrl);
   if (back) {
     view.returnLink.href = back;
+    // Embedded: the store's order-received page replaces the store's checkout, not just the frame.
+    if (host) view.returnLink.target = '_top';
     view.returnLink.hidden = false;
   }
   view.paidDetails.hidden = false;
