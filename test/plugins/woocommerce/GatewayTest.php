@@ -23,25 +23,96 @@ final class GatewayTest extends TestCase {
 		return $order;
 	}
 
-	public function test_payment_asks_settle_for_the_order_and_sends_the_shopper_to_pay(): void {
+	public function test_payment_asks_settle_for_the_order_and_sends_the_shopper_to_the_order_pay_page(): void {
 		$order = new WC_Order( 42 );
 		Settle_Harness::$orders[42] = $order;
 		$this->answer( 201, array( 'payment' => array( 'id' => 'pay_9' ), 'payUrl' => 'https://settle.test/pay/pay_9' ) );
 
 		$result = ( new Settle_Gateway() )->process_payment( 42 );
 
-		$this->assertSame( array( 'result' => 'success', 'redirect' => 'https://settle.test/pay/pay_9' ), $result );
+		// Settle's form is shown inside the store, on WooCommerce's order-pay page, not on Settle's site.
+		$this->assertSame( array( 'result' => 'success', 'redirect' => 'https://shop.test/checkout/order-pay/42/?key=wc_order_test' ), $result );
 		$this->assertCount( 1, Settle_Harness::$requests );
 		$request = Settle_Harness::$requests[0];
 		$this->assertSame( 'https://settle.test/api/checkouts', $request['url'] );
 		$this->assertSame( 'Bearer sk_live_merchant', $request['args']['headers']['Authorization'] );
 		$this->assertSame( 'application/json', $request['args']['headers']['Content-Type'] );
-		// Settle's endpoint is strict: it takes the order id and reads amounts from WooCommerce itself.
-		$this->assertSame( array( 'storePlatform' => 'woocommerce', 'orderId' => '42' ), json_decode( $request['args']['body'], true ) );
+		// Settle's endpoint is strict: it takes the order id (and reads amounts from WooCommerce itself) and where the shopper returns.
+		$this->assertSame(
+			array( 'storePlatform' => 'woocommerce', 'orderId' => '42', 'returnUrl' => 'https://shop.test/checkout/order-received/42/?key=wc_order_test' ),
+			json_decode( $request['args']['body'], true )
+		);
 		$this->assertSame( 'pending', $order->status );
 		$this->assertSame( 'pay_9', $order->meta[ Settle_Gateway::PAYMENT_META ] );
 		$this->assertSame( 1, $order->saved );
 		$this->assertSame( array(), Settle_Harness::$notices );
+	}
+
+	/** @return array{html:string,script:string} */
+	private function receipt( $order_id ) {
+		ob_start();
+		( new Settle_Gateway() )->receipt_page( $order_id );
+		$html = (string) ob_get_clean();
+		$inline = isset( Settle_Harness::$scripts['settle-embed'] ) ? Settle_Harness::$scripts['settle-embed']['inline'] : array();
+		return array( 'html' => $html, 'script' => implode( "\n", $inline ) );
+	}
+
+	public function test_the_order_pay_page_mounts_settles_form_for_the_orders_payment(): void {
+		$this->paid_order( 60, 'pay_AbCdEfGhIjKlMnOpQrStUv' );
+
+		$page = $this->receipt( 60 );
+
+		$this->assertSame( 'https://settle.test/embed.js', Settle_Harness::$scripts['settle-embed']['src'] );
+		$this->assertStringContainsString( '<div id="settle-payment-form" data-payment="pay_AbCdEfGhIjKlMnOpQrStUv"></div>', $page['html'] );
+		$this->assertStringContainsString( 'window.Settle.mount(document.getElementById("settle-payment-form")', $page['script'] );
+		$this->assertSame( 1, preg_match( '/\}\)\((\{.*\})\);$/', $page['script'], $m ) );
+		$data = json_decode( $m[1], true );
+		$this->assertSame( 'pay_AbCdEfGhIjKlMnOpQrStUv', $data['payment'] );
+		$this->assertSame( 'https://shop.test/checkout/order-received/60/?key=wc_order_test', $data['receivedUrl'] );
+		// Paid goes to the order-received page; a failure shows its message and leaves the frame to retry in.
+		$this->assertStringContainsString( 'outcome.status === "paid"', $page['script'] );
+		$this->assertStringContainsString( 'window.location.assign(settle.receivedUrl)', $page['script'] );
+		$this->assertStringContainsString( 'message.hidden = false', $page['script'] );
+		$this->assertStringContainsString( 'href="https://settle.test/pay/pay_AbCdEfGhIjKlMnOpQrStUv"', $page['html'] );
+	}
+
+	public function test_nothing_from_the_order_can_break_out_of_the_page_or_the_script(): void {
+		$order      = $this->paid_order( 61, 'pay_"><script>alert(1)</script>' );
+		$order->key = 'k</script><script>alert(2)</script>&x=\'1\'';
+
+		$page = $this->receipt( 61 );
+
+		$this->assertStringNotContainsString( '<script>', $page['html'] );
+		$this->assertStringContainsString( 'data-payment="pay_&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"', $page['html'] );
+		$this->assertStringNotContainsString( '</script>', $page['script'] );
+		$this->assertStringNotContainsString( "'", $page['script'] );
+		$this->assertSame( 1, preg_match( '/\}\)\((\{.*\})\);$/', $page['script'], $m ) );
+		$this->assertSame( 'pay_"><script>alert(1)</script>', json_decode( $m[1], true )['payment'] );
+	}
+
+	public function test_an_order_without_a_payment_gets_a_message_and_no_script(): void {
+		Settle_Harness::$orders[62] = new WC_Order( 62 );
+
+		$page = $this->receipt( 62 );
+
+		$this->assertStringContainsString( 'This order has no card payment started yet.', $page['html'] );
+		$this->assertSame( array(), Settle_Harness::$scripts );
+	}
+
+	public function test_checkout_tells_the_shopper_the_card_comes_next_securely(): void {
+		Settle_Harness::$options['woocommerce_settle_settings']['description'] = 'Visa & Mastercard <b>accepted</b>';
+		ob_start();
+		( new Settle_Gateway() )->payment_fields();
+		$html = (string) ob_get_clean();
+
+		$this->assertStringContainsString( '<p>Visa &amp; Mastercard &lt;b&gt;accepted&lt;/b&gt;</p>', $html );
+		$this->assertStringContainsString( 'You will enter your card on the next step, in a secure payment form from Settle.', $html );
+	}
+
+	public function test_the_order_pay_page_is_where_the_gateway_shows_its_form(): void {
+		new Settle_Gateway();
+		$this->assertCount( 1, Settle_Harness::$hooks['woocommerce_receipt_settle'] );
+		$this->assertSame( 'receipt_page', Settle_Harness::$hooks['woocommerce_receipt_settle'][0][1] );
 	}
 
 	public function test_a_refused_payment_becomes_a_checkout_notice(): void {

@@ -48,7 +48,11 @@ final class PluginTest extends TestCase {
 		$this->assertSame( 'settle', $method->get_name() );
 		$method->initialize();
 		$this->assertTrue( $method->is_active() );
-		$this->assertSame( 'Card', $method->get_payment_method_data()['title'] );
+		$data = $method->get_payment_method_data();
+		$this->assertSame( 'Card', $data['title'] );
+		// The block checkout says what the classic one says: the card comes on the next step, in Settle's form.
+		$this->assertSame( Settle_Gateway::next_step_text(), $data['nextStep'] );
+		$this->assertStringContainsString( 'secure payment form from Settle', $data['nextStep'] );
 	}
 
 	public function test_uninstall_removes_the_plugins_options_and_nothing_else(): void {

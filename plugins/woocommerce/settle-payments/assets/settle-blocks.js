@@ -1,4 +1,4 @@
-/* The Settle payment method in WooCommerce's block checkout; the payment itself happens on Settle's page. */
+/* The Settle payment method in WooCommerce's block checkout; the card is entered on the next step (the order-pay page), in Settle's frame. */
 ( function () {
 	var registry = window.wc && window.wc.wcBlocksRegistry;
 	var settings = ( window.wc && window.wc.wcSettings && window.wc.wcSettings.getSetting( 'settle_data', {} ) ) || {};
@@ -6,7 +6,13 @@
 	var decode = window.wp.htmlEntities.decodeEntities;
 	var title = decode( settings.title || 'Card' );
 	var Content = function () {
-		return el( 'p', null, decode( settings.description || '' ) );
+		var description = decode( settings.description || '' );
+		return el(
+			'div',
+			null,
+			description ? el( 'p', null, description ) : null,
+			el( 'p', { className: 'settle-next-step' }, decode( settings.nextStep || '' ) )
+		);
 	};
 	registry.registerPaymentMethod( {
 		name: 'settle',

@@ -1,6 +1,7 @@
 <?php
 /**
- * The Settle payment method in the Cart and Checkout blocks.
+ * The Settle payment method in the Cart and Checkout blocks. Placing the order runs the gateway's
+ * process_payment, whose redirect brings the shopper to the order-pay page with Settle's payment form.
  */
 
 if ( ! defined( 'ABSPATH' ) ) {
@@ -36,6 +37,8 @@ final class Settle_Blocks_Method extends AbstractPaymentMethodType {
 		return array(
 			'title'       => isset( $this->settings['title'] ) ? $this->settings['title'] : __( 'Card', 'settle-payments' ),
 			'description' => isset( $this->settings['description'] ) ? $this->settings['description'] : '',
+			// As in the classic checkout: the card is taken on the order-pay page, in Settle's frame.
+			'nextStep'    => Settle_Gateway::next_step_text(),
 			'supports'    => array( 'products', 'refunds' ),
 		);
 	}

@@ -16,7 +16,8 @@ class Settle_Gateway extends WC_Payment_Gateway {
 		$this->id                 = 'settle';
 		$this->method_title       = __( 'Settle', 'settle-payments' );
 		$this->method_description = __( 'Card payments through Settle.', 'settle-payments' );
-		$this->has_fields         = false;
+		// No card fields here: payment_fields() says the card is taken on the next step, in Settle's frame.
+		$this->has_fields         = true;
 		$this->supports           = array( 'products', 'refunds' );
 
 		$this->init_form_fields();
@@ -25,6 +26,75 @@ class Settle_Gateway extends WC_Payment_Gateway {
 		$this->description = $this->get_option( 'description', '' );
 
 		add_action( 'woocommerce_update_options_payment_gateways_' . $this->id, array( $this, 'process_admin_options' ) );
+		add_action( 'woocommerce_receipt_' . $this->id, array( $this, 'receipt_page' ) );
+	}
+
+	/** What the shopper reads under the payment method at checkout (the blocks method says the same). */
+	public static function next_step_text() {
+		return __( 'You will enter your card on the next step, in a secure payment form from Settle. Your card details go straight to the card processor, never to this store.', 'settle-payments' );
+	}
+
+	public function payment_fields() {
+		if ( '' !== trim( (string) $this->description ) ) {
+			echo '<p>' . esc_html( $this->description ) . '</p>';
+		}
+		echo '<p class="settle-next-step">' . esc_html( self::next_step_text() ) . '</p>';
+	}
+
+	/**
+	 * The order-pay page (WooCommerce's receipt step): Settle's payment form, framed by /embed.js.
+	 * Paid: the shopper goes to the order-received page. Failed: the message shows and the frame
+	 * stays, so the shopper can try again there.
+	 *
+	 * @param int $order_id WooCommerce order id.
+	 */
+	public function receipt_page( $order_id ) {
+		$order      = wc_get_order( $order_id );
+		$payment_id = $order ? (string) $order->get_meta( self::PAYMENT_META, true ) : '';
+		if ( '' === $payment_id ) {
+			echo '<p class="woocommerce-error">' . esc_html__( 'This order has no card payment started yet. Return to the checkout to pay.', 'settle-payments' ) . '</p>';
+			return;
+		}
+		$settle_url = rtrim( (string) $this->get_option( 'settle_url', '' ), '/' );
+		wp_enqueue_script( 'settle-embed', $settle_url . '/embed.js', array(), null, true );
+		wp_add_inline_script( 'settle-embed', self::mount_script( $payment_id, $order->get_checkout_order_received_url() ) );
+
+		echo '<div class="settle-payment">';
+		echo '<p>' . esc_html__( 'Enter your card below to pay for your order.', 'settle-payments' ) . '</p>';
+		echo '<p id="settle-payment-message" class="woocommerce-error" role="alert" hidden></p>';
+		echo '<div id="settle-payment-form" data-payment="' . esc_attr( $payment_id ) . '"></div>';
+		// Without JavaScript the frame cannot load: Settle's own payment page does the same job.
+		echo '<noscript><a class="button" href="' . esc_url( $settle_url . '/pay/' . rawurlencode( $payment_id ) ) . '">'
+			. esc_html__( 'Pay on Settle\'s secure page', 'settle-payments' ) . '</a></noscript>';
+		echo '</div>';
+	}
+
+	/**
+	 * The inline script that mounts the payment and follows its outcome. Values are JSON with <, >, &
+	 * and quotes escaped, so nothing in them can end the script element.
+	 *
+	 * @param string $payment_id    Settle's payment id.
+	 * @param string $received_url  The order-received page.
+	 * @return string
+	 */
+	public static function mount_script( $payment_id, $received_url ) {
+		$flags = JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT;
+		$data  = wp_json_encode(
+			array(
+				'payment'     => (string) $payment_id,
+				'receivedUrl' => esc_url_raw( $received_url ),
+				'failed'      => __( 'The payment did not go through. Check your card details and try again.', 'settle-payments' ),
+			),
+			$flags
+		);
+		return '(function (settle) {'
+			. 'var message = document.getElementById("settle-payment-message");'
+			. 'window.Settle.mount(document.getElementById("settle-payment-form"), { payment: settle.payment, onOutcome: function (outcome) {'
+			// Processing: a bank debit on its way; the order-received page says the store will confirm it.
+			. 'if (outcome.status === "paid" || outcome.status === "processing") { window.location.assign(settle.receivedUrl); return; }'
+			. 'message.textContent = outcome.message || settle.failed; message.hidden = false;'
+			. '} });'
+			. '})(' . $data . ');';
 	}
 
 	public function init_form_fields() {
@@ -95,7 +165,8 @@ class Settle_Gateway extends WC_Payment_Gateway {
 
 	/**
 	 * Settle reads the amounts and lines from the order through WooCommerce's REST API, so the request
-	 * names the order only; the shopper is sent to Settle's payment page.
+	 * names the order (and where the shopper returns once paid); the shopper then goes to the order-pay
+	 * page, where receipt_page() shows Settle's payment form.
 	 *
 	 * @param int $order_id WooCommerce order id.
 	 * @return array
@@ -112,13 +183,14 @@ class Settle_Gateway extends WC_Payment_Gateway {
 				array(
 					'storePlatform' => 'woocommerce',
 					'orderId'       => (string) $order->get_id(),
+					'returnUrl'     => esc_url_raw( $order->get_checkout_order_received_url() ),
 				)
 			);
 		} catch ( Settle_Api_Error $error ) {
 			wc_add_notice( $error->getMessage(), 'error' );
 			return array( 'result' => 'failure' );
 		}
-		if ( empty( $answer['payUrl'] ) || empty( $answer['payment']['id'] ) ) {
+		if ( empty( $answer['payment']['id'] ) ) {
 			wc_add_notice( __( 'Settle did not start the payment. Please try again.', 'settle-payments' ), 'error' );
 			return array( 'result' => 'failure' );
 		}
@@ -127,7 +199,7 @@ class Settle_Gateway extends WC_Payment_Gateway {
 		$order->save();
 		return array(
 			'result'   => 'success',
-			'redirect' => (string) $answer['payUrl'],
+			'redirect' => $order->get_checkout_payment_url( true ),
 		);
 	}
 
