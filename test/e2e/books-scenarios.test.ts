@@ -6,17 +6,13 @@
  * QuickBooks sandbox, to the cent, and one QuickBooks document per business event.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toDecimal, minorUnitExponent } from '../../core/money';
-import { ACCOUNT_ROLES, type AccountRole } from '../../core/ledger/accounts';
 import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
+import { expectBooks as expectBooksIn, type Balances, type DocumentCounts } from '../support/books';
 import {
-  advanceStripeClock, payAsShopper, placeOrder, readBooks, readPayments, signUpAndConnect, startCheckout, stripeDashboard,
+  advanceStripeClock, payAsShopper, placeOrder, readPayments, signUpAndConnect, startCheckout, stripeDashboard,
   type ConnectedMerchant, type Sandboxes,
 } from '../support/journey';
-
-type Balances = Partial<Record<AccountRole, number>>;
-type DocumentCounts = Record<string, number>;
 
 describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 150_000 }, () => {
   let sandboxes: Sandboxes;
@@ -63,30 +59,8 @@ describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 1
 
   const payOut = () => advanceStripeClock(sandboxes, 3 * 86_400);
 
-  /** Waits until the ledger and QuickBooks both show `expected`, then checks the documents. */
-  async function expectBooks(m: ConnectedMerchant, currency: string, expected: Balances, documents: DocumentCounts) {
-    const exponent = minorUnitExponent(currency);
-    const want = Object.fromEntries(Object.entries({ stripe_clearing: 0, ...expected }).map(([role, minor]) => [role, minor]));
-    const ledgerNow = async () =>
-      Object.fromEntries((await readPayments(settleUrl, m.apiKey)).balances.filter((b) => b.balance !== 0 || b.role === 'stripe_clearing').map((b) => [b.role, b.balance]));
-    const ledger = await eventually(ledgerNow, (l) => JSON.stringify(sorted(l)) === JSON.stringify(sorted(want)), 60_000).catch(async () => ledgerNow());
-    expect(sorted(ledger)).toEqual(sorted(want));
-
-    const booksNow = async () => {
-      const books = await readBooks(sandboxes, m.realmId);
-      const byName = new Map((books.documents.Account ?? []).map((a) => [a.Name, a.CurrentBalance]));
-      const balances = Object.fromEntries(Object.keys(want).map((role) => [role, byName.get(ACCOUNT_ROLES[role as AccountRole].name)?.toFixed(exponent) ?? 'missing']));
-      const counts = Object.fromEntries(Object.keys(documents).map((type) => [type, (books.documents[type] ?? []).length]));
-      return { balances, counts };
-    };
-    const wantBooks = {
-      balances: Object.fromEntries(Object.entries(want).map(([role, minor]) => [role, toDecimal({ amount: minor, currency })])),
-      counts: documents,
-    };
-    const books = await eventually(booksNow, (b) => JSON.stringify(b) === JSON.stringify(wantBooks), 60_000).catch(async () => booksNow());
-    if (JSON.stringify(books) !== JSON.stringify(wantBooks)) console.log(JSON.stringify((await readBooks(sandboxes, m.realmId)).documents, null, 1));
-    expect(books).toEqual(wantBooks);
-  }
+  const expectBooks = (m: ConnectedMerchant, currency: string, expected: Balances, documents: DocumentCounts) =>
+    expectBooksIn(settleUrl, sandboxes, m, currency, expected, documents);
 
   it('1. one sale: income 100.00, fees 3.20, bank 96.80', async () => {
     const m = await merchantFor('Scenario One');
@@ -194,7 +168,3 @@ describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 1
     expect(notes.some(failedNote)).toBe(true);
   });
 });
-
-function sorted(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-}
