@@ -1,0 +1,101 @@
+/**
+ * What the Shopify app tests sign and answer as Shopify does, until the Shopify sandbox lands
+ * (test/sandbox/shopify): App Bridge session tokens (HS256 JWT with the app's secret), OAuth
+ * callback HMACs (hex HMAC-SHA256 of the sorted query), webhook HMACs (base64 HMAC-SHA256 of the raw
+ * body) and the shops' token endpoint (authorization code and token exchange), refusing what
+ * Shopify refuses: a wrong client secret, an unknown code, a session token not signed by the app.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+
+export const CLIENT_ID = 'settle_test_client_id';
+export const CLIENT_SECRET = 'shpss_test_client_secret';
+
+const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+
+/** A session token as App Bridge hands it to the embedded admin (claims overridable to forge bad ones). */
+export function sessionToken(shop: string, overrides: Record<string, unknown> = {}, secret = CLIENT_SECRET): string {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    iss: `https://${shop}/admin`, dest: `https://${shop}`, aud: CLIENT_ID, sub: '42', exp: now + 60, nbf: now - 1, iat: now - 1,
+    jti: randomBytes(8).toString('hex'), sid: randomBytes(8).toString('hex'), ...overrides,
+  };
+  const body = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+/** Shopify's signature on the query of an admin redirect (the OAuth callback). */
+export function signQuery(params: Record<string, string>, secret = CLIENT_SECRET): URLSearchParams {
+  const sorted = new URLSearchParams(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
+  sorted.set('hmac', createHmac('sha256', secret).update(sorted.toString()).digest('hex'));
+  return sorted;
+}
+
+/** The headers of one webhook delivery, signed over exactly `body`. */
+export function webhookHeaders(shop: string, topic: string, body: string, eventId: string, secret = CLIENT_SECRET): Record<string, string> {
+  return {
+    'Content-Type': 'application/json',
+    'X-Shopify-Hmac-Sha256': createHmac('sha256', secret).update(body).digest('base64'),
+    'X-Shopify-Topic': topic,
+    'X-Shopify-Shop-Domain': shop,
+    'X-Shopify-API-Version': '2026-07',
+    'X-Shopify-Webhook-Id': randomBytes(12).toString('hex'),
+    'X-Shopify-Event-Id': eventId,
+    'X-Shopify-Triggered-At': new Date().toISOString(),
+  };
+}
+
+export interface FakeShopify {
+  url: string;
+  /** Authorization codes the consent page handed out, per shop. */
+  issueCode(shop: string): string;
+  /** Access tokens granted, per shop (to check none is stored in plaintext). */
+  granted: Map<string, string[]>;
+  /** Shops that removed the app: token exchange for them is refused, as Shopify does. */
+  uninstalled: Set<string>;
+  close(): Promise<void>;
+}
+
+/** Serves `/shops/{shop}/admin/oauth/access_token`, the only Shopify endpoint the install needs. */
+export async function startFakeShopify(): Promise<FakeShopify> {
+  const codes = new Map<string, string>();
+  const granted = new Map<string, string[]>();
+  const uninstalled = new Set<string>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const match = /^\/shops\/([a-z0-9-]+\.myshopify\.com)\/admin\/oauth\/access_token$/.exec(req.url ?? '');
+      const answer = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      if (!match || req.method !== 'POST') return answer(404, { errors: 'Not Found' });
+      const shop = match[1]!;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>;
+      if (body.client_id !== CLIENT_ID || body.client_secret !== CLIENT_SECRET) return answer(400, { error: 'invalid_client' });
+      if (body.grant_type === 'urn:ietf:params:oauth:grant-type:token-exchange') {
+        const [head, claims, signature] = (body.subject_token ?? '').split('.');
+        const expected = createHmac('sha256', CLIENT_SECRET).update(`${head}.${claims}`).digest('base64url');
+        if (signature !== expected || uninstalled.has(shop)) return answer(400, { error: 'invalid_subject_token' });
+      } else if (!body.code || codes.get(body.code) !== shop) {
+        return answer(400, { error: 'invalid_request', error_description: 'The authorization code was not found or was already used' });
+      } else {
+        codes.delete(body.code);
+      }
+      const token = `shpat_${randomBytes(16).toString('hex')}`;
+      granted.set(shop, [...(granted.get(shop) ?? []), token]);
+      answer(200, { access_token: token, scope: 'read_orders,write_orders' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    issueCode(shop) {
+      const code = randomBytes(12).toString('hex');
+      codes.set(code, shop);
+      return code;
+    },
+    granted,
+    uninstalled,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
