@@ -93,6 +93,6 @@ describe.skipIf(!toml)('Shopify app configuration (plugins/shopify)', () => {
     }
   });
 
-  // The session routes are the Payments Apps work (issue 6, H6); once they are mounted this checks them with `served`.
+  // The session routes are the Payments App work (issue 6, branch shopify-sessions); once mounted, check them with `served`.
   it.todo('payment, refund, capture and void session URLs are routes Settle serves');
 });

@@ -45,6 +45,32 @@ export function webhookHeaders(shop: string, topic: string, body: string, eventI
   };
 }
 
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
+
+/** The merchant's browser at Settle's install link: where it is sent, with the state cookie it was given. */
+export async function beginInstall(settleUrl: string, shop: string) {
+  const res = await fetch(`${settleUrl}/shopify/install?shop=${shop}`, { redirect: 'manual', headers: { 'User-Agent': BROWSER } });
+  if (res.status !== 302) throw new Error(`Settle's install link answered ${res.status}: ${await res.text()}`);
+  const consent = new URL(res.headers.get('location')!);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return { consent, cookie, state: consent.searchParams.get('state')! };
+}
+
+/** The browser back from the consent page, at Settle's callback. */
+export const installCallback = (settleUrl: string, query: URLSearchParams, cookie: string) =>
+  fetch(`${settleUrl}/shopify/callback?${query}`, { redirect: 'manual', headers: { 'User-Agent': BROWSER, Cookie: cookie } });
+
+/** What Shopify's consent page sends back when the merchant approves: a code, the state, a fresh timestamp. */
+export const callbackQuery = (shopify: FakeShopify, shop: string, state: string, extra: Record<string, string> = {}) => ({
+  code: shopify.issueCode(shop), shop, state, timestamp: String(Math.floor(Date.now() / 1000)), host: Buffer.from(`${shop}/admin`).toString('base64url'), ...extra,
+});
+
+/** The whole install as the merchant goes through it: Settle's link, approval at Shopify, Settle's callback. */
+export async function installThroughOAuth(settleUrl: string, shopify: FakeShopify, shop: string): Promise<Response> {
+  const { cookie, state } = await beginInstall(settleUrl, shop);
+  return installCallback(settleUrl, signQuery(callbackQuery(shopify, shop, state)), cookie);
+}
+
 export interface FakeShopify {
   url: string;
   /** Authorization codes the consent page handed out, per shop. */

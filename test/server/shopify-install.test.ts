@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSettleInProcess } from '../support/in-process';
-import { CLIENT_ID, CLIENT_SECRET, sessionToken, signQuery, startFakeShopify, type FakeShopify } from './shopify-fake';
-
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
+import {
+  beginInstall as beginInstallAt, callbackQuery as queryFromConsent, CLIENT_ID, CLIENT_SECRET, installCallback, sessionToken, signQuery, startFakeShopify,
+  type FakeShopify,
+} from './shopify-fake';
 
 describe('Shopify app install and session tokens', () => {
   let shopify: FakeShopify;
@@ -32,19 +33,9 @@ describe('Shopify app install and session tokens', () => {
       `SELECT merchant_id, settings->>'status' AS status FROM connections WHERE platform = 'shopify' AND settings->>'shop' = $1`, [shop],
     ))[0];
 
-  /** The merchant's browser: Settle's install link, then what Shopify's consent page would send back. */
-  async function beginInstall(shop: string) {
-    const res = await fetch(`${settle.url}/shopify/install?shop=${shop}`, { redirect: 'manual', headers: { 'User-Agent': BROWSER } });
-    expect(res.status).toBe(302);
-    const consent = new URL(res.headers.get('location')!);
-    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    return { consent, cookie, state: consent.searchParams.get('state')! };
-  }
-  const callback = (query: URLSearchParams, cookie: string) =>
-    fetch(`${settle.url}/shopify/callback?${query}`, { redirect: 'manual', headers: { 'User-Agent': BROWSER, Cookie: cookie } });
-  const callbackQuery = (shop: string, state: string, extra: Record<string, string> = {}) => ({
-    code: shopify.issueCode(shop), shop, state, timestamp: String(Math.floor(Date.now() / 1000)), host: Buffer.from(`${shop}/admin`).toString('base64url'), ...extra,
-  });
+  const beginInstall = (shop: string) => beginInstallAt(settle.url, shop);
+  const callback = (query: URLSearchParams, cookie: string) => installCallback(settle.url, query, cookie);
+  const callbackQuery = (shop: string, state: string, extra: Record<string, string> = {}) => queryFromConsent(shopify, shop, state, extra);
 
   it("sends the merchant to the shop's own consent page, through the configured shop URL", async () => {
     const { consent, cookie } = await beginInstall('corner-lamps.myshopify.com');
@@ -55,8 +46,7 @@ describe('Shopify app install and session tokens', () => {
   });
 
   it('refuses an install link for something that is not a shop', async () => {
-    const res = await fetch(`${settle.url}/shopify/install?shop=evil.example.com`, { redirect: 'manual', headers: { 'User-Agent': BROWSER } });
-    expect(res.status).toBe(400);
+    await expect(beginInstall('evil.example.com')).rejects.toThrow(/answered 400/);
   });
 
   it('installs: the offline token is stored sealed, and the new shop is a merchant of its own', async () => {
