@@ -154,5 +154,16 @@ describe('Shopify webhooks', () => {
       expect(await q(`SELECT count(*)::int AS n FROM shopify_data_requests WHERE merchant_id = $1`, [merchantId])).toEqual([{ n: 0 }]);
       expect(await q(`SELECT sum(amount)::int AS total FROM payments WHERE merchant_id = $1`, [merchantId])).toEqual([{ total: 15500 }]);
     });
+
+    it('installed again, the shop finds the merchant it had, with its payments', async () => {
+      shopify.uninstalled.delete(SHOP);
+      const res = await fetch(`${settle.url}/api/payments`, { headers: { Authorization: `Bearer ${sessionToken(SHOP)}` } });
+      expect(res.status).toBe(200);
+      const { payments } = (await res.json()) as { payments: { id: string }[] };
+      expect(payments.map((p) => p.id).sort()).toEqual(['pay_bob', 'pay_jane']);
+      expect(await q(`SELECT merchant_id, settings->>'status' AS status FROM connections WHERE platform = 'shopify' AND settings->>'shop' = $1`, [SHOP]))
+        .toEqual([{ merchant_id: merchantId, status: 'active' }]);
+      expect(await q(`SELECT count(*)::int AS n FROM shopify_sessions WHERE shop = $1`, [SHOP])).toEqual([{ n: 1 }]);
+    });
   });
 });
