@@ -4,7 +4,7 @@ import { markInboundProcessed } from '../../core/inbox/inbox';
 import { recordStoreOrder } from '../../core/reconciliation/snapshots';
 import { markShopUninstalled } from '../../core/shops/shops';
 import { PostgresShopifySessions } from './sessions';
-import { orderSnapshot, refundedOrderGid, SHOPIFY_TOPICS, isShopifyTopic } from './webhooks';
+import { orderSnapshot, refundedOrderGid, SHOPIFY_TOPICS, TRIGGERED_AT, isShopifyTopic } from './webhooks';
 import { exportCustomerData, KEPT_PAYLOAD_SQL, redactCustomer, redactShop, type PrivacyCustomer } from './privacy';
 
 interface ShopifyInboxRow {
@@ -19,6 +19,8 @@ interface ShopifyInboxRow {
   customer_email: string | null;
   request_id: string | null;
   order_ids: string[];
+  triggered_at: string | null;
+  installed_at: string | null;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function applyShopifyWebhook(deps: { db: Database; box: SecretBox }
   const rows = await deps.db.query<ShopifyInboxRow>(
     `SELECT i.merchant_id, i.event_type, i.payload, i.processed_at, c.settings->>'shop' AS shop,
             i.payload->>'order_id' AS order_id, i.payload->'customer'->>'id' AS customer_id, i.payload->'customer'->>'email' AS customer_email,
-            i.payload->'data_request'->>'id' AS request_id,
+            i.payload->'data_request'->>'id' AS request_id, i.payload->>'${TRIGGERED_AT}' AS triggered_at, c.settings->>'installedAt' AS installed_at,
             ARRAY(SELECT jsonb_array_elements_text(coalesce(i.payload->'orders_to_redact', i.payload->'orders_requested', '[]'::jsonb))) AS order_ids
        FROM inbox i LEFT JOIN connections c ON c.merchant_id = i.merchant_id AND c.platform = 'shopify'
       WHERE i.id = $1 AND i.platform = 'shopify'`,
@@ -56,6 +58,10 @@ async function apply(tx: Queryable, box: SecretBox, event: ShopifyInboxRow, topi
   });
   switch (topic) {
     case 'APP_UNINSTALLED': {
+      // A late retry of an uninstall from before the shop installed the app again changes nothing.
+      if (event.triggered_at && event.installed_at && Date.parse(event.triggered_at) < Date.parse(event.installed_at)) {
+        return 'uninstall from before the current installation: ignored';
+      }
       // The shop's tokens died at Shopify with the uninstall: Settle forgets them and calls no more.
       const deleted = await new PostgresShopifySessions(tx, box).deleteShop(shop);
       await markShopUninstalled(tx, merchantId, shop);

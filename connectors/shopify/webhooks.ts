@@ -40,6 +40,19 @@ export async function verifyShopifyDelivery(app: ShopifyApp, rawBody: Buffer, re
   return { valid: true, topic: check.topic, shop: check.domain, eventId: check.eventId ?? check.webhookId, triggeredAt: check.triggeredAt };
 }
 
+/**
+ * The payload as recorded: the body Shopify signed, with when Shopify says the event happened
+ * (X-Shopify-Triggered-At) added in front, since retries carry the original payload for up to four
+ * hours and a late one must not undo what came after it. Spliced as text: re-serialising the
+ * parsed body would round Shopify's large numeric ids.
+ */
+export function recordedPayload(body: string, triggeredAt: string | undefined): string {
+  if (!triggeredAt || Number.isNaN(Date.parse(triggeredAt))) return body;
+  const inner = body.trim().slice(1).trimStart();
+  return `{"${TRIGGERED_AT}":${JSON.stringify(new Date(triggeredAt).toISOString())}${inner.startsWith('}') ? '' : ','}${inner}`;
+}
+export const TRIGGERED_AT = 'x_shopify_triggered_at';
+
 /** Ids are GraphQL gids (strings): Shopify's numeric ids exceed what a JS number holds exactly. */
 const orderGid = z.string().regex(/^gid:\/\/shopify\/Order\/\d+$/);
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);

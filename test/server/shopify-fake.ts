@@ -32,7 +32,7 @@ export function signQuery(params: Record<string, string>, secret = CLIENT_SECRET
 }
 
 /** The headers of one webhook delivery, signed over exactly `body`. */
-export function webhookHeaders(shop: string, topic: string, body: string, eventId: string, secret = CLIENT_SECRET): Record<string, string> {
+export function webhookHeaders(shop: string, topic: string, body: string, eventId: string, secret = CLIENT_SECRET, triggeredAt = new Date()): Record<string, string> {
   return {
     'Content-Type': 'application/json',
     'X-Shopify-Hmac-Sha256': createHmac('sha256', secret).update(body).digest('base64'),
@@ -41,7 +41,7 @@ export function webhookHeaders(shop: string, topic: string, body: string, eventI
     'X-Shopify-API-Version': '2026-07',
     'X-Shopify-Webhook-Id': randomBytes(12).toString('hex'),
     'X-Shopify-Event-Id': eventId,
-    'X-Shopify-Triggered-At': new Date().toISOString(),
+    'X-Shopify-Triggered-At': triggeredAt.toISOString(),
   };
 }
 

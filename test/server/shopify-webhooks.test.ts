@@ -37,8 +37,8 @@ describe('Shopify webhooks', () => {
   });
 
   const q = <T>(sql: string, params: unknown[] = []) => settle.services.db.query<T>(sql, params);
-  const deliver = (topic: string, body: string, eventId: string, options: { shop?: string; secret?: string } = {}) =>
-    fetch(`${settle.url}/webhooks/shopify`, { method: 'POST', headers: webhookHeaders(options.shop ?? SHOP, topic, body, eventId, options.secret), body });
+  const deliver = (topic: string, body: string, eventId: string, options: { shop?: string; secret?: string; triggeredAt?: Date } = {}) =>
+    fetch(`${settle.url}/webhooks/shopify`, { method: 'POST', headers: webhookHeaders(options.shop ?? SHOP, topic, body, eventId, options.secret, options.triggeredAt), body });
   const inboxIds = async (eventId: string) => (await q<{ id: number }>(`SELECT id FROM inbox WHERE platform = 'shopify' AND event_id = $1`, [eventId])).map((r) => Number(r.id));
   /** What the worker does with the job the delivery queued. */
   const processDelivery = async (eventId: string) => applyShopifyWebhook(settle.services, (await inboxIds(eventId))[0]!);
@@ -130,6 +130,14 @@ describe('Shopify webhooks', () => {
       expect(await q(`SELECT amount::int AS amount FROM payments WHERE id = 'pay_jane'`)).toEqual([{ amount: 12500 }]);
       // Bob is not part of her request.
       expect(await q(`SELECT email FROM customers WHERE id = 'cus_bob'`)).toEqual([{ email: 'bob@example.com' }]);
+    });
+
+    it('a late retry of an uninstall from before the current installation changes nothing', async () => {
+      const anHourAgo = new Date(Date.now() - 3600_000);
+      await deliver('app/uninstalled', `{"id":548380009,"name":"River Bikes"}`, 'evt-old-uninstall', { triggeredAt: anHourAgo });
+      expect(await processDelivery('evt-old-uninstall')).toMatch(/ignored/);
+      expect(await q(`SELECT count(*)::int AS n FROM shopify_sessions WHERE shop = $1`, [SHOP])).toEqual([{ n: 1 }]);
+      expect((await settle.services.connections.list(merchantId)).find((c) => c.platform === 'shopify')?.status).toBe('active');
     });
 
     it('app/uninstalled: the tokens are deleted and the connection shows uninstalled; the admin is refused', async () => {

@@ -2,7 +2,7 @@ import { Router, raw, type RequestHandler } from 'express';
 import type { Services } from '../services';
 import { inboundJobId, recordInboundEvent } from '../../../core/inbox/inbox';
 import { merchantForShop } from '../../../core/shops/shops';
-import { verifyShopifyDelivery } from '../../../connectors/shopify/webhooks';
+import { recordedPayload, verifyShopifyDelivery } from '../../../connectors/shopify/webhooks';
 import { route, sendError } from '../http';
 import { requireShopifyApp } from './shopify-install';
 
@@ -24,7 +24,7 @@ export function shopifyWebhookRoutes(services: Services, auth: RequestHandler): 
     if (!merchantId) return sendError(res, 404, 'unknown_shop', `Settle is not installed in ${delivery.shop}.`);
     if (!isJsonObject(body)) return sendError(res, 400, 'malformed_payload', 'The webhook body is not a JSON object.');
     const { id, isNew } = await recordInboundEvent(services.db, {
-      merchantId, platform: 'shopify', eventId: delivery.eventId, eventType: delivery.topic, payload: body.toString('utf8'),
+      merchantId, platform: 'shopify', eventId: delivery.eventId, eventType: delivery.topic, payload: recordedPayload(body.toString('utf8'), delivery.triggeredAt),
     });
     await services.jobs.enqueue('shopify', inboundJobId(merchantId, id), { inboxId: id });
     res.json({ received: true, duplicate: !isNew });
