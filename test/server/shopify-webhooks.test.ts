@@ -44,6 +44,7 @@ describe('Shopify webhooks', () => {
   const processDelivery = async (eventId: string) => applyShopifyWebhook(settle.services, (await inboxIds(eventId))[0]!);
   const textAnywhere = async (needle: string) => (await q<{ n: number }>(
     `SELECT (SELECT count(*) FROM inbox WHERE strpos(lower(payload::text), $1) > 0) + (SELECT count(*) FROM customers WHERE lower(email) = $1 OR lower(name) LIKE '%' || $1 || '%')
+          + (SELECT count(*) FROM counter_sales WHERE strpos(lower(customer::text), $1) > 0)
           + (SELECT count(*) FROM shopify_data_requests WHERE strpos(lower(export::text), $1) > 0) AS n`, [needle.toLowerCase()],
   ))[0]!.n;
 
@@ -97,6 +98,12 @@ describe('Shopify webhooks', () => {
                       ('pay_bob', $1, 'shopify', 'gid://shopify/Order/5', '#1002', 3000, 'JPY', 'succeeded', 'pi_bob', 'cus_bob')`,
       [merchantId, `gid://shopify/Order/${ORDER_ID}`]);
       await q(`INSERT INTO refunds (id, merchant_id, payment_id, amount, currency, origin, status) VALUES ('rf_jane', $1, 'pay_jane', 2500, 'JPY', 'settle', 'succeeded')`, [merchantId]);
+      // She also bought at the counter, giving her email for the receipt.
+      await q(`INSERT INTO terminal_readers (merchant_id, id, label, location_id) VALUES ($1, 'tmr_1', 'Till', 'tml_1')`, [merchantId]);
+      await q(`INSERT INTO payments (id, merchant_id, store_platform, order_id, order_number, amount, currency, status, processor_ref, sales_channel)
+               VALUES ('pay_counter', $1, 'counter', 'cs_1', 'C-1', 800, 'JPY', 'succeeded', 'pi_counter', 'in_person')`, [merchantId]);
+      await q(`INSERT INTO counter_sales (id, merchant_id, reader_id, description, payment_id, customer)
+               VALUES ('cs_1', $1, 'tmr_1', 'Bell', 'pay_counter', '{"email":"jane@example.com","name":"Jane Doe"}')`, [merchantId]);
       // A processed Stripe event that named her (receipt email): erased with the rest.
       await q(`INSERT INTO inbox (merchant_id, platform, event_id, event_type, payload, processed_at)
                VALUES ($1, 'stripe', 'evt_stripe_jane', 'charge.succeeded', '{"id":"evt_stripe_jane","type":"charge.succeeded","data":{"object":{"receipt_email":"jane@example.com"}}}', now())`, [merchantId]);
@@ -113,11 +120,12 @@ describe('Shopify webhooks', () => {
       expect(list.dataRequests.map((d) => d.requestRef)).toEqual(['9999']);
       const res = await fetch(`${settle.url}/api/shopify/data-requests/${list.dataRequests[0]!.id}`, { headers });
       expect(res.headers.get('content-disposition')).toContain('settle-customer-data-9999.json');
-      const data = (await res.json()) as { email: string; customers: { name: string }[]; payments: { id: string; amount: string }[]; refunds: { id: string }[] };
+      const data = (await res.json()) as { email: string; customers: { name: string }[]; payments: { id: string }[]; refunds: { id: string }[]; counterSales: { id: string }[] };
       expect(data.email).toBe('jane@example.com');
       expect(data.customers.map((c) => c.name)).toEqual(['Jane Doe']);
       expect(data.payments.map((p) => p.id)).toEqual(['pay_jane']);
       expect(data.refunds.map((r) => r.id)).toEqual(['rf_jane']);
+      expect(data.counterSales.map((s) => s.id)).toEqual(['cs_1']);
     });
 
     it('customers/redact: her name and email are gone from every table; the amounts stay for the books', async () => {
@@ -128,6 +136,7 @@ describe('Shopify webhooks', () => {
       expect(await textAnywhere('jane doe')).toBe(0);
       expect(await q(`SELECT email, name FROM customers WHERE id = 'cus_jane'`)).toEqual([{ email: null, name: null }]);
       expect(await q(`SELECT amount::int AS amount FROM payments WHERE id = 'pay_jane'`)).toEqual([{ amount: 12500 }]);
+      expect(await q(`SELECT description, customer FROM counter_sales WHERE id = 'cs_1'`)).toEqual([{ description: 'Bell', customer: null }]);
       // Bob is not part of her request.
       expect(await q(`SELECT email FROM customers WHERE id = 'cus_bob'`)).toEqual([{ email: 'bob@example.com' }]);
     });
@@ -163,7 +172,7 @@ describe('Shopify webhooks', () => {
       expect(await textAnywhere('bob@example.com')).toBe(0);
       expect(await q(`SELECT count(*)::int AS n FROM customers WHERE merchant_id = $1 AND (email IS NOT NULL OR name IS NOT NULL)`, [merchantId])).toEqual([{ n: 0 }]);
       expect(await q(`SELECT count(*)::int AS n FROM shopify_data_requests WHERE merchant_id = $1`, [merchantId])).toEqual([{ n: 0 }]);
-      expect(await q(`SELECT sum(amount)::int AS total FROM payments WHERE merchant_id = $1`, [merchantId])).toEqual([{ total: 15500 }]);
+      expect(await q(`SELECT sum(amount)::int AS total FROM payments WHERE merchant_id = $1`, [merchantId])).toEqual([{ total: 16300 }]);
     });
 
     it('installed again, the shop finds the merchant it had, with its payments', async () => {
@@ -171,7 +180,7 @@ describe('Shopify webhooks', () => {
       const res = await fetch(`${settle.url}/api/payments`, { headers: { Authorization: `Bearer ${sessionToken(SHOP)}` } });
       expect(res.status).toBe(200);
       const { payments } = (await res.json()) as { payments: { id: string }[] };
-      expect(payments.map((p) => p.id).sort()).toEqual(['pay_bob', 'pay_jane']);
+      expect(payments.map((p) => p.id).sort()).toEqual(['pay_bob', 'pay_counter', 'pay_jane']);
       expect(await q(`SELECT merchant_id, settings->>'status' AS status FROM connections WHERE platform = 'shopify' AND settings->>'shop' = $1`, [SHOP]))
         .toEqual([{ merchant_id: merchantId, status: 'active' }]);
       expect(await q(`SELECT count(*)::int AS n FROM shopify_sessions WHERE shop = $1`, [SHOP])).toEqual([{ n: 1 }]);
