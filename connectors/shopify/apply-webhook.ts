@@ -1,3 +1,4 @@
+import { ZodError } from 'zod';
 import type { Database, Queryable } from '../../core/storage/database';
 import type { SecretBox } from '../../core/secrets/secret-box';
 import { markInboundProcessed } from '../../core/inbox/inbox';
@@ -43,12 +44,25 @@ export async function applyShopifyWebhook(deps: { db: Database; box: SecretBox }
   if (event.processed_at) return 'already processed';
   const topic = event.event_type;
   const outcome = await deps.db.transaction(async (tx) => {
-    const done = isShopifyTopic(topic) && event.shop ? await apply(tx, deps.box, event, topic, event.shop) : `topic ${topic} not handled`;
+    const done = isShopifyTopic(topic) && event.shop ? await understood(() => apply(tx, deps.box, event, topic, event.shop!)) : `topic ${topic} not handled`;
     await tx.query(`UPDATE inbox SET payload = ${KEPT_PAYLOAD_SQL} WHERE id = $1`, [inboxId]);
     await markInboundProcessed(tx, inboxId);
     return done;
   });
   return `${SHOPIFY_TOPICS[topic as keyof typeof SHOPIFY_TOPICS] ?? topic}: ${outcome}`;
+}
+
+/**
+ * A payload Settle cannot read (Shopify signed it, so retrying cannot change it) is recorded as
+ * processed with the reason, instead of failing its job forever; the sweep re-reads the order.
+ */
+async function understood(work: () => Promise<string>): Promise<string> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ZodError || error instanceof RangeError) return `payload not understood: ${error.message.slice(0, 300)}`;
+    throw error;
+  }
 }
 
 async function apply(tx: Queryable, box: SecretBox, event: ShopifyInboxRow, topic: keyof typeof SHOPIFY_TOPICS, shop: string): Promise<string> {

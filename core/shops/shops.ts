@@ -11,7 +11,8 @@ export interface ShopSettings {
   status: 'active' | 'uninstalled';
   scopes: string;
   installedAt: string;
-  uninstalledAt?: string;
+  /** When the app was uninstalled (set by `endConnection`). */
+  endedAt?: string;
 }
 
 /**

@@ -81,6 +81,13 @@ describe('Shopify webhooks', () => {
     expect(await textAnywhere('1 Canal Street')).toBe(0);
   });
 
+  it('records an order payload it cannot read as processed, with the reason, instead of retrying it forever', async () => {
+    await deliver('orders/updated', `{"id":5,"admin_graphql_api_id":5,"name":"#1002","currency":"JPY","total_price":"3000"}`, 'evt-unreadable');
+    expect(await processDelivery('evt-unreadable')).toMatch(/payload not understood/);
+    expect(await q(`SELECT processed_at IS NOT NULL AS done FROM inbox WHERE event_id = 'evt-unreadable'`)).toEqual([{ done: true }]);
+    expect(await q(`SELECT order_id FROM store_order_snapshots WHERE order_number = '#1002'`)).toEqual([]);
+  });
+
   it('turns refunds/create into an order the sweep re-reads first', async () => {
     const body = `{"id":890088186047892319,"order_id":${ORDER_ID},"admin_graphql_api_id":"gid://shopify/Refund/890088186047892319","transactions":[]}`;
     await deliver('refunds/create', body, 'evt-refund-1');
