@@ -2,6 +2,7 @@ import { RequestedTokenType } from '@shopify/shopify-api';
 import { SettleError } from '../../core/errors';
 import { cleanShop, type ShopifyApp } from './app';
 import type { PostgresShopifySessions } from './sessions';
+import { usableSession } from './shop-access';
 
 /** Who an App Bridge session token speaks for: a staff member of one shop, in the embedded admin. */
 export interface ShopifyCaller {
@@ -38,13 +39,14 @@ export async function verifySessionToken(app: ShopifyApp, token: string): Promis
 }
 
 /**
- * The shop's offline access token, got from Shopify in exchange for a session token when Settle has
- * none yet (Shopify-managed install: the app was installed without Settle's OAuth pages).
+ * The shop's offline access token (an expiring one, with its refresh token), got from Shopify in
+ * exchange for a session token when Settle has none that works (Shopify-managed install: the app was
+ * installed without Settle's OAuth pages; or the refresh token lapsed).
  */
 export async function exchangeForOfflineToken(app: ShopifyApp, sessions: PostgresShopifySessions, shop: string, sessionToken: string) {
   const existing = await sessions.loadSession(app.session.getOfflineId(shop));
-  if (existing?.accessToken) return { session: existing, exchanged: false };
-  const { session } = await app.auth.tokenExchange({ shop, sessionToken, requestedTokenType: RequestedTokenType.OfflineAccessToken });
+  if (usableSession(existing)) return { session: existing, exchanged: false };
+  const { session } = await app.auth.tokenExchange({ shop, sessionToken, requestedTokenType: RequestedTokenType.OfflineAccessToken, expiring: true });
   await sessions.storeSession(session);
   return { session, exchanged: true };
 }

@@ -1,7 +1,6 @@
 import { Session } from '@shopify/shopify-api';
 import type { Queryable } from '../../core/storage/database';
 import type { SecretBox } from '../../core/secrets/secret-box';
-import { SettleError } from '../../core/errors';
 
 /**
  * The session-storage shape Shopify's app packages use (@shopify/shopify-app-session-storage):
@@ -62,24 +61,4 @@ export class PostgresShopifySessions implements ShopifySessionStorage {
   private open(sealed: string): Session {
     return Session.fromPropertyArray(JSON.parse(this.box.open(sealed)) as [string, string | number | boolean][], true);
   }
-}
-
-/** The library's id for a shop's offline session (`session.getOfflineId`), without an app instance. */
-const offlineId = (shop: string) => `offline_${shop}`;
-
-/**
- * What every call Settle makes to a merchant's shop starts from: the shop and its offline session.
- * Refused with a stable code once the app is uninstalled (its tokens are gone) or never installed.
- */
-export async function shopAccess(db: Queryable, box: SecretBox, merchantId: string): Promise<{ shop: string; session: Session }> {
-  const rows = await db.query<{ shop: string; status: string }>(
-    `SELECT settings->>'shop' AS shop, settings->>'status' AS status FROM connections WHERE merchant_id = $1 AND platform = 'shopify'`, [merchantId],
-  );
-  const connection = rows[0];
-  if (!connection) throw new SettleError('shopify_not_installed', 'Settle is not installed in a Shopify shop for this merchant.', 409);
-  const session = connection.status === 'active' ? await new PostgresShopifySessions(db, box).loadSession(offlineId(connection.shop)) : undefined;
-  if (!session?.accessToken) {
-    throw new SettleError('shopify_uninstalled', `Settle was removed from ${connection.shop}, so it can no longer reach the shop. Install Settle again from Shopify admin.`, 409);
-  }
-  return { shop: connection.shop, session };
 }

@@ -82,11 +82,15 @@ export interface FakeShopify {
   close(): Promise<void>;
 }
 
-/** Serves `/shops/{shop}/admin/oauth/access_token`, the only Shopify endpoint the install needs. */
+/**
+ * Serves `/shops/{shop}/admin/oauth/access_token`, the only Shopify endpoint the install needs:
+ * authorization code, token exchange and refresh, with expiring offline tokens when asked for.
+ */
 export async function startFakeShopify(): Promise<FakeShopify> {
   const codes = new Map<string, string>();
   const granted = new Map<string, string[]>();
   const uninstalled = new Set<string>();
+  const refreshTokens = new Map<string, string>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -97,7 +101,11 @@ export async function startFakeShopify(): Promise<FakeShopify> {
       const shop = match[1]!;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>;
       if (body.client_id !== CLIENT_ID || body.client_secret !== CLIENT_SECRET) return answer(400, { error: 'invalid_client' });
-      if (body.grant_type === 'urn:ietf:params:oauth:grant-type:token-exchange') {
+      if (body.grant_type === 'refresh_token') {
+        // Each refresh token works once; its replacement comes with the new access token.
+        if (refreshTokens.get(body.refresh_token ?? '') !== shop) return answer(400, { error: 'invalid_grant' });
+        refreshTokens.delete(body.refresh_token!);
+      } else if (body.grant_type === 'urn:ietf:params:oauth:grant-type:token-exchange') {
         const [head, claims, signature] = (body.subject_token ?? '').split('.');
         const expected = createHmac('sha256', CLIENT_SECRET).update(`${head}.${claims}`).digest('base64url');
         if (signature !== expected || uninstalled.has(shop)) return answer(400, { error: 'invalid_subject_token' });
@@ -108,7 +116,10 @@ export async function startFakeShopify(): Promise<FakeShopify> {
       }
       const token = `shpat_${randomBytes(16).toString('hex')}`;
       granted.set(shop, [...(granted.get(shop) ?? []), token]);
-      answer(200, { access_token: token, scope: 'read_orders,write_orders' });
+      if (body.expiring !== '1' && body.grant_type !== 'refresh_token') return answer(200, { access_token: token, scope: 'read_orders,write_orders' });
+      const refresh = `shprt_${randomBytes(16).toString('hex')}`;
+      refreshTokens.set(refresh, shop);
+      answer(200, { access_token: token, scope: 'read_orders,write_orders', expires_in: 3600, refresh_token: refresh, refresh_token_expires_in: 7_776_000 });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

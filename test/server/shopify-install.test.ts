@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSettleInProcess } from '../support/in-process';
+import { PostgresShopifySessions } from '../../connectors/shopify/sessions';
+import { shopAccess } from '../../connectors/shopify/shop-access';
 import {
   beginInstall as beginInstallAt, callbackQuery as queryFromConsent, CLIENT_ID, CLIENT_SECRET, installCallback, sessionToken, signQuery, startFakeShopify,
   type FakeShopify,
@@ -95,6 +97,33 @@ describe('Shopify app install and session tokens', () => {
     const old = signQuery(callbackQuery(shop, state, { timestamp: String(Math.floor(Date.now() / 1000) - 3600) }));
     expect((await callback(old, cookie)).status).toBe(401);
     expect(await sessionRows(shop)).toEqual([]);
+  });
+
+  it("keeps the expiring token's refresh token, and renews the token before it runs out", async () => {
+    const shop = 'corner-lamps.myshopify.com';
+    const sessions = new PostgresShopifySessions(settle.services.db, settle.services.box);
+    const installed = (await sessions.loadSession(`offline_${shop}`))!;
+    expect(installed.refreshToken).toMatch(/^shprt_/);
+    expect(installed.expires!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+    const merchantId = (await shopConnection(shop))!.merchant_id;
+    expect((await shopAccess(settle.services, merchantId)).session.accessToken).toBe(installed.accessToken);
+
+    // Two minutes left: the next call renews it first, once, and keeps the new refresh token.
+    installed.expires = new Date(Date.now() + 2 * 60_000);
+    await sessions.storeSession(installed);
+    const [a, b] = await Promise.all([shopAccess(settle.services, merchantId), shopAccess(settle.services, merchantId)]);
+    expect(a.session.accessToken).toBe(shopify.granted.get(shop)!.at(-1));
+    expect(b.session.accessToken).toBe(a.session.accessToken);
+    expect(a.session.accessToken).not.toBe(installed.accessToken);
+    const renewed = (await sessions.loadSession(`offline_${shop}`))!;
+    expect(renewed.accessToken).toBe(a.session.accessToken);
+    expect(renewed.refreshToken).not.toBe(installed.refreshToken);
+
+    // A refresh token Shopify no longer honours: the merchant must open Settle in Shopify admin.
+    renewed.expires = new Date(Date.now() - 1000);
+    renewed.refreshToken = 'shprt_revoked';
+    await sessions.storeSession(renewed);
+    await expect(shopAccess(settle.services, merchantId)).rejects.toMatchObject({ code: 'shopify_reauthorize', status: 409 });
   });
 
   describe('session tokens from the embedded admin', () => {

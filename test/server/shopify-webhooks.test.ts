@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyShopifyWebhook } from '../../connectors/shopify/apply-webhook';
 import { linkInstalledShop } from '../../core/shops/shops';
-import { PostgresShopifySessions, shopAccess } from '../../connectors/shopify/sessions';
+import { PostgresShopifySessions } from '../../connectors/shopify/sessions';
+import { shopAccess } from '../../connectors/shopify/shop-access';
 import { shopifyApp } from '../../connectors/shopify/app';
 import { Session } from '@shopify/shopify-api';
 import { startSettleInProcess } from '../support/in-process';
@@ -154,7 +155,7 @@ describe('Shopify webhooks', () => {
       expect(await processDelivery('evt-old-uninstall')).toMatch(/ignored/);
       expect(await q(`SELECT count(*)::int AS n FROM shopify_sessions WHERE shop = $1`, [SHOP])).toEqual([{ n: 1 }]);
       expect((await settle.services.connections.list(merchantId)).find((c) => c.platform === 'shopify')?.status).toBe('active');
-      expect((await shopAccess(settle.services.db, settle.services.box, merchantId)).session.accessToken).toBe('shpat_river_offline');
+      expect((await shopAccess(settle.services, merchantId)).session.accessToken).toBe('shpat_river_offline');
     });
 
     it('app/uninstalled: the tokens are deleted and the connection shows uninstalled; the admin is refused', async () => {
@@ -163,7 +164,7 @@ describe('Shopify webhooks', () => {
       expect(await processDelivery('evt-uninstall-1')).toMatch(/uninstalled, 1 token\(s\) deleted/);
       expect(await q(`SELECT id FROM shopify_sessions WHERE shop = $1`, [SHOP])).toEqual([]);
       // Calls Settle would make to the shop (orders, stock, payment sessions) are refused from now on.
-      await expect(shopAccess(settle.services.db, settle.services.box, merchantId)).rejects.toMatchObject({ code: 'shopify_uninstalled' });
+      await expect(shopAccess(settle.services, merchantId)).rejects.toMatchObject({ code: 'shopify_uninstalled' });
       const connections = await settle.services.connections.list(merchantId);
       expect(connections.find((c) => c.platform === 'shopify')?.status).toBe('uninstalled');
       const res = await fetch(`${settle.url}/api/connections`, { headers: { Authorization: `Bearer ${sessionToken(SHOP)}` } });

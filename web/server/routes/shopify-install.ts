@@ -44,7 +44,7 @@ export function shopifyInstallRoutes(services: Services): Router {
     const app = requireShopifyApp(services);
     let session: Awaited<ReturnType<ShopifyApp['auth']['callback']>>['session'];
     try {
-      ({ session } = await app.auth.callback({ rawRequest: req, rawResponse: res }));
+      ({ session } = await app.auth.callback({ rawRequest: req, rawResponse: res, expiring: true }));
     } catch (error) {
       const refusal = callbackRefusal(error);
       if (!refusal) throw error;

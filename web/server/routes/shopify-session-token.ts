@@ -4,6 +4,7 @@ import { SettleError } from '../../../core/errors';
 import { findMerchant, type Merchant } from '../../../core/merchants/merchants';
 import { linkInstalledShop, merchantForShop, type ShopSettings } from '../../../core/shops/shops';
 import { exchangeForOfflineToken, verifySessionToken } from '../../../connectors/shopify/session-token';
+import { usableSession } from '../../../connectors/shopify/shop-access';
 import { PostgresShopifySessions } from '../../../connectors/shopify/sessions';
 import { requireShopifyApp } from './shopify-install';
 
@@ -20,7 +21,7 @@ export function shopifySessionTokenMerchant(services: Services): (token: string)
     let merchantId = await merchantForShop(services.connections, shop);
     const connection = merchantId ? await services.connections.find<ShopSettings, object>(merchantId, 'shopify') : undefined;
     const offline = await sessions.loadSession(app.session.getOfflineId(shop));
-    if (!merchantId || connection?.settings.status !== 'active' || !offline) {
+    if (!merchantId || connection?.settings.status !== 'active' || !usableSession(offline)) {
       let scope: string | undefined;
       try {
         ({ session: { scope } } = await exchangeForOfflineToken(app, sessions, shop, token));
