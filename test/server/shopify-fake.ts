@@ -97,6 +97,13 @@ export async function startFakeShopify(): Promise<FakeShopify> {
     req.on('end', () => {
       const match = /^\/shops\/([a-z0-9-]+\.myshopify\.com)\/admin\/oauth\/access_token$/.exec(req.url ?? '');
       const answer = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      // The smallest Admin API answer: the shop's name, for a token the shop granted.
+      const graphql = /^\/shops\/([a-z0-9-]+\.myshopify\.com)\/admin\/api\/2026-07\/graphql\.json$/.exec(req.url ?? '');
+      if (graphql) {
+        const token = String(req.headers['x-shopify-access-token'] ?? '');
+        if (!granted.get(graphql[1]!)?.includes(token)) return answer(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+        return answer(200, { data: { shop: { name: graphql[1]!.split('.')[0] } } });
+      }
       if (!match || req.method !== 'POST') return answer(404, { errors: 'Not Found' });
       const shop = match[1]!;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSettleInProcess } from '../support/in-process';
 import { PostgresShopifySessions } from '../../connectors/shopify/sessions';
 import { shopAccess } from '../../connectors/shopify/shop-access';
+import { shopifyApp } from '../../connectors/shopify/app';
 import {
   beginInstall as beginInstallAt, callbackQuery as queryFromConsent, CLIENT_ID, CLIENT_SECRET, installCallback, sessionToken, signQuery, startFakeShopify,
   type FakeShopify,
@@ -68,6 +69,15 @@ describe('Shopify app install and session tokens', () => {
     expect(connection?.status).toBe('active');
     const merchant = await settle.services.db.query<{ name: string }>('SELECT name FROM merchants WHERE id = $1', [connection!.merchant_id]);
     expect(merchant[0]!.name).toBe('corner-lamps');
+  });
+
+  it("reaches the shop's Admin API through SHOPIFY_SHOP_URL with the library's own client and the stored token", async () => {
+    const shop = 'corner-lamps.myshopify.com';
+    const merchantId = (await shopConnection(shop))!.merchant_id;
+    const { session } = await shopAccess(settle.services, merchantId);
+    const client = new (shopifyApp(settle.services.config)!.clients.Graphql)({ session });
+    const answer = await client.request<{ shop: { name: string } }>('{ shop { name } }');
+    expect(answer.data?.shop.name).toBe('corner-lamps');
   });
 
   it('refuses a callback whose HMAC is forged, and stores nothing', async () => {
