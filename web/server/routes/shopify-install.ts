@@ -71,6 +71,8 @@ function callbackRefusal(error: unknown): { status: number; code: string; messag
   if (error instanceof BotActivityDetected) return { status: 410, code: 'bot_request', message: 'Automated requests cannot install Settle.' };
   if (error instanceof HttpResponseError) return { status: 502, code: 'shopify_refused_code', message: `Shopify did not accept the install code (${error.response.code}). ${again}` };
   if (error instanceof ShopifyError) return { status: 400, code: 'invalid_oauth_callback', message: `The install could not be completed: ${error.message}. ${again}` };
+  // fetch() to the shop failed: nothing was stored, and the merchant can simply try again.
+  if (error instanceof TypeError && error.message === 'fetch failed') return { status: 503, code: 'shopify_unavailable', message: `Shopify did not answer. ${again}` };
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { HttpResponseError } from '@shopify/shopify-api';
 import type { Services } from '../services';
-import { SettleError } from '../../../core/errors';
+import { RetryableError, SettleError } from '../../../core/errors';
 import { findMerchant, type Merchant } from '../../../core/merchants/merchants';
 import { linkInstalledShop, merchantForShop, type ShopSettings } from '../../../core/shops/shops';
 import { exchangeForOfflineToken, verifySessionToken } from '../../../connectors/shopify/session-token';
@@ -26,7 +26,8 @@ export function shopifySessionTokenMerchant(services: Services): (token: string)
       try {
         ({ session: { scope } } = await exchangeForOfflineToken(app, sessions, shop, token));
       } catch (error) {
-        if (!(error instanceof HttpResponseError)) throw error;
+        // Shopify not answering is worth a retry (503); Shopify refusing is not.
+        if (!(error instanceof HttpResponseError)) throw new RetryableError(`token exchange for ${shop} failed: ${(error as Error).message}`);
         throw new SettleError('shopify_access_refused', `Shopify did not grant Settle access to ${shop} (${error.response.code}). Install Settle again from your Shopify admin.`, 401);
       }
       merchantId = await linkInstalledShop(services.db, services.box, shop, scope ?? '');
