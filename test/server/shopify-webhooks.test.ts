@@ -40,7 +40,7 @@ describe('Shopify webhooks', () => {
   const q = <T>(sql: string, params: unknown[] = []) => settle.services.db.query<T>(sql, params);
   const deliver = (topic: string, body: string, eventId: string, options: { shop?: string; secret?: string; triggeredAt?: Date } = {}) =>
     fetch(`${settle.url}/webhooks/shopify`, { method: 'POST', headers: webhookHeaders(options.shop ?? SHOP, topic, body, eventId, options.secret, options.triggeredAt), body });
-  const inboxIds = async (eventId: string) => (await q<{ id: number }>(`SELECT id FROM inbox WHERE platform = 'shopify' AND event_id = $1`, [eventId])).map((r) => Number(r.id));
+  const inboxIds = async (eventId: string) => (await q<{ id: number }>(`SELECT id FROM inbox WHERE platform = 'shopify' AND split_part(event_id, '/', 2) = $1`, [eventId])).map((r) => Number(r.id));
   /** What the worker does with the job the delivery queued. */
   const processDelivery = async (eventId: string) => applyShopifyWebhook(settle.services, (await inboxIds(eventId))[0]!);
   const textAnywhere = async (needle: string) => (await q<{ n: number }>(
@@ -67,6 +67,14 @@ describe('Shopify webhooks', () => {
     expect(await inboxIds('evt-stranger')).toEqual([]);
   });
 
+  it('keeps two topics of one event apart (the same event id on orders/paid and orders/updated)', async () => {
+    const body = paidOrder('sam@example.com');
+    expect(await (await deliver('orders/paid', body, 'evt-shared')).json()).toEqual({ received: true, duplicate: false });
+    expect(await (await deliver('orders/updated', body, 'evt-shared')).json()).toEqual({ received: true, duplicate: false });
+    expect(await inboxIds('evt-shared')).toHaveLength(2);
+    for (const id of await inboxIds('evt-shared')) await applyShopifyWebhook(settle.services, id);
+  });
+
   it("records orders/paid once per event id and keeps the order's snapshot, its gid exact", async () => {
     const body = paidOrder('jane@example.com');
     expect(await (await deliver('orders/paid', body, 'evt-paid-1')).json()).toEqual({ received: true, duplicate: false });
@@ -85,7 +93,7 @@ describe('Shopify webhooks', () => {
   it('records an order payload it cannot read as processed, with the reason, instead of retrying it forever', async () => {
     await deliver('orders/updated', `{"id":5,"admin_graphql_api_id":5,"name":"#1002","currency":"JPY","total_price":"3000"}`, 'evt-unreadable');
     expect(await processDelivery('evt-unreadable')).toMatch(/payload not understood/);
-    expect(await q(`SELECT processed_at IS NOT NULL AS done FROM inbox WHERE event_id = 'evt-unreadable'`)).toEqual([{ done: true }]);
+    expect(await q(`SELECT processed_at IS NOT NULL AS done FROM inbox WHERE event_id = 'ORDERS_UPDATED/evt-unreadable'`)).toEqual([{ done: true }]);
     expect(await q(`SELECT order_id FROM store_order_snapshots WHERE order_number = '#1002'`)).toEqual([]);
   });
 

@@ -23,8 +23,9 @@ export function shopifyWebhookRoutes(services: Services, auth: RequestHandler): 
     const merchantId = await merchantForShop(services.connections, delivery.shop);
     if (!merchantId) return sendError(res, 404, 'unknown_shop', `Settle is not installed in ${delivery.shop}.`);
     if (!isJsonObject(body)) return sendError(res, 400, 'malformed_payload', 'The webhook body is not a JSON object.');
+    // Kept per topic: the docs promise one event id per duplicate, not that two topics never share one.
     const { id, isNew } = await recordInboundEvent(services.db, {
-      merchantId, platform: 'shopify', eventId: delivery.eventId, eventType: delivery.topic, payload: recordedPayload(body.toString('utf8'), delivery.triggeredAt),
+      merchantId, platform: 'shopify', eventId: `${delivery.topic}/${delivery.eventId}`, eventType: delivery.topic, payload: recordedPayload(body.toString('utf8'), delivery.triggeredAt),
     });
     await services.jobs.enqueue('shopify', inboundJobId(merchantId, id), { inboxId: id });
     res.json({ received: true, duplicate: !isNew });
