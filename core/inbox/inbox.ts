@@ -82,12 +82,12 @@ export async function markInboundProcessed(tx: Queryable, id: number): Promise<v
 }
 
 /** Events recorded but not yet processed (a crash between commit and enqueue leaves some). */
-export async function unprocessedInboundEvents(db: Queryable, olderThanSeconds: number): Promise<{ id: number; merchantId: string }[]> {
-  const rows = await db.query<{ id: number; merchant_id: string }>(
-    `SELECT id, merchant_id FROM inbox WHERE processed_at IS NULL AND received_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 500`,
+export async function unprocessedInboundEvents(db: Queryable, olderThanSeconds: number): Promise<{ id: number; merchantId: string; platform: string }[]> {
+  const rows = await db.query<{ id: number; merchant_id: string; platform: string }>(
+    `SELECT id, merchant_id, platform FROM inbox WHERE processed_at IS NULL AND received_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 500`,
     [olderThanSeconds],
   );
-  return rows.map((r) => ({ id: r.id, merchantId: r.merchant_id }));
+  return rows.map((r) => ({ id: r.id, merchantId: r.merchant_id, platform: r.platform }));
 }
 
 /**

@@ -5,10 +5,11 @@ export type Platform = 'stripe' | 'woocommerce' | 'quickbooks' | 'shopify';
 
 /**
  * A connection made through the platform's OAuth (Stripe Connect) says whose account it reaches and
- * whether access still holds: `revoked` when the account owner removed Settle at the platform,
+ * whether access still holds: `revoked` when the account owner removed Settle at the platform
+ * (`uninstalled` when a Shopify shop removed the app),
  * `disconnected` when the merchant did it from Settle. Connections made with API keys have no status.
  */
-export type ConnectionStatus = 'active' | 'revoked' | 'disconnected';
+export type ConnectionStatus = 'active' | 'revoked' | 'disconnected' | 'uninstalled';
 
 /**
  * A merchant's link to one platform: `settings` are safe to show (URLs, account ids),

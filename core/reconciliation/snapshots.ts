@@ -6,7 +6,9 @@ import type { Money } from '../money';
  * Records a store order as the store just showed it: the store's side of the three-way match.
  * Paid: the platform's own word when it gives one, otherwise "no longer asks for payment".
  */
-export async function recordStoreOrder(db: Queryable, merchantId: string, platform: Store['platform'], order: StoreOrder): Promise<void> {
+export async function recordStoreOrder(
+  db: Queryable, merchantId: string, platform: Store['platform'], order: Pick<StoreOrder, 'id' | 'number' | 'paid' | 'needsPayment' | 'total' | 'refunded'>,
+): Promise<void> {
   await db.query(
     `INSERT INTO store_order_snapshots (merchant_id, store_platform, order_id, order_number, paid, total, currency, refunded, read_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())

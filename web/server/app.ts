@@ -24,6 +24,9 @@ import { webhookRoutes } from './routes/webhooks';
 import { wooWebhookRoutes } from './routes/woocommerce-webhooks';
 import { stripeConnectRoutes } from './routes/stripe-connect';
 import { stripeConnectWebhookRoutes } from './routes/stripe-connect-webhooks';
+import { shopifyInstallRoutes } from './routes/shopify-install';
+import { shopifyWebhookRoutes } from './routes/shopify-webhooks';
+import { shopifySessionTokenMerchant } from './routes/shopify-session-token';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -40,11 +43,13 @@ export function createApp(services: Services, log: Logger): Express {
   });
 
   const tokens = new SessionTokens(services.config.encryptionKey);
-  const auth = requireMerchant(services.db, tokens);
+  const auth = requireMerchant(services.db, tokens, services.config.SHOPIFY_API_KEY ? shopifySessionTokenMerchant(services) : undefined);
   app.use(healthRoutes(services));
   app.use(stripeConnectWebhookRoutes(services)); // before /webhooks/stripe/:merchantId
   app.use(webhookRoutes(services));
   app.use(wooWebhookRoutes(services, auth));
+  app.use(shopifyWebhookRoutes(services, auth));
+  app.use(shopifyInstallRoutes(services));
   app.use(stripeConnectRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));
   app.use(wooAuthorizeRoutes(services, auth, tokens));

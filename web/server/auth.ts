@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { findMerchantByApiKey, findMerchant, type Merchant } from '../../core/merchants/merchants';
 import type { Queryable } from '../../core/storage/database';
 import { sendError } from './http';
+import { looksLikeSessionToken } from '../../connectors/shopify/session-token';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -50,12 +51,17 @@ function cookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-/** Merchant API key (server-to-server, store plugins) or the admin session cookie (browser). */
-export function requireMerchant(db: Queryable, tokens: SessionTokens) {
+/**
+ * Merchant API key (server-to-server, store plugins), the admin session cookie (browser), or an App
+ * Bridge session token (the admin embedded in Shopify admin; `shopifyToken` verifies it or throws).
+ */
+export function requireMerchant(db: Queryable, tokens: SessionTokens, shopifyToken?: (token: string) => Promise<Merchant>) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization;
     let merchant: Merchant | undefined;
-    if (header?.startsWith('Bearer ')) merchant = await findMerchantByApiKey(db, header.slice(7).trim());
+    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    if (bearer && shopifyToken && looksLikeSessionToken(bearer)) merchant = await shopifyToken(bearer);
+    else if (bearer) merchant = await findMerchantByApiKey(db, bearer);
     else {
       const merchantId = tokens.verify(cookie(req, SESSION_COOKIE), 'session');
       if (merchantId) merchant = await findMerchant(db, merchantId);

@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
+/** What the Shopify app asks a shop for (the same list as plugins/shopify/shopify.app.toml). */
+const SHOPIFY_SCOPES = 'read_orders,write_orders,read_products,read_inventory,write_inventory,read_customers,write_customers,write_payment_gateways,write_payment_sessions';
+
 /**
  * Every setting Settle reads, from environment variables (documented in .env.example and the
  * README). An invalid value stops start-up with a message naming the variable.
@@ -32,6 +35,12 @@ const schema = z.object({
   STRIPE_CONNECT_BASE: z.url().default('https://connect.stripe.com'),
   QUICKBOOKS_API_BASE: z.url().default('https://quickbooks.api.intuit.com/v3/company/'),
   QUICKBOOKS_TOKEN_URL: z.url().default('https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'),
+  /** The Shopify app (client id and secret from the Partner Dashboard); Shopify is off when unset. */
+  SHOPIFY_API_KEY: z.string().regex(/^\w{8,}$/, 'must be the app\'s client id').optional(),
+  SHOPIFY_API_SECRET: z.string().min(8, "must be the app's client secret").optional(),
+  SHOPIFY_SCOPES: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, 'comma-separated access scopes').default(SHOPIFY_SCOPES),
+  /** Where a shop is reached: `https://{shop}` in production, the sandbox's `/shops/{shop}` in tests. */
+  SHOPIFY_SHOP_URL: z.string().regex(/^https?:\/\/[^\s]*\{shop\}/, 'must be a URL template containing {shop}').default('https://{shop}'),
   WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('512kb'),
   API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('64kb'),
   /** How often the self-healing reconciliation sweep runs for every merchant (0: never). */
@@ -57,6 +66,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if (Boolean(c.STRIPE_CONNECT_CLIENT_ID) !== Boolean(c.STRIPE_PLATFORM_SECRET_KEY)) {
     throw new ConfigError('Settle cannot start: STRIPE_CONNECT_CLIENT_ID and STRIPE_PLATFORM_SECRET_KEY go together (Stripe Connect needs both).');
+  }
+  if (Boolean(c.SHOPIFY_API_KEY) !== Boolean(c.SHOPIFY_API_SECRET)) {
+    throw new ConfigError('Settle cannot start: SHOPIFY_API_KEY and SHOPIFY_API_SECRET go together (the Shopify app needs both).');
   }
   const dataDir = resolve(c.SETTLE_DATA_DIR);
   return { ...c, dataDir, publicUrl: c.PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`, encryptionKey: encryptionKey(c.SETTLE_ENCRYPTION_KEY, c.NODE_ENV, dataDir) };

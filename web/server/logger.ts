@@ -8,7 +8,7 @@ export function createLogger(level: string, name: string): Logger {
     redact: {
       paths: [
         'req.headers.authorization', 'req.headers.cookie', 'req.headers["stripe-signature"]',
-        'req.headers["x-wc-webhook-signature"]', 'req.headers["intuit-signature"]', 'res.headers["set-cookie"]',
+        'req.headers["x-wc-webhook-signature"]', 'req.headers["intuit-signature"]', 'req.headers["x-shopify-hmac-sha256"]', 'res.headers["set-cookie"]',
         '*.secretKey', '*.consumerSecret', '*.clientSecret', '*.accessToken', '*.refreshToken', '*.webhookSecret', '*.apiKey',
       ],
       censor: '[redacted]',

@@ -16,6 +16,7 @@ import { checkAllWooWebhooks } from './woo-webhook-health';
 import { RetryableError, SettleError } from '../../core/errors';
 import { redisConnection, scheduleEvery, startBullWorker } from '../../connectors/queue/bullmq';
 import { reconcile } from './reconciliation-jobs';
+import { applyShopifyWebhook } from '../../connectors/shopify/apply-webhook';
 import type { QueueName } from '../../core/jobs/queue';
 import type { Services } from './services';
 
@@ -41,6 +42,7 @@ const HANDLERS: Record<QueueName, Handler> = {
   // A long report (the daily summary over months), prepared a month at a time with its progress on the run.
   reports: (s, job) => prepareReportRun(s, String(job.data.runId)),
   reconciliation: (s, job) => reconcile(s, job),
+  shopify: (s, job) => applyShopifyWebhook(s, Number(job.data.inboxId)),
 };
 
 /** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */
@@ -93,8 +95,8 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
   wooCheck?.unref();
 
   const sweep = async () => {
-    for (const { id, merchantId } of await unprocessedInboundEvents(services.db, 30)) {
-      await services.jobs.enqueue('inbound', inboundJobId(merchantId, id), { inboxId: id });
+    for (const { id, merchantId, platform } of await unprocessedInboundEvents(services.db, 30)) {
+      await services.jobs.enqueue(platform === 'shopify' ? 'shopify' : 'inbound', inboundJobId(merchantId, id), { inboxId: id });
     }
     for (const item of await pendingOutboxItems(services.db, 30)) await services.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], item.id, { outboxId: item.id });
     for (const runId of await unfinishedReportRuns(services.db, 10)) await services.jobs.enqueue('reports', reportRunJobId(runId), { runId });
