@@ -4,8 +4,8 @@ import type { Queryable } from '../storage/database';
 import { NotFoundError, SettleError } from '../errors';
 import { newId } from '../ids';
 import { money } from '../money';
-import { findPayment, insertPayment, type Payment, type PaymentStatus } from './payments';
-import { findPaymentLinkById, linesTotal, priceProducts, storeForLinks, type LinkLine, type PaymentLink } from './payment-links';
+import { findPayment, insertPayment, setPaymentStatus, type Payment, type PaymentStatus } from './payments';
+import { deactivatePaymentLink, findPaymentLinkById, linesTotal, priceProducts, storeForLinks, type LinkLine, type PaymentLink, type PaymentLinkListing } from './payment-links';
 
 /**
  * One shopper's purchase through a payment link: their own payment (store_platform 'link'), the
@@ -74,6 +74,28 @@ export async function startLinkPurchase(settle: Settle, linkId: string, shopper:
     );
   });
   return (await findLinkSale(settle.db, link.merchantId, 'id = $2', saleId))!;
+}
+
+/**
+ * Deactivates the link, and cancels at the processor the payments of shoppers who opened it before
+ * and have not paid, so a payment page left open cannot take money for a link that is off. A shopper
+ * who paid at that very moment keeps their purchase (the processor refuses to cancel it). If the
+ * processor does not answer, the link is off all the same and deactivating again finishes the job.
+ */
+export async function deactivateLink(settle: Settle, merchantId: string, linkId: string): Promise<PaymentLinkListing> {
+  const link = await deactivatePaymentLink(settle.db, merchantId, linkId);
+  const open = (await listLinkSales(settle.db, merchantId, linkId)).filter((s) => OPEN.includes(s.payment.status));
+  if (open.length === 0) return link;
+  const processor = await settle.platforms.processorFor(merchantId);
+  for (const { payment } of open) {
+    const facts = await processor.cancel({ processorRef: payment.processorRef, idempotencyKey: `link-off-${payment.id}` }).catch(async (error: unknown) => {
+      if (!(error instanceof SettleError)) throw error; // not answering: deactivating again finishes it
+      return processor.paymentFacts(payment.processorRef);
+    });
+    // Only a cancel is recorded here; a payment that succeeded meanwhile is recorded by its webhook, with its sale.
+    if (facts.status === 'canceled') await settle.db.transaction((tx) => setPaymentStatus(tx, payment.id, 'canceled', null));
+  }
+  return link;
 }
 
 /** What a shopper pays for through the link now: its amount, or its products at the store's prices. */

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
-import { merchantApi, payAsShopper, readLedgerEntries, signUpAndConnect, type ConnectedMerchant, type Sandboxes, type WooSaleOrder as WooOrder } from '../support/journey';
+import { merchantApi, payAsShopper, readLedgerEntries, signUpAndConnect, stripeDashboard, type ConnectedMerchant, type Sandboxes, type WooSaleOrder as WooOrder } from '../support/journey';
 import { loadConfig } from '../../web/server/config';
 import { openServices, type Services } from '../../web/server/services';
 import { recordSaleInStore } from '../../core/stores/record-sale';
@@ -144,6 +144,10 @@ describe('payment links', { timeout: 120_000 }, () => {
     expect(await page.text()).toContain('This payment link is no longer active, and nothing was charged.');
     const form = await fetch(link.url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'email=new%40example.net', redirect: 'manual' });
     expect(form.status).toBe(410);
+    // Payment pages left open (the late shopper's, Linus's second) can no longer take money: canceled at Stripe.
+    expect(await (await fetch(`${settleUrl}/api/pay/${late.body.paymentId}`)).json()).toMatchObject({ status: 'canceled' });
+    const intents = (await stripeDashboard(sandboxes, m).paymentIntents.list({ limit: 10 })).data;
+    expect(intents.filter((i) => i.metadata.payment_link === link.id).map((i) => i.status).sort()).toEqual(['canceled', 'canceled', 'succeeded']);
     const sales = (await api(m, `/api/payment-links/${link.id}`)).body.sales as { email: string }[];
     expect(sales.map((s) => s.email).sort()).toEqual(['late@example.net', 'linus@example.net', 'linus@example.net']);
   });

@@ -2,8 +2,8 @@ import { Router, json, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services';
 import { NotFoundError } from '../../../core/errors';
-import { createPaymentLink, deactivatePaymentLink, listPaymentLinks, type PaymentLinkListing } from '../../../core/payments/payment-links';
-import { listLinkSales } from '../../../core/payments/link-sales';
+import { createPaymentLink, listPaymentLinks, type PaymentLinkListing } from '../../../core/payments/payment-links';
+import { deactivateLink, listLinkSales } from '../../../core/payments/link-sales';
 import { parseBody, route } from '../http';
 import { formatMoney } from '../format';
 
@@ -66,7 +66,7 @@ export function paymentLinkRoutes(services: Services, auth: RequestHandler): Rou
 
   router.post('/api/payment-links/:linkId/deactivate', auth, body, route(async (req, res) => {
     parseBody(emptyBody, req);
-    res.json({ paymentLink: view(await deactivatePaymentLink(services.db, req.merchant!.id, String(req.params.linkId))) });
+    res.json({ paymentLink: view(await deactivateLink(services, req.merchant!.id, String(req.params.linkId))) });
   }));
   return router;
 }
