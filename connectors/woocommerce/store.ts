@@ -90,6 +90,13 @@ export class WooStore implements Store {
     }
   }
 
+  async findProducts(search: string, currency: string): Promise<ProductForSale[]> {
+    const { data } = await this.api
+      .get('products', { search, status: 'publish', per_page: 20, orderby: 'title', order: 'asc' })
+      .catch((e: unknown) => Promise.reject(wooFailure(e, 'looking up products')));
+    return (data as WooProduct[]).map((p) => productForSaleFrom(p, currency));
+  }
+
   private async readOrder(orderId: string): Promise<WooOrder> {
     try {
       return (await this.api.get(orderPath(orderId))).data as WooOrder;

@@ -1,6 +1,6 @@
 import type { Settle } from '../ports';
 import type { Queryable } from '../storage/database';
-import type { Store } from '../stores/store';
+import type { ProductForSale, Store } from '../stores/store';
 import { NotFoundError, SettleError } from '../errors';
 import { newId } from '../ids';
 import { add, currencyCode, money, type Money } from '../money';
@@ -79,6 +79,11 @@ export async function priceProducts(store: Store, products: { productId: string;
     lines.push({ productId: product.id, name: product.name, quantity, amount: product.unitPrice.amount * quantity });
   }
   return lines;
+}
+
+/** The store's products a merchant may put on a link, found by name or SKU, at the store's prices. */
+export async function findProductsForLinks(settle: Settle, merchantId: string, search: string, currency: string): Promise<ProductForSale[]> {
+  return (await storeForLinks(settle, merchantId)).findProducts(search, currencyCode(currency));
 }
 
 export const linesTotal = (lines: LinkLine[], currency: string): Money =>

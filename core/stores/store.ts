@@ -81,4 +81,6 @@ export interface Store {
   recordSaleMadeElsewhere(sale: SaleMadeElsewhere): Promise<{ orderId: string; number: string }>;
   /** The product with this id as the store sells it now, its price in the store's `currency`; undefined when there is none. */
   productForSale(productId: string, currency: string): Promise<ProductForSale | undefined>;
+  /** Published products whose name (or SKU) contains `search`, at most 20, priced in the store's `currency`: the merchant's picker. */
+  findProducts(search: string, currency: string): Promise<ProductForSale[]>;
 }

@@ -1,6 +1,6 @@
 /**
- * Payment links in a real browser: the merchant opens the admin's Payment links tab, makes a link
- * for two of a store product, copies its address; a shopper opens it, gives their email, pays by
+ * Payment links in a real browser: the merchant opens the admin's Payment links tab, finds a store
+ * product by name, makes a link for two of it, copies its address; a shopper opens it, gives their email, pays by
  * card on Settle's page; the merchant sees the link paid once, with the store's stock down, then
  * deactivates it, and the shopper who opens it again is told it is no longer active.
  * Needs the built pages (`npm run build:web`) and Chromium (test/support/browser.ts).
@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
 import { adminSignInLink, signUpAndConnect, type ConnectedMerchant } from '../support/journey';
-import { launchChromium, newPerson } from '../support/browser';
+import { launchChromium, newPerson, screenshot } from '../support/browser';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/app/dist/', import.meta.url));
 
@@ -50,7 +50,13 @@ describe('in the browser: the merchant sells through a payment link', { timeout:
     await page.getByRole('button', { name: 'Create link' }).click();
     await page.getByText('Your store has no product with id 987654.').waitFor();
 
-    await page.getByLabel('Product ID').fill(String(productId));
+    // Found by name in the store, with its price and stock, rather than by its ID.
+    await page.getByLabel('Product ID').fill('');
+    await page.getByLabel('Find a product in your store').fill('beeswax');
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.getByText(`ID ${productId} · $12.50 · 10 left`).waitFor();
+    await page.getByRole('button', { name: 'Add Beeswax candle' }).click();
+    expect(await page.getByLabel('Product ID').inputValue()).toBe(String(productId));
     await page.getByLabel('Quantity').fill('2');
     await page.getByRole('button', { name: 'Create link' }).click();
     const row = page.getByRole('row').filter({ hasText: '2 × Beeswax candle' }).first();
@@ -68,6 +74,7 @@ describe('in the browser: the merchant sells through a payment link', { timeout:
     await shopper.getByText('$25.00').last().waitFor();
     await shopper.getByLabel('Email').fill('ivy@example.com');
     await shopper.getByLabel('Name (optional)').fill('Ivy Chandler');
+    await screenshot(shopper, 'payment-link-shopper');
     await shopper.getByRole('button', { name: 'Continue to payment' }).click();
     await shopper.getByLabel('Card number').pressSequentially('4242 4242 4242 4242');
     await shopper.getByLabel('Expiry (MM / YY)').pressSequentially('12 / 30');
@@ -77,6 +84,7 @@ describe('in the browser: the merchant sells through a payment link', { timeout:
 
     // The merchant's list shows it paid (it refreshes itself), and the store's stock fell by two.
     await row.getByText('1 paid · $25.00').waitFor({ timeout: 30_000 });
+    await screenshot(page, 'payment-links-admin');
     expect(await eventually(async () => (await merchant.woo.get(`products/${productId}`)).data.stock_quantity, (n) => n === 8)).toBe(8);
 
     page.once('dialog', (dialog) => void dialog.accept());

@@ -49,6 +49,12 @@ describe('payment links', { timeout: 120_000 }, () => {
     const mug = (await m.woo.post('products', { name: 'Roaster mug', regular_price: '7.00', manage_stock: true, stock_quantity: 3 })).data;
     const known = (await m.woo.post('customers', { email: 'ada@example.org', first_name: 'Ada', last_name: 'Lovelace' })).data as { id: number };
 
+    // The merchant finds the products by name: the store's prices and stock.
+    expect((await api(m, '/api/payment-links/products?search=espresso&currency=USD')).body.products).toEqual([
+      expect.objectContaining({ id: String(beans.id), name: 'Espresso beans 1 kg', sku: 'BL-BEANS', unitPrice: { amount: 1800, currency: 'USD' }, unitPriceFormatted: '$18.00', purchasable: true, available: 5 }),
+    ]);
+    expect(await api(m, '/api/payment-links/products?search=espresso')).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', message: expect.stringContaining('currency') } } });
+
     const created = await api(m, '/api/payment-links', { currency: 'USD', products: [{ productId: String(beans.id), quantity: 2 }, { productId: String(mug.id), quantity: 1 }] });
     expect(created).toMatchObject({ status: 201, body: { paymentLink: { description: '2 × Espresso beans 1 kg, Roaster mug', active: true, paidCount: 0, amount: null } } });
     const link = created.body.paymentLink;

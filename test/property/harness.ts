@@ -81,6 +81,7 @@ export function modelStore(model: StripeModel): Store {
     addOrderNote: async () => {},
     recordSaleMadeElsewhere: async () => ({ orderId: '0', number: '0' }),
     productForSale: async () => undefined,
+    findProducts: async () => [],
   };
 }
 

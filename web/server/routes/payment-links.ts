@@ -2,9 +2,9 @@ import { Router, json, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services';
 import { NotFoundError } from '../../../core/errors';
-import { createPaymentLink, listPaymentLinks, type PaymentLinkListing } from '../../../core/payments/payment-links';
+import { createPaymentLink, findProductsForLinks, listPaymentLinks, type PaymentLinkListing } from '../../../core/payments/payment-links';
 import { deactivateLink, listLinkSales } from '../../../core/payments/link-sales';
-import { parseBody, route } from '../http';
+import { parseBody, parseQuery, route } from '../http';
 import { formatMoney } from '../format';
 
 const linkBody = z
@@ -23,6 +23,11 @@ const linkBody = z
   .refine((b) => new Set(b.products?.map((p) => p.productId)).size === (b.products?.length ?? 0), { message: 'name each product once, with its quantity', path: ['products'] });
 
 const emptyBody = z.object({}).strict().optional();
+
+const productSearch = z.object({
+  search: z.string().trim().min(1).max(100).describe('part of a product\'s name or SKU'),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as USD'),
+}).strict();
 
 /** The merchant's payment links: make one (for store products or an amount), list them with what was paid, deactivate. */
 export function paymentLinkRoutes(services: Services, auth: RequestHandler): Router {
@@ -50,6 +55,13 @@ export function paymentLinkRoutes(services: Services, auth: RequestHandler): Rou
 
   router.get('/api/payment-links', auth, route(async (req, res) => {
     res.json({ paymentLinks: (await listPaymentLinks(services.db, req.merchant!.id)).map(view) });
+  }));
+
+  // The merchant's picker: store products by name or SKU, with their price and what is left.
+  router.get('/api/payment-links/products', auth, route(async (req, res) => {
+    const query = parseQuery(productSearch, req);
+    const products = await findProductsForLinks(services, req.merchant!.id, query.search, query.currency);
+    res.json({ products: products.map((p) => ({ ...p, unitPriceFormatted: formatMoney(p.unitPrice) })) });
   }));
 
   router.get('/api/payment-links/:linkId', auth, route(async (req, res) => {

@@ -1,13 +1,14 @@
-// Making a payment link: for products of the store (by their WooCommerce product ID and how many,
-// priced by the store when a shopper opens the link) or for an amount with a description.
+// Making a payment link: for products of the store (found by name, or by their WooCommerce product ID,
+// and how many; priced by the store when a shopper opens the link) or for an amount with a description.
 import { useState } from 'react';
 import { Banner, BlockStack, Button, Card, ChoiceList, FormLayout, InlineStack, Text, TextField } from '@shopify/polaris';
 import { ApiError } from './api';
 import { toMinorUnits } from './actions-api';
 import { createPaymentLink, type NewPaymentLink, type PaymentLinkRow } from './payment-links-api';
+import { ProductPicker } from './ProductPicker';
 
 type Kind = 'products' | 'amount';
-interface ProductLine { productId: string; quantity: string }
+interface ProductLine { productId: string; quantity: string; name?: string }
 
 export function NewPaymentLinkForm({ onCreated }: { onCreated: (link: PaymentLinkRow) => void }) {
   const [kind, setKind] = useState<Kind>('products');
@@ -73,7 +74,10 @@ export function NewPaymentLinkForm({ onCreated }: { onCreated: (link: PaymentLin
             <BlockStack gap="200">
               {lines.map((line, index) => (
                 <InlineStack key={index} gap="300" blockAlign="end">
-                  <TextField label="Product ID" value={line.productId} onChange={(v) => setLine(index, { productId: v })} autoComplete="off" inputMode="numeric" />
+                  <TextField
+                    label="Product ID" value={line.productId} onChange={(v) => setLine(index, { productId: v, name: undefined })} autoComplete="off" inputMode="numeric"
+                    helpText={line.name}
+                  />
                   <TextField label="Quantity" type="number" min={1} value={line.quantity} onChange={(v) => setLine(index, { quantity: v })} autoComplete="off" />
                   {lines.length > 1 ? <Button variant="plain" tone="critical" onClick={() => setLines((all) => all.filter((_, i) => i !== index))}>Remove</Button> : null}
                 </InlineStack>
@@ -81,6 +85,10 @@ export function NewPaymentLinkForm({ onCreated }: { onCreated: (link: PaymentLin
               <InlineStack>
                 <Button variant="plain" onClick={() => setLines((all) => [...all, { productId: '', quantity: '1' }])}>Add another product</Button>
               </InlineStack>
+              <ProductPicker
+                currency={/^[A-Z]{3}$/.test(currency) ? currency : 'USD'}
+                onPick={(p) => setLines((all) => [...all.filter((l) => l.productId.trim() !== '' && l.productId !== p.id), { productId: p.id, quantity: '1', name: p.name }])}
+              />
             </BlockStack>
           ) : (
             <TextField label="Amount" value={amount} onChange={setAmount} autoComplete="off" inputMode="decimal" placeholder="25.00" />

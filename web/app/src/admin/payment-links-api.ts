@@ -37,3 +37,20 @@ export async function createPaymentLink(link: NewPaymentLink): Promise<PaymentLi
 export async function deactivatePaymentLink(id: string): Promise<PaymentLinkRow> {
   return (await postJson<{ paymentLink: PaymentLinkRow }>(`/api/payment-links/${encodeURIComponent(id)}/deactivate`, {})).paymentLink;
 }
+
+/** A store product the merchant may put on a link, at the store's price now. */
+export interface StoreProductRow {
+  id: string;
+  name: string;
+  sku: string;
+  unitPrice: Money;
+  unitPriceFormatted?: string | null;
+  purchasable: boolean;
+  /** How many are left; null when the store does not count them. */
+  available: number | null;
+}
+
+export function findStoreProducts(search: string, currency: string, signal?: AbortSignal): Promise<{ products: StoreProductRow[] }> {
+  const query = new URLSearchParams({ search, currency });
+  return getJson(`/api/payment-links/products?${query}`, (b) => Array.isArray((b as { products?: unknown }).products), signal);
+}
