@@ -62,6 +62,8 @@ export async function startLinkPurchase(settle: Settle, linkId: string, shopper:
     idempotencyKey: `payment-link-${saleId}`,
   });
   await settle.db.transaction(async (tx) => {
+    // One number each: shoppers of the merchant's links paying at the same moment take turns here.
+    await tx.query('SELECT id FROM merchants WHERE id = $1 FOR UPDATE', [link.merchantId]);
     const [{ n }] = await tx.query<{ n: number }>('SELECT count(*)::int + 1 AS n FROM payment_link_sales WHERE merchant_id = $1', [link.merchantId]) as [{ n: number }];
     // Two submissions at once: both insert under the same order id, and both answer with the winner.
     const payment = await insertPayment(tx, {
