@@ -1,5 +1,5 @@
 import { fromDecimal, money, type Money } from '../../core/money';
-import type { StoreOrder } from '../../core/stores/store';
+import type { ProductForSale, StoreOrder } from '../../core/stores/store';
 
 /** The fields of a WooCommerce REST v3 order that Settle reads (docs-v3 _orders.md). */
 export interface WooOrder {
@@ -43,5 +43,30 @@ export function storeOrderFrom(order: WooOrder): StoreOrder {
     customer: { name: name || order.billing.email || 'Online shopper', email: order.billing.email },
     paid: PAID.has(order.status) || (order.date_paid !== null && order.status !== 'cancelled'),
     refunded: money(-(order.refunds ?? []).reduce((sum, r) => sum + fromDecimal(r.total, currency).amount, 0), currency),
+  };
+}
+
+/** The fields of a REST v3 product that say what it sells for and whether it can be sold (docs-v3 _products.md). */
+export interface WooProduct {
+  id: number;
+  name: string;
+  sku: string;
+  /** The current price (the sale price while on sale); "" when none is set. */
+  price: string;
+  purchasable: boolean;
+  manage_stock: boolean;
+  stock_quantity: number | null;
+  stock_status: string;
+  backorders_allowed: boolean;
+}
+
+export function productForSaleFrom(product: WooProduct, currency: string): ProductForSale {
+  const counted = product.manage_stock && !product.backorders_allowed;
+  return {
+    id: String(product.id), name: product.name, sku: product.sku,
+    unitPrice: fromDecimal(product.price || '0', currency),
+    purchasable: product.purchasable && product.price !== '',
+    // Without managed stock WooCommerce only knows in stock or out of stock.
+    available: counted ? Math.max(0, product.stock_quantity ?? 0) : product.stock_status === 'outofstock' && !product.backorders_allowed ? 0 : null,
   };
 }

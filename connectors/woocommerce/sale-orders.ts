@@ -14,9 +14,9 @@ interface FoundOrder { id: number; number: string; meta_data: { key: string; val
 const fail = (doing: string) => (e: unknown) => Promise.reject(wooFailure(e, doing));
 
 /**
- * Creates the store's paid order for a sale made elsewhere (a counter sale): lines matched to
- * products by SKU, then by exact name, so `set_paid` lowers their stock; a line matching no product
- * becomes a fee line, so the order's total is still the sale's. The order carries Settle's payment id,
+ * Creates the store's paid order for a sale made elsewhere (a counter sale, a payment link): lines
+ * are the products they name, or matched to products by SKU, then by exact name, so `set_paid`
+ * lowers their stock; a line with no product becomes a fee line, so the order's total is still the sale's. The order carries Settle's payment id,
  * and is looked for before one is created: a retry after a crash finds it instead of making a second.
  */
 export async function recordSaleAsOrder(api: Api, sale: SaleMadeElsewhere): Promise<{ orderId: string; number: string }> {
@@ -28,7 +28,8 @@ export async function recordSaleAsOrder(api: Api, sale: SaleMadeElsewhere): Prom
   const lineItems: Record<string, unknown>[] = [];
   const feeLines: Record<string, unknown>[] = [];
   for (const line of sale.lines) {
-    const product = await productFor(api, line.name);
+    // A payment link names its product; a custom amount is none; a counter sale's line is matched.
+    const product = line.productId ? { id: Number(line.productId) } : line.productId === null ? undefined : await productFor(api, line.name);
     const total = toDecimal(line.total);
     if (product) lineItems.push({ product_id: product.id, quantity: line.quantity, subtotal: total, total });
     else feeLines.push({ name: line.quantity === 1 ? line.name : `${line.name} × ${line.quantity}`, total, tax_status: 'none' });
@@ -44,7 +45,7 @@ export async function recordSaleAsOrder(api: Api, sale: SaleMadeElsewhere): Prom
       set_paid: true, payment_method: 'settle', payment_method_title: sale.paymentTitle, transaction_id: sale.transactionId,
       meta_data: [{ key: SETTLE_PAYMENT_META, value: sale.paymentId }],
     })
-    .catch(fail('recording a counter sale as an order'))).data as FoundOrder;
+    .catch(fail('recording a sale made outside the store as an order'))).data as FoundOrder;
   await api.post(`orders/${order.id}/notes`, { note: sale.note, customer_note: false }).catch(fail(`adding a note to order ${order.number}`));
   return { orderId: String(order.id), number: order.number };
 }
@@ -76,7 +77,7 @@ async function findSaleOrder(api: Api, sale: SaleMadeElsewhere, customerId: numb
   for (let page = 1; ; page++) {
     const { data } = await api
       .get('orders', { customer: customerId, after, per_page: 100, page, orderby: 'date', order: 'asc' })
-      .catch(fail('looking for the order of a counter sale'));
+      .catch(fail('looking for the order of a sale made outside the store'));
     const orders = data as FoundOrder[];
     const match = orders.find((o) => o.meta_data.some((m) => m.key === SETTLE_PAYMENT_META && m.value === sale.paymentId));
     if (match || orders.length < 100) return match;

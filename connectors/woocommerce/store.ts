@@ -1,8 +1,8 @@
 import type { WooCommerceRestApi } from './client';
-import type { SaleMadeElsewhere, Store, StoreOrder } from '../../core/stores/store';
+import type { ProductForSale, SaleMadeElsewhere, Store, StoreOrder } from '../../core/stores/store';
 import { toDecimal } from '../../core/money';
 import { SettleError } from '../../core/errors';
-import { storeOrderFrom, type WooOrder } from './mapping';
+import { productForSaleFrom, storeOrderFrom, type WooOrder, type WooProduct } from './mapping';
 import { wooFailure } from './client';
 import { recordSaleAsOrder } from './sale-orders';
 
@@ -76,6 +76,25 @@ export class WooStore implements Store {
 
   recordSaleMadeElsewhere(sale: SaleMadeElsewhere): Promise<{ orderId: string; number: string }> {
     return recordSaleAsOrder(this.api, sale);
+  }
+
+  async productForSale(productId: string, currency: string): Promise<ProductForSale | undefined> {
+    // Product ids are WordPress post ids too; anything else names no product.
+    if (!/^[1-9]\d{0,18}$/.test(productId)) return undefined;
+    try {
+      return productForSaleFrom((await this.api.get(`products/${productId}`)).data as WooProduct, currency);
+    } catch (error) {
+      const failure = wooFailure(error, `reading product ${productId}`);
+      if (failure instanceof SettleError && failure.status === 404) return undefined;
+      throw failure;
+    }
+  }
+
+  async findProducts(search: string, currency: string): Promise<ProductForSale[]> {
+    const { data } = await this.api
+      .get('products', { search, status: 'publish', per_page: 20, orderby: 'title', order: 'asc' })
+      .catch((e: unknown) => Promise.reject(wooFailure(e, 'looking up products')));
+    return (data as WooProduct[]).map((p) => productForSaleFrom(p, currency));
   }
 
   private async readOrder(orderId: string): Promise<WooOrder> {

@@ -32,7 +32,8 @@ export function movementEntry(merchantId: string, movement: BalanceMovement, con
   const rule = COUNTER_ACCOUNT[movement.category] ?? OTHER;
   const { payment, order } = context;
   const counter = movement.category === 'charge' ? saleCredits(movement.amount, order) : [credit(rule.counter, movement.amount)];
-  const about = payment ? `${payment.salesChannel === 'in_person' ? 'counter sale' : 'order'} ${payment.orderNumber}` : (movement.sourceId ?? movement.id);
+  const sale = payment?.storePlatform === 'link' ? 'payment link sale' : payment?.salesChannel === 'in_person' ? 'counter sale' : 'order';
+  const about = payment ? `${sale} ${payment.orderNumber}` : (movement.sourceId ?? movement.id);
   return {
     merchantId,
     kind: rule.kind,

@@ -13,10 +13,10 @@ export type CaptureMethod = 'automatic' | 'manual';
 export type SalesChannel = 'online' | 'in_person';
 
 /**
- * Where the order behind a payment lives: a store platform; Settle's own counter sales; or (for a
- * subscription's invoice) nowhere but the processor, the invoice standing for the order.
+ * Where the order behind a payment lives: a store platform; Settle's own counter sales and payment
+ * links (each becomes a store order once paid); or (for a subscription's invoice) nowhere but the processor, the invoice standing for the order.
  */
-export type OrderSource = 'woocommerce' | 'shopify' | 'counter' | 'subscription';
+export type OrderSource = 'woocommerce' | 'shopify' | 'counter' | 'link' | 'subscription';
 
 /** A shopper's payment for one store order (or one subscription invoice). */
 export interface Payment {
@@ -45,7 +45,7 @@ export interface Payment {
   offSession: boolean;
 }
 
-/** The store and order a payment is for; null when there is no store order (a counter sale, a subscription invoice). */
+/** The store and order a payment is for; null when there is no store order (a counter sale, a payment link, a subscription invoice). */
 export function storeOrderOf(p: Pick<Payment, 'storePlatform' | 'orderId'>): { platform: 'woocommerce' | 'shopify'; orderId: string } | null {
   return p.storePlatform === 'woocommerce' || p.storePlatform === 'shopify' ? { platform: p.storePlatform, orderId: p.orderId } : null;
 }

@@ -58,9 +58,9 @@ async function applyEvent(settle: Settle, event: InboxEvent): Promise<string> {
           await setPaymentStatus(tx, payment.id, 'succeeded', null, facts.received.amount);
           await setPaymentMethodType(tx, payment.id, facts.methodType);
           const work = await recordAll(tx, merchantId, movements);
-          // A counter sale has no store order to mark paid: it becomes one in the store, if one is
-          // connected. (A subscription invoice has none either; the store job only notes the invoice paid.)
-          if (payment.storePlatform === 'counter') return [...work, { id: `store-sale:${payment.id}`, topic: 'store.record_sale', payload: { paymentId: payment.id } }];
+          // A counter sale or a payment link's sale has no store order to mark paid: it becomes one in the
+          // store, if one is connected. (A subscription invoice has none either; the store job only notes the invoice paid.)
+          if (payment.storePlatform === 'counter' || payment.storePlatform === 'link') return [...work, { id: `store-sale:${payment.id}`, topic: 'store.record_sale', payload: { paymentId: payment.id } }];
           return [...work, { id: `store:${payment.id}`, topic: 'store.mark_paid', payload: { paymentId: payment.id } }];
         });
       }

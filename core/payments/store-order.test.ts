@@ -8,8 +8,9 @@ describe('storeOrderOf', () => {
     expect(storeOrderOf({ storePlatform: 'shopify', orderId: 'gid://shopify/Order/9' })).toEqual({ platform: 'shopify', orderId: 'gid://shopify/Order/9' });
   });
 
-  it('has none for a counter sale or a subscription invoice', () => {
+  it('has none for a counter sale, a payment link or a subscription invoice', () => {
     expect(storeOrderOf({ storePlatform: 'counter', orderId: 'cs_1' })).toBeNull();
+    expect(storeOrderOf({ storePlatform: 'link', orderId: 'ls_1' })).toBeNull();
     expect(storeOrderOf({ storePlatform: 'subscription', orderId: 'in_1' })).toBeNull();
   });
 });

@@ -26,7 +26,20 @@ export interface StoreOrder {
   refunded?: Money;
 }
 
-/** A sale made outside the store (a counter sale), to be recorded in the store as a paid order. */
+/** A product as the store sells it now (a payment link's line is priced from it when a shopper opens the link). */
+export interface ProductForSale {
+  id: string;
+  name: string;
+  sku: string;
+  /** The price the store charges for one, sale prices included. */
+  unitPrice: Money;
+  /** False when the store would not sell it (not published, or no price). */
+  purchasable: boolean;
+  /** How many can be sold now; null when the store does not count its stock or takes backorders. */
+  available: number | null;
+}
+
+/** A sale made outside the store (a counter sale, a payment link), to be recorded in the store as a paid order. */
 export interface SaleMadeElsewhere {
   /** Settle's payment id: the order carries it, so recording the sale twice finds the first order. */
   paymentId: string;
@@ -34,7 +47,11 @@ export interface SaleMadeElsewhere {
   startedAt: Date;
   transactionId: string;
   paymentTitle: string;
-  lines: { name: string; quantity: number; total: Money }[];
+  /**
+   * With `productId` the line is that product of the store (a payment link's); with `productId: null`
+   * it is no product (a custom amount); without it, the store matches the name to a product by SKU or name.
+   */
+  lines: { name: string; quantity: number; total: Money; productId?: string | null }[];
   /** The shopper, when the merchant took their email: matched to the store's customer or created. */
   customer: { email: string; name: string } | null;
   note: string;
@@ -62,4 +79,8 @@ export interface Store {
    * products so the store lowers stock. Safe to call twice: the second call returns the first order.
    */
   recordSaleMadeElsewhere(sale: SaleMadeElsewhere): Promise<{ orderId: string; number: string }>;
+  /** The product with this id as the store sells it now, its price in the store's `currency`; undefined when there is none. */
+  productForSale(productId: string, currency: string): Promise<ProductForSale | undefined>;
+  /** Published products whose name (or SKU) contains `search`, at most 20, priced in the store's `currency`: the merchant's picker. */
+  findProducts(search: string, currency: string): Promise<ProductForSale[]>;
 }

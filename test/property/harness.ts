@@ -80,6 +80,8 @@ export function modelStore(model: StripeModel): Store {
     syncRefund: async () => {},
     addOrderNote: async () => {},
     recordSaleMadeElsewhere: async () => ({ orderId: '0', number: '0' }),
+    productForSale: async () => undefined,
+    findProducts: async () => [],
   };
 }
 

@@ -87,6 +87,15 @@ export interface WooOrderView {
   date_paid: string | null;
 }
 
+/** A store order Settle made for a sale outside the store (a counter sale, a payment link), as WooCommerce shows it. */
+export interface WooSaleOrder extends WooOrderView {
+  customer_id: number;
+  billing: { email: string; first_name: string; last_name: string };
+  line_items: { product_id: number; quantity: number; total: string }[];
+  fee_lines: { name: string; total: string }[];
+  meta_data: { key: string; value: unknown }[];
+}
+
 /** The store's checkout: a shopper's cart becomes a pending WooCommerce order. */
 export async function placeOrder(woo: WooCommerceRestApi, order: { productId: number; quantity: number; shippingTotal?: string; currency?: string }): Promise<WooOrderView> {
   const response = await woo.post('orders', {

@@ -19,6 +19,8 @@ import { payRoutes } from './routes/pay';
 import { reportRoutes } from './routes/reports';
 import { payPageRoutes } from './routes/pay-page';
 import { counterSaleRoutes } from './routes/counter-sales';
+import { paymentLinkRoutes } from './routes/payment-links';
+import { paymentLinkPageRoutes } from './routes/payment-link-page';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { webhookRoutes } from './routes/webhooks';
 import { wooWebhookRoutes } from './routes/woocommerce-webhooks';
@@ -60,6 +62,8 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(disputeRoutes(services, auth));
   app.use(payRoutes(services));
   app.use(counterSaleRoutes(services, auth));
+  app.use(paymentLinkRoutes(services, auth));
+  app.use(paymentLinkPageRoutes(services));
   app.use(reconciliationRoutes(services, auth));
   mountWebPages(app, services);
   app.use(notFound);

@@ -4,10 +4,19 @@ import { SettleError } from '../../core/errors';
 
 /** Validates a JSON body with zod; a mismatch is a 400 naming the field, and nothing runs. */
 export function parseBody<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
-  const parsed = schema.safeParse(req.body);
+  return parseInput(schema, req.body, 'body');
+}
+
+/** The same for a query string (?search=…). */
+export function parseQuery<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
+  return parseInput(schema, req.query, 'query');
+}
+
+function parseInput<T extends z.ZodType>(schema: T, input: unknown, whole: string): z.infer<T> {
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.') || 'body';
+    const field = issue.path.join('.') || whole;
     throw new SettleError('invalid_request', `${field}: ${issue.message}`, 400);
   }
   return parsed.data;

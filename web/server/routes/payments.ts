@@ -46,8 +46,8 @@ export function paymentView(p: Payment) {
     id: p.id, orderId: p.orderId, orderNumber: p.orderNumber, amount: p.amount, amountFormatted: formatMoney(p.amount),
     status: p.status, captureMethod: p.captureMethod, capturedAmount: p.capturedAmount,
     capturedAmountFormatted: p.capturedAmount && formatMoney(p.capturedAmount),
-    // A counter sale has no store order to mark paid.
-    orderStatus: p.storePlatform === 'counter' ? 'not_applicable' : p.orderStatus, failureMessage: p.failureMessage,
+    // A counter sale or a payment link's sale has no store order to mark paid (it becomes one).
+    orderStatus: p.storePlatform === 'counter' || p.storePlatform === 'link' ? 'not_applicable' : p.orderStatus, failureMessage: p.failureMessage,
     paymentMethod: p.paymentMethodType, paymentMethodName: paymentMethodName(p.paymentMethodType), salesChannel: p.salesChannel, createdAt: p.createdAt.toISOString(),
     customerId: p.customerId, subscriptionId: p.subscriptionId, offSession: p.offSession,
   };

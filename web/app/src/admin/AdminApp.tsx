@@ -1,5 +1,5 @@
-// The admin's screens, Payments, Payouts, Exceptions, Disputes and Reports, as tabs. The choice is kept in the URL's hash
-// (#payouts, #exceptions, #disputes, #reports) so a reload or a shared link opens the same screen.
+// The admin's screens, Payments, Payouts, Exceptions, Disputes, Reports and Payment links, as tabs. The choice is kept in the
+// URL's hash (#payouts, #exceptions, #disputes, #reports, #payment-links) so a reload or a shared link opens the same screen.
 import { lazy, Suspense, useState } from 'react';
 import { Card, Page, SkeletonBodyText, Tabs } from '@shopify/polaris';
 import { PaymentsPage } from './PaymentsPage';
@@ -8,6 +8,8 @@ import { DisputesPage } from './DisputesPage';
 import { ExceptionsPage } from './ExceptionsPage';
 // The charts library is most of the admin's weight: loaded only when Reports is opened.
 const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
+// Opened by few merchants and seldom: kept out of the first load too.
+const PaymentLinksPage = lazy(() => import('./PaymentLinksPage').then((m) => ({ default: m.PaymentLinksPage })));
 
 const TABS = [
   { id: 'payments', content: 'Payments', panelID: 'payments-panel' },
@@ -15,8 +17,9 @@ const TABS = [
   { id: 'exceptions', content: 'Exceptions', panelID: 'exceptions-panel' },
   { id: 'disputes', content: 'Disputes', panelID: 'disputes-panel' },
   { id: 'reports', content: 'Reports', panelID: 'reports-panel' },
+  { id: 'payment-links', content: 'Payment links', panelID: 'payment-links-panel' },
 ];
-const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage];
+const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage];
 
 export function AdminApp() {
   const [selected, setSelected] = useState(() => Math.max(0, TABS.findIndex((t) => `#${t.id}` === window.location.hash)));
