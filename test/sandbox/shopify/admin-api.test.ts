@@ -1,0 +1,68 @@
+// The Admin API answers over Shopify's real 2026-07 schema and refuses what Shopify refuses.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gql, installedShop, type Installed } from "./test-helpers";
+
+let s: Installed;
+beforeAll(async () => { s = await installedShop(); });
+afterAll(async () => { await s.sandbox.close(); });
+
+describe("Admin GraphQL", () => {
+  it("answers the shop with its cost", async () => {
+    const r = await gql(s, "{ shop { name myshopifyDomain currencyCode } }");
+    expect(r.status).toBe(200);
+    expect(r.body.data).toEqual({ shop: { name: s.shop.split(".")[0], myshopifyDomain: s.shop, currencyCode: "USD" } });
+    expect(r.body.extensions?.cost).toMatchObject({ requestedQueryCost: 1, actualQueryCost: 1, throttleStatus: { maximumAvailable: 2000, restoreRate: 100 } });
+  });
+
+  it("refuses a field the schema does not have, in Shopify's words", async () => {
+    const r = await gql(s, "{ shop { name balance } }");
+    expect(r.status).toBe(200);
+    expect(r.body.data).toBeUndefined();
+    expect(r.body.errors).toEqual([expect.objectContaining({ message: "Field 'balance' doesn't exist on type 'Shop'", extensions: { code: "undefinedField", typeName: "Shop", fieldName: "balance" } })]);
+  });
+
+  it("refuses a wrong access token with 401", async () => {
+    const r = await gql({ ...s, token: "shpat_not-a-token" }, "{ shop { name } }");
+    expect(r.status).toBe(401);
+    expect(r.body.errors).toBe("[API] Invalid API key or access token (unrecognized login or wrong password)");
+  });
+
+  it("refuses a field the token's scopes do not cover", async () => {
+    const narrow = await installedShop({ sandbox: s.sandbox, scopes: ["read_products"] });
+    const r = await gql(narrow, "{ orders(first: 1) { nodes { id } } }");
+    expect(r.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "ACCESS_DENIED" }) })]);
+  });
+
+  it("keeps ids as strings larger than 2^53 and stock by quantity name", async () => {
+    const p = s.sandbox.createProduct(s.shop, { title: "Mug", variants: [{ sku: "MUG-1", price: "12.50", available: 7 }] });
+    const r = await gql(s, `query($id: ID!) { productVariant(id: $id) { id sku price inventoryQuantity
+      inventoryItem { inventoryLevels(first: 1) { nodes { quantities(names: ["available", "on_hand"]) { name quantity } } } } } }`, { id: p.variants[0]!.id });
+    const v = r.body.data!.productVariant as { id: string; price: string; inventoryQuantity: number };
+    expect(v.id).toBe(p.variants[0]!.id);
+    expect(BigInt(v.id.split("/").pop()!) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(v.price).toBe("12.5");
+    expect(v.inventoryQuantity).toBe(7);
+  });
+});
+
+describe("inventoryAdjustQuantities", () => {
+  const ADJUST = `mutation($input: InventoryAdjustQuantitiesInput!, $key: String!) {
+    inventoryAdjustQuantities(input: $input) @idempotent(key: $key) { inventoryAdjustmentGroup { reason changes { name delta quantityAfterChange } } userErrors { field message code } } }`;
+
+  it("moves stock once per idempotency key", async () => {
+    const p = s.sandbox.createProduct(s.shop, { title: "Tea", variants: [{ sku: "TEA", price: "4.00", available: 10 }] });
+    const location = (await gql(s, "{ locations(first: 1) { nodes { id } } }")).body.data!.locations as { nodes: { id: string }[] };
+    const input = { name: "available", reason: "correction", changes: [{ inventoryItemId: p.variants[0]!.inventoryItemId, locationId: location.nodes[0]!.id, delta: -3 }] };
+    const first = await gql(s, ADJUST, { input, key: "adj-1" });
+    expect(first.body.errors).toBeUndefined();
+    await gql(s, ADJUST, { input, key: "adj-1" });
+    expect(s.sandbox.stock(s.shop, p.variants[0]!.id)).toMatchObject({ available: 7, on_hand: 7 });
+    const mismatch = await gql(s, ADJUST, { input: { ...input, changes: [{ ...input.changes[0], delta: -1 }] }, key: "adj-1" });
+    expect((mismatch.body.data!.inventoryAdjustQuantities as { userErrors: { code: string }[] }).userErrors[0]!.code).toBe("IDEMPOTENCY_KEY_PARAMETER_MISMATCH");
+  });
+
+  it("refuses an adjustment without @idempotent, as 2026-04 and later do", async () => {
+    const r = await gql(s, `mutation { inventoryAdjustQuantities(input: { name: "available", reason: "correction", changes: [] }) { userErrors { message } } }`);
+    expect(r.body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining("@idempotent") })]);
+  });
+});
