@@ -3,16 +3,14 @@
 // app; a customer asks for their data or its erasure. index.ts serves each one under /_sandbox/.
 import { randomBytes } from "node:crypto";
 import type { Services } from "./context";
+import { ControlError } from "./errors";
 import { toMinor } from "./money";
 import { levelOf } from "./orders";
 import { customerRedactPayload, dataRequestPayload, shopRedactPayload } from "./payloads";
 import { issueSessionToken, type SessionTokenClaims } from "./session-tokens";
 import type { AppRegistration, Customer, Product, Shop, Variant } from "./store";
 import { PRIVACY_TOPICS } from "./webhooks";
-
-export class ControlError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
-}
+import type { PaymentsApps, Session } from "./payments-apps";
 
 export interface NewProduct {
   title: string;
@@ -21,7 +19,7 @@ export interface NewProduct {
   variants?: { title?: string; sku?: string | null; price: string; available?: number; inventoryPolicy?: Variant["inventoryPolicy"]; tracked?: boolean }[];
 }
 
-export function controls(services: Services, uninstall: (shop: Shop, clientId: string) => boolean) {
+export function controls(services: Services, payments: PaymentsApps, uninstall: (shop: Shop, clientId: string) => boolean) {
   const { store, hooks } = services;
   const shopOf = (domain: string) => {
     const s = store.shop(domain);
@@ -152,9 +150,38 @@ export function controls(services: Services, uninstall: (shop: Shop, clientId: s
     advanceClock(seconds: number) {
       if (!Number.isFinite(seconds) || seconds < 0) throw new ControlError(400, "seconds must be a non-negative number");
       const now = store.advance(seconds);
-      return { now: new Date(now).toISOString(), retriesSent: hooks.runDue() };
+      return { now: new Date(now).toISOString(), retriesSent: hooks.runDue() + payments.runDue() };
+    },
+
+    /**
+     * A buyer pays at checkout with the app's payment method: Shopify creates the order and posts a
+     * payment session to the app. Resolves once the app has answered (or failed to).
+     */
+    async startPaymentSession(domain: string, o: Parameters<PaymentsApps["startPayment"]>[1]) {
+      return sessionSummary(await payments.startPayment(shopOf(domain), o));
+    },
+
+    /** The merchant refunds, captures or voids a payment taken by the app. */
+    async startFollowUpSession(domain: string, kind: "refund" | "capture" | "void", o: { paymentId: string; amount?: string }) {
+      return sessionSummary(await payments.startFollowUp(shopOf(domain), kind, o));
+    },
+
+    paymentSession(domain: string, id: string) {
+      const s = payments.sessions.get(id.replace(/^gid:\/\/shopify\/\w+\//, ""));
+      if (!s || s.shop !== domain) throw new ControlError(404, `No session ${id} in ${domain}`);
+      return sessionSummary(s);
     },
   };
 }
 
 export type Controls = ReturnType<typeof controls>;
+
+/** What the sandbox tells a test about a session: what Shopify sent, how the app answered, where it stands. */
+function sessionSummary(s: Session) {
+  const types = { payment: "PaymentSession", refund: "RefundSession", capture: "CaptureSession", void: "VoidSession" };
+  return {
+    id: s.id, gid: `gid://shopify/${types[s.kind]}/${s.id}`, kind: s.kind, orderId: `gid://shopify/Order/${s.orderId}`,
+    state: s.outcome?.state ?? "PENDING", outcome: s.outcome, redirectUrl: s.redirectUrl, request: s.body, attempts: s.attempts,
+    nextRetryAt: s.nextRetryAt === null ? null : new Date(s.nextRetryAt).toISOString(),
+  };
+}

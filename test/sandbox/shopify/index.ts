@@ -8,7 +8,9 @@ import type { Server } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { billingRoutes } from "./billing";
 import type { Services } from "./context";
-import { ControlError, controls, type Controls } from "./control";
+import { controls, type Controls } from "./control";
+import { ControlError } from "./errors";
+import { PaymentsApps, paymentsRoot } from "./payments-apps";
 import { graphqlHandler } from "./graphql";
 import { oauthRoutes } from "./oauth";
 import { adminMutations } from "./resolvers/admin-mutations";
@@ -49,7 +51,8 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
   const services: Services = { store, hooks: new Webhooks(store), baseUrl: () => baseUrl };
   const buckets = new Buckets();
   const oauth = oauthRoutes(services);
-  const ctl = controls(services, oauth.uninstall);
+  const payments = new PaymentsApps(services);
+  const ctl = controls(services, payments, oauth.uninstall);
 
   const app = express();
   app.disable("x-powered-by");
@@ -80,6 +83,11 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
   control.post("/shops/:shop/customers/:customer/data-request", (req, res) => void res.json(ctl.customersDataRequest(p(req, "shop"), p(req, "customer"))));
   control.post("/shops/:shop/customers/:customer/redact", (req, res) => void res.json(ctl.customersRedact(p(req, "shop"), p(req, "customer"))));
   control.post("/shops/:shop/redact", (req, res) => void res.json(ctl.shopRedact(p(req, "shop"))));
+  control.post("/shops/:shop/payment-sessions", async (req, res) => void res.status(201).json(await ctl.startPaymentSession(p(req, "shop"), b(req))));
+  for (const kind of ["refund", "capture", "void"] as const) {
+    control.post(`/shops/:shop/${kind}-sessions`, async (req, res) => void res.status(201).json(await ctl.startFollowUpSession(p(req, "shop"), kind, b(req))));
+  }
+  control.get("/shops/:shop/sessions/:id", (req, res) => void res.json(ctl.paymentSession(p(req, "shop"), p(req, "id"))));
   control.get("/webhook-deliveries", async (req, res) => {
     await services.hooks.idle();
     res.json(ctl.deliveries({ shop: req.query.shop as string | undefined, topic: req.query.topic as string | undefined }));
@@ -90,6 +98,7 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
   const shops = express.Router({ mergeParams: true });
   shops.use(oauth.router, billingRoutes(services));
   shops.post("/admin/api/:version/graphql.json", graphqlHandler(services, { api: "admin", root: { ...adminQuery, ...adminMutations, ...appMutations } }, buckets));
+  shops.post("/payments_apps/api/:version/graphql.json", graphqlHandler(services, { api: "payments", root: paymentsRoot(payments) }, buckets));
   app.use("/shops/:shop", shops);
 
   app.use((_req: Request, res: Response) => void res.status(404).json({ errors: "Not Found" }));
@@ -127,7 +136,7 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
       return ((await tok.json()) as { access_token: string }).access_token;
     },
     close: async () => {
-      await services.hooks.idle();
+      await Promise.all([services.hooks.idle(), payments.idle()]);
       await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
     },
   };

@@ -98,7 +98,7 @@ export function orderPayload(shop: Shop, o: Order, topic = "orders/updated"): Re
       ...exLine, id: raw(l.id), admin_graphql_api_id: gid("LineItem", l.id), attributed_staffs: [], current_quantity: l.quantity,
       fulfillable_quantity: l.quantity, name: l.title, title: l.title, price: toRestAmount(l.unitPrice, c), price_set: set(l.unitPrice, c),
       product_exists: l.productId !== null, product_id: raw(l.productId), variant_id: raw(l.variantId), quantity: l.quantity,
-      sku: l.sku, variant_title: null, vendor: null, total_discount: toRestAmount(0, c), total_discount_set: set(0, c),
+      sku: l.sku ?? "", variant_title: null, vendor: null, total_discount: toRestAmount(0, c), total_discount_set: set(0, c),
       tax_lines: [], duties: [], discount_allocations: [],
     })),
   };
