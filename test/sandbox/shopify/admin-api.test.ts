@@ -66,3 +66,35 @@ describe("inventoryAdjustQuantities", () => {
     expect(r.body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining("@idempotent") })]);
   });
 });
+
+describe("cost-based throttling (Standard plan: 2000 points, 100 restored per second)", () => {
+  const WIDE = `query($n: Int!) { products(first: $n) { nodes { id variants(first: 8) { nodes { id sku } } } } }`;
+
+  it("refuses a single query over 1000 points with MAX_COST_EXCEEDED, charging nothing", async () => {
+    const r = await gql(s, WIDE, { n: 100 }); // 2 + 100 × (1 + 2 + 8) = 1102
+    expect(r.body.data).toBeUndefined();
+    expect(r.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "MAX_COST_EXCEEDED" }) })]);
+    expect(r.body.extensions?.cost).toMatchObject({ requestedQueryCost: 1102, actualQueryCost: null });
+  });
+
+  it("charges what a query actually cost and answers THROTTLED once the bucket is empty", async () => {
+    const shop = await installedShop({ sandbox: s.sandbox });
+    const small = await gql(shop, WIDE, { n: 90 }); // nothing to return yet: requested 992, actual 2
+    expect(small.body.extensions?.cost).toMatchObject({ requestedQueryCost: 992, actualQueryCost: 2 });
+    expect((small.body.extensions!.cost.throttleStatus as { currentlyAvailable: number }).currentlyAvailable).toBeGreaterThanOrEqual(1998);
+
+    for (let i = 0; i < 90; i++) shop.sandbox.createProduct(shop.shop, { title: `P${i}`, variants: Array.from({ length: 8 }, (_, k) => ({ sku: `P${i}-${k}`, price: "1.00" })) });
+    const full = await gql(shop, WIDE, { n: 90 });
+    expect(full.body.extensions?.cost).toMatchObject({ requestedQueryCost: 992, actualQueryCost: 992 });
+    await gql(shop, WIDE, { n: 90 });
+    const throttled = await gql(shop, WIDE, { n: 90 });
+    expect(throttled.status).toBe(200);
+    expect(throttled.body.data).toBeUndefined();
+    expect(throttled.body.errors).toEqual([expect.objectContaining({ message: "Throttled", extensions: expect.objectContaining({ code: "THROTTLED" }) })]);
+    expect(throttled.body.extensions?.cost).toMatchObject({ requestedQueryCost: 992, actualQueryCost: null, throttleStatus: { maximumAvailable: 2000, restoreRate: 100 } });
+
+    // The bucket refills at 100 points a second of sandbox time.
+    shop.sandbox.advanceClock(10);
+    expect((await gql(shop, WIDE, { n: 90 })).body.errors).toBeUndefined();
+  });
+});

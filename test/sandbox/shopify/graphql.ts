@@ -102,6 +102,11 @@ export function graphqlHandler(services: Services, endpoint: GraphqlEndpoint, bu
       operationName: op.name?.value, fieldResolver,
       typeResolver: (value) => (value as { __typename?: string })?.__typename,
     });
+    if (!("data" in result)) {
+      // A request error (variables that do not fit their types): nothing ran and nothing is charged beyond the request.
+      const errors = (result.errors ?? []).map((e) => ({ ...e.toJSON(), extensions: { code: "INVALID_VARIABLE", ...e.extensions } }));
+      return send({ errors }, { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: buckets.refund(bucketKey, plan, requested, store.now()) });
+    }
     for (const e of result.errors ?? []) {
       if (!e.extensions?.code) console.error(`[shopify-sandbox] ${e.message}`, e.originalError?.stack ?? "");
     }

@@ -34,7 +34,7 @@ export interface ShopifySandbox extends Controls {
   /** Settle's SHOPIFY_SHOP_URL for this sandbox: `${url}/shops/{shop}`. */
   shopUrlTemplate: string;
   close(): Promise<void>;
-  /** Resolves when no webhook delivery is in flight (retries waiting on the clock do not count). */
+  /** Resolves when no webhook or payments session is being sent (retries waiting on the clock do not count). */
   webhooksIdle(): Promise<void>;
   /** Installs the app as a merchant would and returns an offline access token (skips the browser consent). */
   install(shop: string, clientId: string, scopes?: string[]): Promise<string>;
@@ -122,7 +122,7 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
     url: baseUrl,
     port,
     shopUrlTemplate: `${baseUrl}/shops/{shop}`,
-    webhooksIdle: () => services.hooks.idle(),
+    webhooksIdle: async () => { await Promise.all([services.hooks.idle(), payments.idle()]); },
     async install(shop, clientId, scopes) {
       const a = store.apps.get(clientId);
       if (!a) throw new ControlError(404, `No app with client id ${clientId}`);

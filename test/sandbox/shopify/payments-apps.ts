@@ -6,7 +6,7 @@
 // marks paid. A session the app does not accept (no 2xx) is sent again on the sandbox clock; Shopify
 // documents only "several times", so the sandbox retries 5 times: after 10 s, 1 min, 5 min, 30 min, 1 h.
 import { randomBytes, randomUUID } from "node:crypto";
-import { userError, type Ctx, type Services } from "./context";
+import { need, userError, type Ctx, type Services } from "./context";
 import { ControlError } from "./errors";
 import { toDecimal, toMinor, toRestAmount } from "./money";
 import { addRefund, addTransaction, createOrder } from "./orders";
@@ -214,6 +214,7 @@ type Reason = { code: string; merchantMessage?: string | null; source?: string |
 /** The Payments Apps API's mutation root. */
 export function paymentsRoot(apps: PaymentsApps) {
   const answer = (kind: Kind, field: string, ctx: Ctx, id: string, outcome: Outcome) => {
+    need(ctx, "write_payment_sessions", `${field}${outcome.state === "RESOLVED" ? "Resolve" : outcome.state === "REJECTED" ? "Reject" : "Pending"}`);
     const r = apps.settle(ctx, kind, id, outcome);
     return { [field]: r.session ? sessionView(r.session) : null, userErrors: r.errors };
   };
@@ -229,7 +230,9 @@ export function paymentsRoot(apps: PaymentsApps) {
     captureSessionReject: (a: { id: string; reason: Reason }, ctx: Ctx) => answer("capture", "captureSession", ctx, a.id, rejected(a.reason)),
     voidSessionResolve: (a: { id: string }, ctx: Ctx) => answer("void", "voidSession", ctx, a.id, { state: "RESOLVED" }),
     voidSessionReject: (a: { id: string; reason: Reason }, ctx: Ctx) => answer("void", "voidSession", ctx, a.id, rejected(a.reason)),
-    paymentsAppConfigure: (a: { externalHandle?: string | null; ready: boolean }) =>
-      ({ paymentsAppConfiguration: { externalHandle: a.externalHandle ?? null, ready: a.ready }, userErrors: [] }),
+    paymentsAppConfigure: (a: { externalHandle?: string | null; ready: boolean }, ctx: Ctx) => {
+      need(ctx, "write_payment_gateways", "paymentsAppConfigure");
+      return { paymentsAppConfiguration: { externalHandle: a.externalHandle ?? null, ready: a.ready }, userErrors: [] };
+    },
   };
 }
