@@ -9,7 +9,9 @@ import { levelOf } from "./orders";
 import { customerRedactPayload, dataRequestPayload, shopRedactPayload } from "./payloads";
 import { issueSessionToken, type SessionTokenClaims } from "./session-tokens";
 import type { AppRegistration, Customer, Product, Shop, Variant } from "./store";
-import { PRIVACY_TOPICS } from "./webhooks";
+import { PRIVACY_TOPICS, topicEnum } from "./webhooks";
+import { API_VERSION } from "./schema";
+import { topicValues } from "./resolvers/apps";
 import type { PaymentsApps, Session } from "./payments-apps";
 
 export interface NewProduct {
@@ -48,10 +50,15 @@ export function controls(services: Services, payments: PaymentsApps, uninstall: 
     registerApp(o: Partial<AppRegistration> & { name: string; appUrl: string; redirectUrls: string[]; scopes: string[] }) {
       if (!o.name || !o.appUrl || !Array.isArray(o.redirectUrls) || !Array.isArray(o.scopes)) throw new ControlError(400, "name, appUrl, redirectUrls and scopes are required");
       const webhooks = o.webhooks ?? [];
+      const known = topicValues();
       for (const w of webhooks) {
-        if (!Array.isArray(w.topics) || typeof w.uri !== "string") throw new ControlError(400, "each webhook subscription needs topics[] and uri");
-        const privacy = w.topics.filter((t) => PRIVACY_TOPICS.includes(t));
-        if (privacy.length) throw new ControlError(400, `${privacy.join(", ")} go in complianceUri (compliance_topics), not in webhooks`);
+        if (typeof w.uri !== "string" || (!Array.isArray(w.topics) && !Array.isArray(w.compliance_topics))) {
+          throw new ControlError(400, "each webhook subscription needs a uri and topics[] or compliance_topics[]");
+        }
+        const privacy = (w.topics ?? []).filter((t) => PRIVACY_TOPICS.includes(t));
+        if (privacy.length) throw new ControlError(400, `${privacy.join(", ")} go in compliance_topics, not topics`);
+        const unknown = [...(w.topics ?? []).filter((t) => !known.has(topicEnum(t))), ...(w.compliance_topics ?? []).filter((t) => !PRIVACY_TOPICS.includes(t))];
+        if (unknown.length) throw new ControlError(400, `Shopify has no webhook topic ${unknown.join(", ")} in ${API_VERSION}`);
       }
       const app: AppRegistration = {
         clientId: o.clientId ?? randomBytes(16).toString("hex"), clientSecret: o.clientSecret ?? `shpss_${randomBytes(16).toString("hex")}`,

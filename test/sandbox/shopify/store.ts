@@ -11,9 +11,13 @@ export interface AppRegistration {
   appUrl: string;
   redirectUrls: string[];
   scopes: string[];
-  /** `[[webhooks.subscriptions]]`: topics in REST form (`orders/paid`), and the URI they are sent to. */
-  webhooks: { topics: string[]; uri: string }[];
-  /** `compliance_topics` URI for customers/data_request, customers/redact and shop/redact. */
+  /**
+   * `[[webhooks.subscriptions]]` as the TOML has them: `topics` in REST form (`orders/paid`) or
+   * `compliance_topics` (customers/data_request, customers/redact, shop/redact), and the URI they
+   * are sent to (absolute, or a path under appUrl).
+   */
+  webhooks: { topics?: string[]; compliance_topics?: string[]; uri: string }[];
+  /** Shorthand: one URI for all three privacy topics. */
   complianceUri?: string;
   /** Payments extension: where Shopify posts payment, refund, capture and void sessions. */
   payments?: { paymentSessionUrl: string; refundSessionUrl?: string; captureSessionUrl?: string; voidSessionUrl?: string };

@@ -14,7 +14,13 @@ beforeAll(async () => {
   app = await receiver({ check: (req, res, body) => shopify.webhooks.validate({ rawBody: body, rawRequest: req, rawResponse: res }) });
   s = await installedShop({
     scopes: [...SCOPES, "read_customers"],
-    app: { webhooks: [{ topics: ["orders/create", "orders/paid", "app/uninstalled"], uri: `${app.url}/webhooks` }], complianceUri: `${app.url}/privacy` },
+    app: {
+      appUrl: app.url,
+      webhooks: [
+        { topics: ["orders/create", "orders/paid", "app/uninstalled"], uri: "/webhooks" },
+        { compliance_topics: ["customers/data_request", "customers/redact", "shop/redact"], uri: "/privacy" },
+      ],
+    },
   });
   shopify = shopifyFor(s.sandbox, { clientId: s.clientId, clientSecret: s.clientSecret });
 });
@@ -77,6 +83,12 @@ describe("webhook delivery", () => {
 });
 
 describe("privacy webhooks", () => {
+  it("are configured as compliance_topics only, and unknown topics are refused at registration", () => {
+    const base = { name: "X", appUrl: "https://x.example", redirectUrls: ["https://x.example/cb"], scopes: [] };
+    expect(() => s.sandbox.registerApp({ ...base, webhooks: [{ topics: ["customers/redact"], uri: "/w" }] })).toThrow(/compliance_topics/);
+    expect(() => s.sandbox.registerApp({ ...base, webhooks: [{ topics: ["orders/teleported"], uri: "/w" }] })).toThrow(/no webhook topic/);
+  });
+
   it("sends customers/data_request, customers/redact and shop/redact to the compliance URI in Shopify's shapes", async () => {
     const c = s.sandbox.createCustomer(s.shop, { email: "bob@example.com", phone: "+15555550100", firstName: "Bob", lastName: "Baker" });
     await gql(s, ORDER, { order: { customer: { toAssociate: { id: c.id } }, lineItems: [{ title: "Cake", quantity: 1, priceSet: { shopMoney: { amount: "9.00", currencyCode: "USD" } } }] } });

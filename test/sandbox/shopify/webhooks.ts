@@ -71,9 +71,11 @@ export class Webhooks {
       const app = this.store.apps.get(inst.clientId);
       if (!app) continue;
       const uris = new Set<string>();
-      if (PRIVACY_TOPICS.includes(topic)) { if (app.complianceUri) uris.add(app.complianceUri); }
-      else {
-        for (const w of app.webhooks) if (w.topics.includes(topic)) uris.add(w.uri);
+      if (PRIVACY_TOPICS.includes(topic)) {
+        if (app.complianceUri) uris.add(app.complianceUri);
+        for (const w of app.webhooks) if (w.compliance_topics?.includes(topic)) uris.add(w.uri);
+      } else {
+        for (const w of app.webhooks) if (w.topics?.includes(topic)) uris.add(w.uri);
         for (const s of shop.webhookSubscriptions.values()) if (s.clientId === app.clientId && s.topic === topicEnum(topic)) uris.add(s.uri);
       }
       for (const uri of uris) out.push({ clientId: app.clientId, uri: new URL(uri, app.appUrl).toString() });

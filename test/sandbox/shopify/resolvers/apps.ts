@@ -44,7 +44,10 @@ export function appInstallationView(ctx: Ctx) {
   };
 }
 
-const topicValues = () => new Set((schemaFor("admin").getType("WebhookSubscriptionTopic") as unknown as { getValues(): { name: string }[] }).getValues().map((v) => v.name));
+let topics: Set<string> | undefined;
+/** The WebhookSubscriptionTopic values of the admin schema (ORDERS_PAID, ...). */
+export const topicValues = () =>
+  (topics ??= new Set((schemaFor("admin").getType("WebhookSubscriptionTopic") as unknown as { getValues(): { name: string }[] }).getValues().map((v) => v.name)));
 
 type WebhookInput = { uri?: string | null; format?: string | null; includeFields?: string[] | null; filter?: string | null };
 
