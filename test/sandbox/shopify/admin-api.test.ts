@@ -45,6 +45,27 @@ describe("Admin GraphQL", () => {
   });
 });
 
+describe("customers and nodes", () => {
+  it("finds a customer by email, with their orders, and any object by gid", async () => {
+    const c = s.sandbox.createCustomer(s.shop, { email: "dee@example.com", firstName: "Dee", lastName: "Diaz" });
+    s.sandbox.createCustomer(s.shop, { email: "eve@example.com" });
+    const r = await gql(s, `{ customers(first: 5, query: "email:dee@example.com") { nodes { id displayName defaultEmailAddress { emailAddress } numberOfOrders } } }`);
+    expect(r.body.data!.customers).toEqual({ nodes: [{ id: c.id, displayName: "Dee Diaz", defaultEmailAddress: { emailAddress: "dee@example.com" }, numberOfOrders: "0" }] });
+    const n = await gql(s, `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids: [c.id, "gid://shopify/Order/1"] });
+    expect(n.body.data!.nodes).toEqual([{ __typename: "Customer", id: c.id }, null]);
+  });
+
+  it("pages through a connection and requires first or last, as Shopify does", async () => {
+    const q = `query($after: String) { customers(first: 1, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }`;
+    const one = (await gql(s, q)).body.data!.customers as { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    const two = (await gql(s, q, { after: one.pageInfo.endCursor })).body.data!.customers as { nodes: { id: string }[] };
+    expect(one.pageInfo.hasNextPage).toBe(true);
+    expect(two.nodes[0]!.id).not.toBe(one.nodes[0]!.id);
+    const r = await gql(s, `{ customers { nodes { id } } }`);
+    expect(r.body.errors).toEqual([expect.objectContaining({ message: "you must provide one of first or last" })]);
+  });
+});
+
 describe("inventoryAdjustQuantities", () => {
   const ADJUST = `mutation($input: InventoryAdjustQuantitiesInput!, $key: String!) {
     inventoryAdjustQuantities(input: $input) @idempotent(key: $key) { inventoryAdjustmentGroup { reason changes { name delta quantityAfterChange } } userErrors { field message code } } }`;

@@ -112,6 +112,17 @@ describe("session tokens and token exchange", () => {
     }
   });
 
+  it("expiring offline tokens expire on the sandbox clock and are renewed by their refresh token once", async () => {
+    const shopify = shopifyFor(sandbox, app);
+    const { session } = await shopify.auth.tokenExchange({ shop: SHOP, sessionToken: sandbox.sessionToken(SHOP, app.clientId), requestedTokenType: RequestedTokenType.OfflineAccessToken, expiring: true });
+    expect(session.refreshToken).toBeTruthy();
+    sandbox.advanceClock(3601);
+    expect((await gql({ sandbox, shop: SHOP, token: session.accessToken! }, "{ shop { name } }")).status).toBe(401);
+    const renewed = await shopify.auth.refreshToken({ shop: SHOP, refreshToken: session.refreshToken! });
+    expect((await gql({ sandbox, shop: SHOP, token: renewed.session.accessToken! }, "{ shop { name } }")).status).toBe(200);
+    await expect(shopify.auth.refreshToken({ shop: SHOP, refreshToken: session.refreshToken! })).rejects.toThrow();
+  });
+
   it("revokes every token when the merchant uninstalls the app", async () => {
     const token = await sandbox.install(SHOP, app.clientId);
     expect((await gql({ sandbox, shop: SHOP, token }, "{ shop { name } }")).status).toBe(200);
