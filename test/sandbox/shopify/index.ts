@@ -6,6 +6,7 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { adminFrameRoutes } from "./admin-frame";
 import { billingRoutes } from "./billing";
 import type { Services } from "./context";
 import { controls, type Controls } from "./control";
@@ -96,7 +97,7 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
   app.use("/_sandbox", control);
 
   const shops = express.Router({ mergeParams: true });
-  shops.use(oauth.router, billingRoutes(services));
+  shops.use(oauth.router, billingRoutes(services), adminFrameRoutes(services));
   shops.post("/admin/api/:version/graphql.json", graphqlHandler(services, { api: "admin", root: { ...adminQuery, ...adminMutations, ...appMutations } }, buckets));
   shops.post("/payments_apps/api/:version/graphql.json", graphqlHandler(services, { api: "payments", root: paymentsRoot(payments) }, buckets));
   app.use("/shops/:shop", shops);
