@@ -99,7 +99,7 @@ export function addRefund(services: Services, shop: Shop, order: Order, amount: 
   const refund = { id: store.nextId(), note: o.note ?? null, amount, transactionIds: [t.id], createdAt: t.createdAt };
   order.refunds.push(refund);
   order.updatedAt = t.createdAt;
-  hooks.emit(shop, "refunds/create", refundPayload(order, refund));
+  hooks.emit(shop, "refunds/create", refundPayload(shop, order, refund));
   hooks.emit(shop, "order_transactions/create", transactionPayload(order, t));
   hooks.emit(shop, "orders/updated", orderPayload(shop, order, "orders/updated"));
   return refund;

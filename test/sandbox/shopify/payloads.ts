@@ -55,7 +55,7 @@ function restTransaction(o: Order, t: Transaction) {
   return {
     id: raw(t.id), admin_graphql_api_id: gid("OrderTransaction", t.id), order_id: raw(o.id), kind: t.kind.toLowerCase(),
     gateway: t.gateway, status: t.status.toLowerCase(), message: null, created_at: iso(t.createdAt), test: t.test,
-    authorization: null, location_id: null, user_id: null, parent_id: raw(t.parentId), processed_at: iso(t.createdAt),
+    authorization: t.paymentId ?? t.id, location_id: null, user_id: null, parent_id: raw(t.parentId), processed_at: iso(t.createdAt),
     device_id: null, error_code: null, source_name: "web", receipt: {}, amount: toRestAmount(t.amount, o.currency),
     currency: o.currency, payment_id: t.paymentId ?? `${o.name}.${t.id}`,
     total_unsettled_set: { presentment_money: { amount: "0.0", currency: "XXX" }, shop_money: { amount: "0.0", currency: "XXX" } },
@@ -104,11 +104,12 @@ export function orderPayload(shop: Shop, o: Order, topic = "orders/updated"): Re
   };
 }
 
-export function refundPayload(o: Order, r: Refund): Record<string, unknown> {
+/** A refund made by the shop owner in Shopify admin (the sandbox has no other staff). */
+export function refundPayload(shop: Shop, o: Order, r: Refund): Record<string, unknown> {
   const ex = example("refunds/create");
   return {
     ...ex, id: raw(r.id), admin_graphql_api_id: gid("Refund", r.id), order_id: raw(o.id), created_at: iso(r.createdAt),
-    processed_at: iso(r.createdAt), note: r.note, user_id: null, restock: false, refund_line_items: [], order_adjustments: [],
+    processed_at: iso(r.createdAt), note: r.note ?? "", user_id: raw(shop.ownerId), restock: false, refund_line_items: [], order_adjustments: [],
     refund_shipping_lines: [], duties: [], return: null,
     transactions: o.transactions.filter((t) => r.transactionIds.includes(t.id)).map((t) => restTransaction(o, t)),
   };

@@ -107,6 +107,7 @@ describe("refund, capture and void sessions", () => {
     expect(o.totalRefundedSet.shopMoney.amount).toBe("12.0");
     await s.sandbox.webhooksIdle();
     expect(app.got.filter((g) => g.headers["x-shopify-topic"] === "refunds/create")).toHaveLength(1);
+    expect(s.sandbox.deliveries({ shop: s.shop }).flatMap((d) => d.contractErrors.map((e) => `${d.topic}: ${e}`))).toEqual([]);
   });
 
   it("an authorization is captured or voided through its sessions", async () => {

@@ -168,6 +168,8 @@ export interface Shop {
   plan: "Basic" | "Shopify" | "Advanced" | "Plus";
   locationId: string;
   locationName: string;
+  /** The shop owner's staff id: who refunds from the admin. */
+  ownerId: string;
   createdAt: number;
   installations: Map<string, Installation>;
   products: Map<string, Product>;
@@ -205,7 +207,7 @@ export class Store {
     const shop: Shop = {
       id: this.nextId(), domain, name: o.name ?? domain.split(".")[0]!, email: o.email ?? `owner@${domain}`,
       currency: (o.currency ?? "USD").toUpperCase(), plan: o.plan ?? "Basic",
-      locationId: this.nextId(), locationName: "Shop location", createdAt: t,
+      locationId: this.nextId(), locationName: "Shop location", ownerId: this.nextId(), createdAt: t,
       installations: new Map(), products: new Map(), variants: new Map(), inventory: new Map(),
       customers: new Map(), orders: new Map(), webhookSubscriptions: new Map(), appSubscriptions: new Map(),
       nextOrderNumber: 1001,

@@ -17,7 +17,7 @@ beforeAll(async () => {
     app: {
       appUrl: app.url,
       webhooks: [
-        { topics: ["orders/create", "orders/paid", "app/uninstalled"], uri: "/webhooks" },
+        { topics: ["orders/create", "orders/paid", "orders/updated", "order_transactions/create", "inventory_levels/update", "app/uninstalled"], uri: "/webhooks" },
         { compliance_topics: ["customers/data_request", "customers/redact", "shop/redact"], uri: "/privacy" },
       ],
     },
@@ -79,6 +79,19 @@ describe("webhook delivery", () => {
     await s.sandbox.webhooksIdle();
     expect(app.got.length).toBe(before + 9); // gave up
     app.answerWith(200);
+  });
+});
+
+describe("payload contracts", () => {
+  it("every topic the sandbox raised matches its published schema", async () => {
+    const p = s.sandbox.createProduct(s.shop, { title: "Lamp", variants: [{ sku: "LAMP", price: "30.00", available: 4 }] });
+    const r = await gql(s, `mutation($order: OrderCreateOrderInput!) { orderCreate(order: $order, options: { inventoryBehaviour: DECREMENT_OBEYING_POLICY }) { order { id } userErrors { message } } }`,
+      { order: { email: "lamp@example.com", lineItems: [{ variantId: p.variants[0]!.id, quantity: 1 }], transactions: [{ kind: "SALE", amountSet: { shopMoney: { amount: "30.00", currencyCode: "USD" } } }] } });
+    expect(r.body.errors).toBeUndefined();
+    await s.sandbox.webhooksIdle();
+    const deliveries = s.sandbox.deliveries({ shop: s.shop });
+    expect(new Set(deliveries.map((d) => d.topic))).toEqual(new Set(["orders/create", "orders/paid", "order_transactions/create", "inventory_levels/update"]));
+    expect(deliveries.flatMap((d) => d.contractErrors.map((e) => `${d.topic}: ${e}`))).toEqual([]);
   });
 });
 
