@@ -17,6 +17,7 @@ import { oauthRoutes } from "./oauth";
 import { adminMutations } from "./resolvers/admin-mutations";
 import { adminQuery } from "./resolvers/admin-query";
 import { appMutations } from "./resolvers/apps";
+import { orderChanges } from "./resolvers/order-changes";
 import { schemaFor } from "./schema";
 import { Store } from "./store";
 import { Buckets } from "./throttle";
@@ -98,7 +99,7 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
 
   const shops = express.Router({ mergeParams: true });
   shops.use(oauth.router, billingRoutes(services), adminFrameRoutes(services));
-  shops.post("/admin/api/:version/graphql.json", graphqlHandler(services, { api: "admin", root: { ...adminQuery, ...adminMutations, ...appMutations } }, buckets));
+  shops.post("/admin/api/:version/graphql.json", graphqlHandler(services, { api: "admin", root: { ...adminQuery, ...adminMutations, ...orderChanges, ...appMutations } }, buckets));
   shops.post("/payments_apps/api/:version/graphql.json", graphqlHandler(services, { api: "payments", root: paymentsRoot(payments) }, buckets));
   app.use("/shops/:shop", shops);
 

@@ -57,6 +57,46 @@ describe("orderCreate", () => {
   });
 });
 
+describe("changes to an order", () => {
+  const REFUND = `mutation($input: RefundInput!, $key: String!) { refundCreate(input: $input) @idempotent(key: $key) {
+    refund { id note totalRefundedSet { shopMoney { amount } } } order { displayFinancialStatus } userErrors { field message } } }`;
+
+  it("records a refund once per idempotency key and refuses more than was paid", async () => {
+    const c = s.sandbox.createCustomer(s.shop, { email: "fay@example.com" });
+    const made = await create({ customer: { toAssociate: { email: "fay@example.com" } }, lineItems: [{ title: "Scarf", quantity: 1, priceSet: { shopMoney: { amount: "50.00", currencyCode: "USD" } } }],
+      transactions: [{ kind: "SALE", gateway: "settle", amountSet: { shopMoney: { amount: "50.00", currencyCode: "USD" } } }] });
+    const orderId = made.order!.id;
+    const customer = await gql(s, `query($id: ID!) { order(id: $id) { customer { id email } } }`, { id: orderId });
+    expect(customer.body.data!.order).toEqual({ customer: { id: c.id, email: "fay@example.com" } });
+
+    const input = { orderId, note: "settle:re_1", transactions: [{ orderId, kind: "REFUND", gateway: "settle", amount: "20.00" }] };
+    const first = (await gql(s, REFUND, { input, key: "re_1" })).body.data!.refundCreate as { refund: { id: string }; order: { displayFinancialStatus: string } };
+    const again = (await gql(s, REFUND, { input, key: "re_1" })).body.data!.refundCreate as { refund: { id: string } };
+    expect(again.refund.id).toBe(first.refund.id);
+    expect(first.order.displayFinancialStatus).toBe("PARTIALLY_REFUNDED");
+    const tooMuch = (await gql(s, REFUND, { input: { ...input, transactions: [{ ...input.transactions[0], amount: "30.01" }] }, key: "re_2" })).body.data!.refundCreate as { refund: null; userErrors: unknown[] };
+    expect(tooMuch.refund).toBeNull();
+    expect(tooMuch.userErrors).toHaveLength(1);
+    const listed = await gql(s, `query($id: ID!) { order(id: $id) { refunds(first: 10) { note totalRefundedSet { shopMoney { amount } } } } }`, { id: orderId });
+    expect(listed.body.data!.order).toEqual({ refunds: [{ note: "settle:re_1", totalRefundedSet: { shopMoney: { amount: "20.0" } } }] });
+  });
+
+  it("updates the note and finds orders by tag, by update time and variants by SKU", async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const made = await create({ email: "gus@example.com", tags: ["settle:pi_42"], lineItems: [{ title: "Soap", quantity: 1, priceSet: { shopMoney: { amount: "6.00", currencyCode: "USD" } } }] });
+    await gql(s, `mutation($input: OrderInput!) { orderUpdate(input: $input) { order { note } userErrors { message } } }`, { input: { id: made.order!.id, note: "Paid at the counter" } });
+    const byTag = await gql(s, `query($q: String!) { orders(first: 5, query: $q, sortKey: UPDATED_AT) { nodes { id note } } }`, { q: "tag:settle:pi_42" });
+    expect(byTag.body.data!.orders).toEqual({ nodes: [{ id: made.order!.id, note: "Paid at the counter" }] });
+    const recent = await gql(s, `query($q: String!) { orders(first: 50, query: $q) { nodes { id } } }`, { q: `updated_at:>='${since}'` });
+    expect((recent.body.data!.orders as { nodes: { id: string }[] }).nodes.map((n) => n.id)).toContain(made.order!.id);
+    const future = await gql(s, `query($q: String!) { orders(first: 50, query: $q) { nodes { id } } }`, { q: `updated_at:>='2999-01-01T00:00:00Z'` });
+    expect(future.body.data!.orders).toEqual({ nodes: [] });
+    s.sandbox.createProduct(s.shop, { title: "Odd", variants: [{ sku: 'A "quoted" sku', price: "1.00" }] });
+    const bySku = await gql(s, `query($q: String!) { productVariants(first: 5, query: $q) { nodes { sku product { title } } } }`, { q: 'sku:"A \\"quoted\\" sku"' });
+    expect(bySku.body.data!.productVariants).toEqual({ nodes: [{ sku: 'A "quoted" sku', product: { title: "Odd" } }] });
+  });
+});
+
 describe("billing", () => {
   const SUBSCRIBE = `mutation { appSubscriptionCreate(name: "Settle Standard", returnUrl: "https://settle.example/billing/return", test: true,
     lineItems: [{ plan: { appRecurringPricingDetails: { price: { amount: "19.00", currencyCode: USD } } } }]) {

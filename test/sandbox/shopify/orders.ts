@@ -88,19 +88,17 @@ export function addTransaction(services: Services, shop: Shop, order: Order, tx:
   return t;
 }
 
-/** A refund of `amount` against the order's payment, as one REFUND transaction. */
-export function addRefund(services: Services, shop: Shop, order: Order, amount: number, o: { gateway: string; paymentId: string | null; note?: string | null; parentId: string | null }) {
+/** A refund: one REFUND transaction per amount given (a Payments App refund session, or refundCreate). */
+export function addRefund(services: Services, shop: Shop, order: Order, txs: { amount: number; gateway: string; paymentId: string | null; parentId: string | null }[], note: string | null = null) {
   const { store, hooks } = services;
-  const t: Transaction = {
-    id: store.nextId(), kind: "REFUND", status: "SUCCESS", amount, gateway: o.gateway, test: order.test, parentId: o.parentId,
-    paymentId: o.paymentId, createdAt: store.now(),
-  };
-  order.transactions.push(t);
-  const refund = { id: store.nextId(), note: o.note ?? null, amount, transactionIds: [t.id], createdAt: t.createdAt };
+  const at = store.now();
+  const made: Transaction[] = txs.map((x) => ({ ...x, id: store.nextId(), kind: "REFUND", status: "SUCCESS", test: order.test, createdAt: at }));
+  order.transactions.push(...made);
+  const refund = { id: store.nextId(), note, amount: made.reduce((s, t) => s + t.amount, 0), transactionIds: made.map((t) => t.id), createdAt: at };
   order.refunds.push(refund);
-  order.updatedAt = t.createdAt;
+  order.updatedAt = at;
   hooks.emit(shop, "refunds/create", refundPayload(shop, order, refund));
-  hooks.emit(shop, "order_transactions/create", transactionPayload(order, t));
+  for (const t of made) hooks.emit(shop, "order_transactions/create", transactionPayload(order, t));
   hooks.emit(shop, "orders/updated", orderPayload(shop, order, "orders/updated"));
   return refund;
 }

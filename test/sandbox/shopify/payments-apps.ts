@@ -15,7 +15,7 @@ import { gid, type Order, type Shop } from "./store";
 
 export const SESSION_RETRY_DELAYS_S = [10, 60, 300, 1800, 3600];
 type Kind = "payment" | "refund" | "capture" | "void";
-type Outcome = { state: "RESOLVED" } | { state: "REJECTED"; reason: string; merchantMessage: string | null; source?: string | null } | { state: "PENDING"; reason: string; expiresAt: string };
+type Outcome = { state: "RESOLVED"; authorizationExpiresAt?: string | null } | { state: "REJECTED"; reason: string; merchantMessage: string | null; source?: string | null } | { state: "PENDING"; reason: string; expiresAt: string };
 
 export interface Session {
   kind: Kind;
@@ -163,13 +163,14 @@ export class PaymentsApps {
   settle(ctx: Ctx, kind: Kind, gidValue: string, outcome: Outcome): { session: Session | null; errors: ReturnType<typeof userError>[] } {
     const m = new RegExp(`^gid://shopify/${TYPE[kind]}/([\\w-]+)$`).exec(gidValue);
     const s = m ? this.sessions.get(m[1]!) : undefined;
+    const code = (what: string) => `${kind.toUpperCase()}_SESSION_${what}`; // e.g. REFUND_SESSION_NOT_FOUND
     if (!s || s.kind !== kind || s.shop !== ctx.shop.domain || s.clientId !== ctx.app.clientId) {
-      return { session: null, errors: [userError(["id"], `${TYPE[kind]} does not exist`)] };
+      return { session: null, errors: [userError(["id"], `${TYPE[kind]} does not exist`, code("NOT_FOUND"))] };
     }
     const final = s.outcome && s.outcome.state !== "PENDING";
     if (final) {
       if (s.outcome!.state === outcome.state) return { session: s, errors: [] }; // the same answer again changes nothing
-      return { session: null, errors: [userError(["id"], `${TYPE[kind]} is already ${s.outcome!.state.toLowerCase()}`)] };
+      return { session: null, errors: [userError(["id"], `${TYPE[kind]} is already ${s.outcome!.state.toLowerCase()}`, code("INVALID_STATE"))] };
     }
     s.outcome = outcome;
     if (outcome.state === "RESOLVED") this.apply(ctx, s);
@@ -184,7 +185,7 @@ export class PaymentsApps {
     if (s.kind === "payment") {
       addTransaction(ctx, shop, order, { kind: s.paymentKind === "sale" ? "SALE" : "AUTHORIZATION", status: "SUCCESS", amount: s.amount, gateway, test: s.test, parentId: null, paymentId: s.id });
     } else if (s.kind === "refund") {
-      addRefund(ctx, shop, order, s.amount, { gateway, paymentId: s.paymentId, parentId: parent?.id ?? null });
+      addRefund(ctx, shop, order, [{ amount: s.amount, gateway, paymentId: s.paymentId, parentId: parent?.id ?? null }]);
     } else {
       addTransaction(ctx, shop, order, { kind: s.kind === "capture" ? "CAPTURE" : "VOID", status: "SUCCESS", amount: s.kind === "capture" ? s.amount : 0, gateway, test: s.test, parentId: parent?.id ?? null, paymentId: s.paymentId });
     }
@@ -204,7 +205,8 @@ function sessionView(s: Session) {
   const redirectUrl = s.outcome?.state === "RESOLVED" ? `https://${s.shop}/checkouts/${s.orderId}/thank-you` : s.outcome?.state === "REJECTED" ? s.cancelUrl : null;
   return {
     id: gid("PaymentSession", s.id), state: stateView("payment", s.outcome),
-    pendingExpiresAt: s.outcome?.state === "PENDING" ? s.outcome.expiresAt : null, authorizationExpiresAt: null,
+    pendingExpiresAt: s.outcome?.state === "PENDING" ? s.outcome.expiresAt : null,
+    authorizationExpiresAt: s.outcome?.state === "RESOLVED" ? s.outcome.authorizationExpiresAt ?? null : null,
     nextAction: redirectUrl ? { action: "REDIRECT", context: { __typename: "PaymentSessionActionsRedirect", redirectUrl } } : null,
   };
 }
@@ -220,7 +222,8 @@ export function paymentsRoot(apps: PaymentsApps) {
   };
   const rejected = (reason: Reason): Outcome => ({ state: "REJECTED", reason: reason.code, merchantMessage: reason.merchantMessage ?? null, source: reason.source ?? null });
   return {
-    paymentSessionResolve: (a: { id: string }, ctx: Ctx) => answer("payment", "paymentSession", ctx, a.id, { state: "RESOLVED" }),
+    paymentSessionResolve: (a: { id: string; authorizationExpiresAt?: string | null }, ctx: Ctx) =>
+      answer("payment", "paymentSession", ctx, a.id, { state: "RESOLVED", authorizationExpiresAt: a.authorizationExpiresAt ?? null }),
     paymentSessionReject: (a: { id: string; reason: Reason }, ctx: Ctx) => answer("payment", "paymentSession", ctx, a.id, rejected(a.reason)),
     paymentSessionPending: (a: { id: string; pendingExpiresAt: string; reason: string }, ctx: Ctx) =>
       answer("payment", "paymentSession", ctx, a.id, { state: "PENDING", reason: a.reason, expiresAt: a.pendingExpiresAt }),

@@ -56,7 +56,7 @@ interface MoneyIn { shopMoney: { amount: string; currencyCode: string } }
 interface OrderInput {
   currency?: string | null; email?: string | null; note?: string | null; tags?: string[] | null; test?: boolean | null;
   sourceName?: string | null; sourceIdentifier?: string | null; processedAt?: string | null; financialStatus?: string | null;
-  customer?: { toAssociate?: { id: string } | null; toUpsert?: { email?: string | null; firstName?: string | null; lastName?: string | null; phone?: string | null } | null } | null;
+  customer?: { toAssociate?: { id?: string | null; email?: string | null } | null; toUpsert?: { email?: string | null; firstName?: string | null; lastName?: string | null; phone?: string | null } | null } | null;
   lineItems?: { variantId?: string | null; quantity: number; priceSet?: MoneyIn | null; title?: string | null; sku?: string | null }[] | null;
   shippingLines?: { priceSet: MoneyIn }[] | null;
   taxLines?: { priceSet?: MoneyIn | null }[] | null;
@@ -106,8 +106,9 @@ function orderCreate(a: { order: OrderInput; options?: { inventoryBehaviour?: In
 
   let customerId: string | null = null;
   if (o.customer?.toAssociate) {
-    customerId = idOf("Customer", o.customer.toAssociate.id) ?? null;
-    if (!customerId || !shop.customers.has(customerId)) return fail(["customer", "toAssociate", "id"], "Customer does not exist");
+    const { id, email } = o.customer.toAssociate;
+    customerId = id ? idOf("Customer", id) ?? null : [...shop.customers.values()].find((c) => email && c.email?.toLowerCase() === email.toLowerCase())?.id ?? null;
+    if (!customerId || !shop.customers.has(customerId)) return fail(["customer", "toAssociate", id ? "id" : "email"], "Customer does not exist");
   } else if (o.customer?.toUpsert) {
     const u = o.customer.toUpsert;
     const found = [...shop.customers.values()].find((c) => u.email && c.email === u.email);

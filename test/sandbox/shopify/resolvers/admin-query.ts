@@ -6,8 +6,18 @@ import { connection, matchesQuery, type PageArgs } from "./connection";
 import { customerView, inventoryItemView, locationView, orderView, productView, shopView, variantView } from "./views";
 import { appInstallationView, webhookSubscriptionView } from "./apps";
 
-type Search = PageArgs & { query?: string | null };
+type Search = PageArgs & { query?: string | null; sortKey?: string | null };
 const byNewest = <T extends { createdAt: number }>(xs: Iterable<T>) => [...xs].sort((a, b) => a.createdAt - b.createdAt);
+const iso = (ms: number | null) => (ms === null ? "" : new Date(ms).toISOString());
+
+/** `sortKey`s on time and title; anything else keeps creation order (which is id order here). */
+function sorted<T extends { createdAt: number; updatedAt?: number; processedAt?: number; title?: string }>(xs: T[], key: string | null | undefined): T[] {
+  const by: Record<string, (x: T) => number | string> = {
+    UPDATED_AT: (x) => x.updatedAt ?? x.createdAt, PROCESSED_AT: (x) => x.processedAt ?? x.createdAt, TITLE: (x) => x.title ?? "",
+  };
+  const f = key ? by[key] : undefined;
+  return f ? [...xs].sort((a, b) => (f(a) < f(b) ? -1 : f(a) > f(b) ? 1 : 0)) : xs;
+}
 
 /** Any object the sandbox holds, by gid (for `node` / `nodes`). */
 function nodeById(ctx: Ctx, id: string): unknown {
@@ -29,7 +39,8 @@ export const adminQuery = {
   shop: (_a: unknown, ctx: Ctx) => shopView(ctx.shop, ctx.baseUrl()),
   products: (a: Search, ctx: Ctx) => {
     need(ctx, "read_products", "products");
-    const list = byNewest(ctx.shop.products.values()).filter((p) => matchesQuery(a.query, (f) => ({
+    const list = sorted(byNewest(ctx.shop.products.values()), a.sortKey).filter((p) => matchesQuery(a.query, (f) => ({
+      updated_at: [iso(p.updatedAt)], created_at: [iso(p.createdAt)],
       title: [p.title], handle: [p.handle], status: [p.status], id: [p.id], product_type: [p.productType], vendor: [p.vendor],
       sku: p.variantIds.map((v) => ctx.shop.variants.get(v)?.sku ?? ""),
     })[f]));
@@ -47,8 +58,9 @@ export const adminQuery = {
   locations: (a: PageArgs, ctx: Ctx) => { need(ctx, "read_locations", "locations"); return connection([ctx.shop], a, (s) => locationView(s)); },
   orders: (a: Search, ctx: Ctx) => {
     need(ctx, "read_orders", "orders");
-    const list = byNewest(ctx.shop.orders.values()).filter((o) => matchesQuery(a.query, (f) => ({
+    const list = sorted(byNewest(ctx.shop.orders.values()), a.sortKey).filter((o) => matchesQuery(a.query, (f) => ({
       name: [o.name, o.name.replace("#", "")], id: [o.id], email: [o.email ?? ""], source_identifier: [o.sourceIdentifier ?? ""],
+      updated_at: [iso(o.updatedAt)], created_at: [iso(o.createdAt)], processed_at: [iso(o.processedAt)],
       source_name: [o.sourceName], tag: o.tags, test: [String(o.test)],
       financial_status: [orderView(ctx.shop, o).displayFinancialStatus.toLowerCase()],
       customer_id: [o.customerId ?? ""],

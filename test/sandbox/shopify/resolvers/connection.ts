@@ -43,19 +43,30 @@ export function connection<T>(all: T[], args: PageArgs, view: (item: T) => unkno
 
 /**
  * The search syntax of `query:` arguments, for the terms the sandbox knows (`field:value`, quoted
- * values, `-field:value`); other free text matches nothing rather than everything.
+ * values, `-field:value`, `field:>=value` and the other comparisons, a trailing `*` for a prefix);
+ * other free text matches nothing rather than everything.
  */
 export function matchesQuery(query: string | null | undefined, fields: (name: string) => string[] | undefined): boolean {
   if (!query || !query.trim()) return true;
-  const terms = query.match(/-?[\w.]+:(?:"[^"]*"|'[^']*'|\S+)|\S+/g) ?? [];
+  const terms = query.match(/-?[\w.]+:(?:"(?:[^"\\]|\\.)*"|'[^']*'|\S+)|\S+/g) ?? [];
   return terms.every((t) => {
     if (/^(AND|OR)$/i.test(t)) return true;
-    const m = /^(-?)([\w.]+):(.*)$/.exec(t);
+    const m = /^(-?)([\w.]+):(>=|<=|>|<)?(.*)$/.exec(t);
     if (!m) return false;
-    const value = m[3]!.replace(/^["']|["']$/g, "").toLowerCase();
+    const op = m[3];
+    const value = m[4]!.replace(/^"((?:[^"\\]|\\.)*)"$/, (_q, inner: string) => inner.replace(/\\(.)/g, "$1")).replace(/^'([^']*)'$/, "$1");
     const have = fields(m[2]!);
     if (!have) return false;
-    const hit = have.some((h) => (value.endsWith("*") ? h.toLowerCase().startsWith(value.slice(0, -1)) : h.toLowerCase() === value));
+    const hit = have.some((h) => (op ? compare(h, op, value) : value.endsWith("*") ? h.toLowerCase().startsWith(value.slice(0, -1).toLowerCase()) : h.toLowerCase() === value.toLowerCase()));
     return m[1] ? !hit : hit;
   });
+}
+
+/** Dates compare as instants, numbers as numbers, anything else as text. */
+function compare(have: string, op: string, want: string): boolean {
+  const dated = /^\d{4}-\d{2}-\d{2}/.test(have) && /^\d{4}-\d{2}-\d{2}/.test(want);
+  const a = dated ? Date.parse(have) : Number(have);
+  const b = dated ? Date.parse(want) : Number(want);
+  const [x, y] = Number.isNaN(a) || Number.isNaN(b) ? [have, want] : [a, b];
+  return op === ">=" ? x >= y : op === "<=" ? x <= y : op === ">" ? x > y : x < y;
 }

@@ -96,6 +96,7 @@ export function customerView(shop: Shop, c: Customer) {
   const spent = orders.reduce((s, o) => s + orderTotals(o).received - orderTotals(o).refunded, 0);
   return {
     __typename: "Customer", id: gid("Customer", c.id), legacyResourceId: c.id, firstName: c.firstName, lastName: c.lastName,
+    email: c.email, phone: c.phone, // deprecated in favour of defaultEmailAddress / defaultPhoneNumber, still served
     displayName: [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || "", note: null, tags: [], locale: "en",
     defaultEmailAddress: c.email ? { __typename: "CustomerEmailAddress", emailAddress: c.email } : null,
     defaultPhoneNumber: c.phone ? { __typename: "CustomerPhoneNumber", phoneNumber: c.phone } : null,
@@ -134,7 +135,7 @@ export function transactionView(shop: Shop, o: Order, t: Transaction) {
   };
 }
 
-function refundView(shop: Shop, o: Order, r: Refund) {
+export function refundView(shop: Shop, o: Order, r: Refund) {
   const txs = o.transactions.filter((t) => r.transactionIds.includes(t.id));
   return {
     __typename: "Refund", id: gid("Refund", r.id), legacyResourceId: r.id, note: r.note, createdAt: iso(r.createdAt),
