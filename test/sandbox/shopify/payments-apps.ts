@@ -8,7 +8,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { need, userError, type Ctx, type Services } from "./context";
 import { ControlError } from "./errors";
-import { toDecimal, toMinor, toRestAmount } from "./money";
+import { toMinor, toRestAmount } from "./money";
 import { addRefund, addTransaction, createOrder } from "./orders";
 import { API_VERSION } from "./schema";
 import { gid, type Order, type Shop } from "./store";
@@ -143,9 +143,15 @@ export class PaymentsApps {
     if (!pay || pay.shop !== shop.domain || pay.kind !== "payment") throw new ControlError(404, `No payment session ${o.paymentId} in ${shop.domain}`);
     if (pay.outcome?.state !== "RESOLVED") throw new ControlError(409, "Only a resolved payment can be refunded, captured or voided");
     if (kind !== "refund" && pay.paymentKind !== "authorization") throw new ControlError(409, `A sale cannot be ${kind === "capture" ? "captured" : "voided"}; it was never only authorized`);
-    let amount = pay.amount;
+    // What is left to act on: sessions already made for this payment count unless the app rejected them.
+    const earlier = [...this.sessions.values()].filter((x) => x.paymentId === pay.id && x.outcome?.state !== "REJECTED");
+    const sum = (k: Kind) => earlier.filter((x) => x.kind === k).reduce((t, x) => t + x.amount, 0);
+    if (earlier.some((x) => x.kind === "void")) throw new ControlError(409, "This authorization was voided");
+    if (kind === "void" && sum("capture") > 0) throw new ControlError(409, "A captured authorization cannot be voided; refund it instead");
+    const left = kind === "refund" ? (pay.paymentKind === "sale" ? pay.amount : sum("capture")) - sum("refund") : pay.amount - sum("capture");
+    let amount = left;
     if (o.amount !== undefined) { try { amount = toMinor(o.amount, pay.currency); } catch (e) { throw new ControlError(400, (e as Error).message); } }
-    if (amount <= 0 || amount > pay.amount) throw new ControlError(400, `amount must be between 0 and ${toDecimal(pay.amount, pay.currency)}`);
+    if (amount <= 0 || amount > left) throw new ControlError(400, `amount must be more than 0 and at most ${toRestAmount(left, pay.currency)}`);
     const id = this.newId();
     const s: Session = {
       ...pay, kind, id, paymentId: pay.id, amount, outcome: null, redirectUrl: null, attempts: [], nextRetryAt: null,
@@ -154,7 +160,6 @@ export class PaymentsApps {
         test: pay.test, merchant_locale: "en", proposed_at: new Date(this.services.store.now()).toISOString(),
       },
     };
-    if (kind === "void") delete s.body.amount;
     this.sessions.set(id, s);
     return this.send(s);
   }
