@@ -138,6 +138,8 @@ export class Webhooks {
       webhookId: job.webhookId, eventId: job.eventId, topic: job.topic, shop: job.shop, clientId: job.clientId, uri: job.uri,
       attempt: job.attempt, headers, body: job.body, status, error, ok, nextRetryAt, contractErrors: contractErrors(job.topic, job.body),
     });
+    const broken = this.deliveries[this.deliveries.length - 1]!.contractErrors;
+    if (broken.length) console.error(`[shopify-sandbox] ${job.topic} payload breaks its published schema (a sandbox bug): ${broken.join("; ")}`);
     if (nextRetryAt !== null) this.waiting.push({ ...job, attempt: job.attempt + 1, due: nextRetryAt });
   }
 
