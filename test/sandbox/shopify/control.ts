@@ -173,6 +173,19 @@ export function controls(services: Services, payments: PaymentsApps, uninstall: 
       return sessionSummary(await payments.startFollowUp(shopOf(domain), kind, o));
     },
 
+    /** Shopify posts the session to the app again, as it does when it did not get (or lost) the answer. */
+    async resendSession(domain: string, id: string) {
+      const s = payments.sessions.get(id.replace(/^gid:\/\/shopify\/\w+\//, ""));
+      if (!s || s.shop !== domain) throw new ControlError(404, `No session ${id} in ${domain}`);
+      return sessionSummary((await payments.resend(s.id))!);
+    },
+
+    /** Delivers a webhook again with the same webhook id and event id (the app must de-duplicate it). */
+    redeliverWebhook(webhookId: string) {
+      if (!hooks.redeliver(webhookId)) throw new ControlError(404, `No webhook delivery ${webhookId}`);
+      return { redelivered: true };
+    },
+
     paymentSession(domain: string, id: string) {
       const s = payments.sessions.get(id.replace(/^gid:\/\/shopify\/\w+\//, ""));
       if (!s || s.shop !== domain) throw new ControlError(404, `No session ${id} in ${domain}`);

@@ -90,6 +90,8 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
     control.post(`/shops/:shop/${kind}-sessions`, async (req, res) => void res.status(201).json(await ctl.startFollowUpSession(p(req, "shop"), kind, b(req))));
   }
   control.get("/shops/:shop/sessions/:id", (req, res) => void res.json(ctl.paymentSession(p(req, "shop"), p(req, "id"))));
+  control.post("/shops/:shop/sessions/:id/resend", async (req, res) => void res.json(await ctl.resendSession(p(req, "shop"), p(req, "id"))));
+  control.post("/webhook-deliveries/:webhookId/redeliver", (req, res) => void res.json(ctl.redeliverWebhook(p(req, "webhookId"))));
   control.get("/webhook-deliveries", async (req, res) => {
     await services.hooks.idle();
     res.json(ctl.deliveries({ shop: req.query.shop as string | undefined, topic: req.query.topic as string | undefined }));

@@ -55,6 +55,14 @@ describe("payment sessions", () => {
     await s.sandbox.webhooksIdle();
     expect(app.got.filter((g) => g.headers["x-shopify-topic"] === "orders/paid")).toHaveLength(1);
 
+    // Shopify may post the same session again: same id and body, a new request id.
+    const again = await s.sandbox.resendSession(s.shop, session.id);
+    const posts = app.got.filter((g) => g.path === "/payment" && JSON.parse(g.body).id === session.id);
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.body).toBe(posts[0]!.body);
+    expect(posts[1]!.headers["shopify-request-id"]).not.toBe(posts[0]!.headers["shopify-request-id"]);
+    expect(again.attempts).toHaveLength(2);
+
     // Resolving again (a retry) changes nothing; rejecting a resolved session is refused.
     await payments(RESOLVE, { id: session.gid });
     expect((await order(session.orderId)).transactions).toHaveLength(1);

@@ -48,6 +48,12 @@ export class PaymentsApps {
 
   constructor(private services: Services) {}
 
+  /** Shopify posts a session it already posted (a retry after a lost answer): same body, new request id. */
+  resend(id: string): Promise<Session> | undefined {
+    const s = this.sessions.get(id);
+    return s && this.send(s);
+  }
+
   private send(s: Session): Promise<Session> {
     const p = this.post(s).finally(() => this.inflight.delete(p));
     this.inflight.add(p);

@@ -47,6 +47,18 @@ describe("webhook delivery", () => {
     expect(s.sandbox.deliveries({ shop: s.shop }).flatMap((d) => d.contractErrors)).toEqual([]);
   });
 
+  it("a redelivery repeats the webhook id, event id and body", async () => {
+    const first = s.sandbox.deliveries({ shop: s.shop, topic: "orders/paid" })[0]!;
+    const before = app.got.length;
+    s.sandbox.redeliverWebhook(first.webhookId);
+    await s.sandbox.webhooksIdle();
+    const again = app.got[before]!;
+    expect(again.headers["x-shopify-event-id"]).toBe(first.eventId);
+    expect(again.headers["x-shopify-webhook-id"]).toBe(first.webhookId);
+    expect(again.body).toBe(first.body);
+    expect(again.check).toMatchObject({ valid: true });
+  });
+
   it("a body changed in transit no longer validates", async () => {
     const g = app.got[0]!;
     const tampered = await receiver({ check: (req, res, body) => shopify.webhooks.validate({ rawBody: body.replace("25.00", "2.50"), rawRequest: req, rawResponse: res }) });

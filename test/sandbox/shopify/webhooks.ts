@@ -103,6 +103,20 @@ export class Webhooks {
     }
   }
 
+  /**
+   * Sends a delivery again as it was first sent (same body, webhook id and event id), as Shopify
+   * does when it is unsure the first one arrived: the app must not act twice. Returns false if unknown.
+   */
+  redeliver(webhookId: string): boolean {
+    const d = this.deliveries.find((x) => x.webhookId === webhookId);
+    if (!d) return false;
+    this.run({
+      shop: d.shop, clientId: d.clientId, uri: d.uri, topic: d.topic, body: d.body, webhookId: d.webhookId, eventId: d.eventId,
+      triggeredAt: d.headers["X-Shopify-Triggered-At"]!, attempt: RETRY_DELAYS_S.length + 1, due: 0,
+    });
+    return true;
+  }
+
   private run(job: Job): void {
     const p = this.deliver(job).finally(() => this.inflight.delete(p));
     this.inflight.add(p);
