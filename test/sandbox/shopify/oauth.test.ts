@@ -24,7 +24,8 @@ const authorizeUrl = (o: { redirect?: string; state?: string } = {}) =>
 
 /** The merchant presses Install on the consent page; returns the redirect's query. */
 async function consent(state = "nonce-1"): Promise<Record<string, string>> {
-  const page = await fetch(authorizeUrl({ state }));
+  const page = await fetch(authorizeUrl({ state }), { redirect: "manual" });
+  if (page.status === 302) return Object.fromEntries(new URL(page.headers.get("location")!).searchParams); // already installed
   expect(page.status).toBe(200);
   expect(await page.text()).toContain("write_orders");
   const res = await fetch(authorizeUrl({ state }), {
@@ -61,6 +62,15 @@ describe("OAuth install", () => {
     const again = await exchange({ client_id: app.clientId, client_secret: app.clientSecret, code: code! });
     expect(again.status).toBe(400);
     expect(await again.json()).toEqual({ error: "invalid_request", error_description: "The authorization code was not found or was already used" });
+  });
+
+  it("sends a merchant who already granted the scopes straight back, with a code that works", async () => {
+    const page = await fetch(authorizeUrl({ state: "nonce-9" }), { redirect: "manual" });
+    expect(page.status).toBe(302);
+    const q = Object.fromEntries(new URL(page.headers.get("location")!).searchParams);
+    expect(q.state).toBe("nonce-9");
+    expect(await shopifyFor(sandbox, app).utils.validateHmac(q)).toBe(true);
+    expect((await exchange({ client_id: app.clientId, client_secret: app.clientSecret, code: q.code! })).status).toBe(200);
   });
 
   it("refuses an unknown code, a wrong client secret and an unregistered redirect URI", async () => {

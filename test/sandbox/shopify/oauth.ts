@@ -59,12 +59,30 @@ export function oauthRoutes(services: Services) {
     return { shop, app, scopes, redirectUri };
   }
 
-  // The consent page the merchant sees; "Install" posts back here.
+  /** Sends the merchant back to the app with a fresh single-use code, signed as Shopify signs it. */
+  function approve(res: Response, ok: { shop: Shop; app: AppRegistration; scopes: string[]; redirectUri: string }, state: string, perUser: boolean, userId: string) {
+    const code = randomBytes(16).toString("hex");
+    grants.set(code, {
+      code, shop: ok.shop.domain, clientId: ok.app.clientId, scopes: ok.scopes, redirectUri: ok.redirectUri, perUser, userId,
+      expiresAt: store.now() + CODE_LIFETIME_MS, used: false,
+    });
+    // The timestamp is the wall clock: the app checks it against its own (90 s tolerance).
+    const params: Record<string, string> = { code, host: hostParam(ok.shop.domain), shop: ok.shop.domain, state, timestamp: String(Math.floor(Date.now() / 1000)) };
+    const url = new URL(ok.redirectUri);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    url.searchParams.set("hmac", adminQueryHmac(params, ok.app.clientSecret));
+    res.redirect(302, url.toString());
+  }
+
+  // The consent page the merchant sees; "Install" posts back here. An app already installed with
+  // every scope it asks for is sent straight back, without asking the merchant again.
   r.get("/admin/oauth/authorize", (req, res) => {
     const q = req.query as Record<string, unknown>;
     const ok = authorizeRequest(req, res, q);
     if (!ok) return;
     const perUser = ([] as unknown[]).concat(q["grant_options[]"] ?? q.grant_options ?? []).includes("per-user");
+    const inst = ok.shop.installations.get(ok.app.clientId);
+    if (inst && !inst.uninstalledAt && !perUser && ok.scopes.every((sc) => inst.scopes.includes(sc))) return approve(res, ok, String(q.state ?? ""), false, "1");
     const hidden = { client_id: ok.app.clientId, scope: ok.scopes.join(","), redirect_uri: ok.redirectUri, state: String(q.state ?? ""), per_user: perUser ? "1" : "" };
     page(res, 200, `Install ${ok.app.name}`, `<p>${esc(ok.app.name)} wants to access ${esc(ok.shop.name)} (${esc(ok.shop.domain)}):</p>
 <ul>${ok.scopes.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>
@@ -78,17 +96,7 @@ export function oauthRoutes(services: Services) {
     const ok = authorizeRequest(req, res, b);
     if (!ok) return;
     if (b.decision !== "install") return void page(res, 200, "Installation cancelled", `<p>${esc(ok.app.name)} was not installed.</p>`);
-    const code = randomBytes(16).toString("hex");
-    grants.set(code, {
-      code, shop: ok.shop.domain, clientId: ok.app.clientId, scopes: ok.scopes, redirectUri: ok.redirectUri, perUser: b.per_user === "1",
-      userId: String(b.user_id || "1"), expiresAt: store.now() + CODE_LIFETIME_MS, used: false,
-    });
-    // The timestamp is the wall clock: the app checks it against its own (90 s tolerance).
-    const params: Record<string, string> = { code, host: hostParam(ok.shop.domain), shop: ok.shop.domain, state: String(b.state ?? ""), timestamp: String(Math.floor(Date.now() / 1000)) };
-    const url = new URL(ok.redirectUri);
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    url.searchParams.set("hmac", adminQueryHmac(params, ok.app.clientSecret));
-    res.redirect(302, url.toString());
+    approve(res, ok, String(b.state ?? ""), b.per_user === "1", String(b.user_id || "1"));
   });
 
   function install(shop: Shop, app: AppRegistration, scopes: string[]): void {
