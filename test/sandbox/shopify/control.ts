@@ -47,7 +47,8 @@ export function controls(services: Services, payments: PaymentsApps, uninstall: 
       return { domain: s.domain, id: s.id, name: s.name, currency: s.currency, locationId: `gid://shopify/Location/${s.locationId}` };
     },
 
-    registerApp(o: Partial<AppRegistration> & { name: string; appUrl: string; redirectUrls: string[]; scopes: string[] }) {
+    registerApp(input: (Partial<AppRegistration> & { name: string; appUrl: string; redirectUrls: string[]; scopes: string[] }) | TomlApp) {
+      const o = "application_url" in input ? fromToml(input) : input;
       if (!o.name || !o.appUrl || !Array.isArray(o.redirectUrls) || !Array.isArray(o.scopes)) throw new ControlError(400, "name, appUrl, redirectUrls and scopes are required");
       const webhooks = o.webhooks ?? [];
       const known = topicValues();
@@ -195,6 +196,27 @@ export function controls(services: Services, payments: PaymentsApps, uninstall: 
 }
 
 export type Controls = ReturnType<typeof controls>;
+
+/** shopify.app.toml, as JSON (its tables and keys unchanged), plus the secret the Partner Dashboard shows. */
+export interface TomlApp {
+  client_id: string;
+  client_secret?: string;
+  name: string;
+  application_url: string;
+  access_scopes?: { scopes?: string };
+  auth?: { redirect_urls?: string[] };
+  webhooks?: { api_version?: string; subscriptions?: { topics?: string[]; compliance_topics?: string[]; uri: string }[] };
+  /** Not in the TOML: the payments extension's session URLs. */
+  payments?: AppRegistration["payments"];
+}
+
+function fromToml(t: TomlApp): Partial<AppRegistration> & { name: string; appUrl: string; redirectUrls: string[]; scopes: string[] } {
+  return {
+    clientId: t.client_id, clientSecret: t.client_secret, name: t.name, appUrl: t.application_url,
+    redirectUrls: t.auth?.redirect_urls ?? [], scopes: (t.access_scopes?.scopes ?? "").split(",").map((x) => x.trim()).filter(Boolean),
+    webhooks: t.webhooks?.subscriptions ?? [], payments: t.payments,
+  };
+}
 
 /** What the sandbox tells a test about a session: what Shopify sent, how the app answered, where it stands. */
 function sessionSummary(s: Session) {

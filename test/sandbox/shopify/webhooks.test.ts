@@ -112,6 +112,12 @@ describe("privacy webhooks", () => {
     const base = { name: "X", appUrl: "https://x.example", redirectUrls: ["https://x.example/cb"], scopes: [] };
     expect(() => s.sandbox.registerApp({ ...base, webhooks: [{ topics: ["customers/redact"], uri: "/w" }] })).toThrow(/compliance_topics/);
     expect(() => s.sandbox.registerApp({ ...base, webhooks: [{ topics: ["orders/teleported"], uri: "/w" }] })).toThrow(/no webhook topic/);
+    const toml = s.sandbox.registerApp({
+      client_id: "toml-app", name: "From TOML", application_url: "https://toml.example", access_scopes: { scopes: "read_orders, write_orders" },
+      auth: { redirect_urls: ["https://toml.example/auth/callback"] },
+      webhooks: { api_version: "2026-07", subscriptions: [{ compliance_topics: ["customers/data_request", "customers/redact", "shop/redact"], uri: "/webhooks/privacy" }] },
+    });
+    expect(toml.clientId).toBe("toml-app");
   });
 
   it("sends customers/data_request, customers/redact and shop/redact to the compliance URI in Shopify's shapes", async () => {
