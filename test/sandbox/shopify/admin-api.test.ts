@@ -91,6 +91,13 @@ describe("inventoryAdjustQuantities", () => {
 describe("cost-based throttling (Standard plan: 2000 points, 100 restored per second)", () => {
   const WIDE = `query($n: Int!) { products(first: $n) { nodes { id variants(first: 8) { nodes { id sku } } } } }`;
 
+  it("prices a connection at 2 plus its page size times one item, however the items are reached", async () => {
+    const viaEdges = await gql(s, `{ products(first: 10) { edges { cursor node { id title } } pageInfo { hasNextPage } } }`);
+    const viaNodes = await gql(s, `{ products(first: 10) { nodes { id title } } }`);
+    expect(viaEdges.body.extensions?.cost.requestedQueryCost).toBe(12);
+    expect(viaNodes.body.extensions?.cost.requestedQueryCost).toBe(12);
+  });
+
   it("refuses a single query over 1000 points with MAX_COST_EXCEEDED, charging nothing", async () => {
     const r = await gql(s, WIDE, { n: 100 }); // 2 + 100 × (1 + 2 + 8) = 1102
     expect(r.body.data).toBeUndefined();

@@ -6,7 +6,7 @@
 // a request's cost, the request is refused with THROTTLED and nothing runs.
 import {
   getNamedType, isCompositeType, isLeafType, isObjectType, isInterfaceType, Kind,
-  type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from "graphql";
 
 export const MAX_QUERY_COST = 1000;
@@ -81,11 +81,11 @@ function selectionCost(schema: GraphQLSchema, set: SelectionSetNode, type: Graph
     const value = data === undefined ? undefined : (data as Record<string, unknown> | null)?.[sel.alias?.value ?? sel.name.value];
     if (data !== undefined && (value === null || value === undefined)) continue;
     const items = Array.isArray(value) ? value : [value];
-    if (named.name.endsWith("Connection")) {
+    if (named.name.endsWith("Connection") && isObjectType(named)) {
       const conn = value as { edges?: { node: unknown }[]; nodes?: unknown[] } | undefined;
       const n = data === undefined ? pageSize(sel, vars) : Math.max(conn?.edges?.length ?? 0, conn?.nodes?.length ?? 0);
-      const inner = selectionCost(schema, sel.selectionSet, named as GraphQLCompositeType, frags, vars, data === undefined ? undefined : firstItem(conn));
-      total += 2 + n * inner;
+      const item = data === undefined ? undefined : (conn?.nodes?.[0] ?? conn?.edges?.[0]?.node ?? null);
+      total += 2 + n * (1 + itemCost(schema, sel.selectionSet, named, frags, vars, item));
     } else if (data !== undefined) {
       for (const item of items) total += 1 + selectionCost(schema, sel.selectionSet, named as GraphQLCompositeType, frags, vars, item);
     } else {
@@ -95,9 +95,21 @@ function selectionCost(schema: GraphQLSchema, set: SelectionSetNode, type: Graph
   return total;
 }
 
-/** One item's worth of a connection's selection (edges and nodes counted once, as one item). */
-function firstItem(conn: { edges?: { node: unknown }[]; nodes?: unknown[] } | undefined): unknown {
-  return { edges: conn?.edges?.slice(0, 1) ?? [], nodes: conn?.nodes?.slice(0, 1) ?? [], pageInfo: {} };
+/**
+ * What one item of a connection costs beyond its own 1: the fields asked of it through `nodes` or
+ * `edges { node }` (the larger, when both are asked). `edges`, `node` and `pageInfo` cost nothing more.
+ */
+function itemCost(schema: GraphQLSchema, set: SelectionSetNode, conn: GraphQLObjectType, frags: Fragments, vars: Vars, item: unknown): number {
+  const fields = conn.getFields();
+  const nodeType = getNamedType(fields.nodes?.type ?? (getNamedType(fields.edges!.type) as GraphQLObjectType).getFields().node!.type);
+  if (!isCompositeType(nodeType)) return 0;
+  const asked = set.selections.flatMap((sel) => {
+    if (sel.kind !== Kind.FIELD) return [];
+    if (sel.name.value === "nodes") return [sel];
+    if (sel.name.value === "edges") return sel.selectionSet?.selections.filter((x): x is FieldNode => x.kind === Kind.FIELD && x.name.value === "node") ?? [];
+    return [];
+  });
+  return Math.max(0, ...asked.map((f) => (f.selectionSet ? selectionCost(schema, f.selectionSet, nodeType, frags, vars, item) : 0)));
 }
 
 export function queryCost(schema: GraphQLSchema, op: OperationDefinitionNode, frags: Fragments, vars: Vars, data?: unknown): number {
