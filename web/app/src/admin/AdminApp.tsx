@@ -6,6 +6,7 @@ import { PaymentsPage } from './PaymentsPage';
 import { PayoutsPage } from './PayoutsPage';
 import { DisputesPage } from './DisputesPage';
 import { ExceptionsPage } from './ExceptionsPage';
+import { StoreConnectionPage } from './StoreConnectionPage';
 // The charts library is most of the admin's weight: loaded only when Reports is opened.
 const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
 
@@ -15,8 +16,9 @@ const TABS = [
   { id: 'exceptions', content: 'Exceptions', panelID: 'exceptions-panel' },
   { id: 'disputes', content: 'Disputes', panelID: 'disputes-panel' },
   { id: 'reports', content: 'Reports', panelID: 'reports-panel' },
+  { id: 'woocommerce', content: 'WooCommerce', panelID: 'woocommerce-panel' },
 ];
-const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage];
+const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, StoreConnectionPage];
 
 export function AdminApp() {
   const [selected, setSelected] = useState(() => Math.max(0, TABS.findIndex((t) => `#${t.id}` === window.location.hash)));

@@ -39,7 +39,7 @@ export interface DisputeRow {
 }
 
 /** POST JSON with the session cookie; a refusal becomes ApiError with the server's own words. */
-async function postJson<T>(url: string, body: unknown): Promise<T> {
+export async function postJson<T>(url: string, body: unknown): Promise<T> {
   let res: Response;
   try {
     res = await fetch(url, {
