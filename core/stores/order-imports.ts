@@ -5,6 +5,8 @@ import { SettleError } from '../errors';
 
 /** How far back a store's orders are read on connecting: the orders a merchant still works on. */
 export const IMPORT_DAYS = 30;
+/** The furthest back a merchant may ask for: a year of orders. */
+export const MAX_IMPORT_DAYS = 365;
 
 /**
  * A reading of the store's recent orders into Settle (their snapshots), done by the worker a page
@@ -50,12 +52,14 @@ export class ImportAlreadyRunningError extends SettleError {
 }
 
 /**
- * Records an import of the orders modified in the last IMPORT_DAYS days and hands it to the worker.
+ * Records an import of the orders modified in the last `days` days and hands it to the worker.
  * One import runs at a time per store (the database's unique index decides between two at once):
  * on connecting, a run already going is kept; a merchant's own request gets ImportAlreadyRunningError.
  */
-export async function startOrderImport(settle: Settle, merchantId: string, reason: OrderImport['reason'], now = new Date()): Promise<OrderImport> {
-  const since = new Date(now.getTime() - IMPORT_DAYS * 86_400_000);
+export async function startOrderImport(
+  settle: Settle, merchantId: string, reason: OrderImport['reason'], options: { days?: number; now?: Date } = {},
+): Promise<OrderImport> {
+  const since = new Date((options.now ?? new Date()).getTime() - (options.days ?? IMPORT_DAYS) * 86_400_000);
   const [row] = await settle.db.query<ImportRow>(
     `INSERT INTO woo_order_imports (id, merchant_id, modified_after, reason, status) VALUES ($1, $2, $3, $4, 'queued')
      ON CONFLICT (merchant_id) WHERE status IN ('queued', 'running') DO NOTHING RETURNING ${COLUMNS}`,
@@ -64,7 +68,7 @@ export async function startOrderImport(settle: Settle, merchantId: string, reaso
   if (!row) {
     const running = await latestOrderImport(settle.db, merchantId);
     // It finished between the two statements: the store is free again.
-    if (!running || running.status === 'done' || running.status === 'failed') return startOrderImport(settle, merchantId, reason, now);
+    if (!running || running.status === 'done' || running.status === 'failed') return startOrderImport(settle, merchantId, reason, options);
     if (reason === 'requested') throw new ImportAlreadyRunningError(running);
     return running;
   }

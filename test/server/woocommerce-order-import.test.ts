@@ -116,6 +116,22 @@ describe('WooCommerce: recent orders imported on connect', { timeout: 120_000 },
     expect((await call('/api/woocommerce/imports', { method: 'POST' })).status).toBe(202);
   });
 
+  it('a merchant may ask for a longer window, up to a year; anything else is a 400 and starts nothing', async () => {
+    const latest = (await connection()).latestImport!;
+    for (const days of [0, 366, 2.5]) {
+      const refused = await call<{ error: { code: string; message: string } }>('/api/woocommerce/imports', { method: 'POST', body: { days } });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/^days: /) });
+    }
+    expect((await connection()).latestImport!.id).toBe(latest.id);
+    await runWooOrderImport(settle.services, latest.id);
+    const year = await call<{ import: ImportView & { modifiedAfter: string } }>('/api/woocommerce/imports', { method: 'POST', body: { days: 365 } });
+    expect(year.status).toBe(202);
+    const days = (Date.now() - Date.parse(year.body.import.modifiedAfter)) / 86_400_000;
+    expect(Math.round(days)).toBe(365);
+    expect(await runWooOrderImport(settle.services, year.body.import.id)).toBe('imported 130 orders in 2 pages');
+  });
+
   it('keys the store refuses (401) are recorded as a failure that says to reconnect', async () => {
     const refused = await signUp('Revoked Keys Shop');
     const put = await call('/api/connections/woocommerce', { method: 'PUT', key: refused.apiKey, body: { siteUrl: woo.url, consumerKey: 'ck_revoked', consumerSecret: 'cs_revoked' } });

@@ -1,9 +1,10 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, json, type RequestHandler } from 'express';
+import { z } from 'zod';
 import type { Services } from '../services';
-import { route, sendError } from '../http';
+import { parseBody, route, sendError } from '../http';
 import { SettleError } from '../../../core/errors';
 import { newConnectionSecret } from '../../../core/merchants/store-signatures';
-import { latestOrderImport, startOrderImport, type OrderImport } from '../../../core/stores/order-imports';
+import { IMPORT_DAYS, latestOrderImport, MAX_IMPORT_DAYS, startOrderImport, type OrderImport } from '../../../core/stores/order-imports';
 import { wooClient } from '../../../connectors/woocommerce/client';
 import { SETTLE_TOPICS, settleWebhooks } from '../../../connectors/woocommerce/webhooks';
 import { wooDeliveryUrl } from '../woo-webhook-health';
@@ -17,6 +18,9 @@ const importView = (run: OrderImport) => ({
   },
   createdAt: run.createdAt.toISOString(), startedAt: run.startedAt?.toISOString() ?? null, finishedAt: run.finishedAt?.toISOString() ?? null,
 });
+
+// No body (or no `days`): the orders changed in the last 30 days, as on connecting.
+const ImportRequest = z.object({ days: z.number().int().min(1).max(MAX_IMPORT_DAYS).default(IMPORT_DAYS) }).strict().default({ days: IMPORT_DAYS });
 
 type TopicHealth = { topic: string; status: string; deliversToSettle: boolean; lastDeliveryAt: string | null };
 
@@ -72,9 +76,10 @@ export function wooConnectionRoutes(services: Services, auth: RequestHandler): R
     });
   }));
 
-  router.post('/api/woocommerce/imports', auth, route(async (req, res) => {
+  router.post('/api/woocommerce/imports', auth, json({ limit: services.config.API_BODY_LIMIT }), route(async (req, res) => {
+    const { days } = parseBody(ImportRequest, req);
     await connected(req.merchant!.id);
-    const run = await startOrderImport(services, req.merchant!.id, 'requested');
+    const run = await startOrderImport(services, req.merchant!.id, 'requested', { days });
     res.status(202).json({ import: importView(run) });
   }));
 

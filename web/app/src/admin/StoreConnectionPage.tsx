@@ -1,7 +1,7 @@
 // The WooCommerce store connection: which store, since when, how far the import of its recent orders
 // has got (a progress bar, "312 of 1,240 orders"), whether Settle's webhooks in the store still
 // deliver (a table, one row a topic), and the connection secret the Settle plugin signs with.
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Link, Page, ProgressBar, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
 import { LoadError } from './LoadError';
 import { ApiError } from './api';
@@ -10,8 +10,9 @@ import { useRefreshing } from './useRefreshing';
 import { ConnectionSecretCard } from './ConnectionSecretCard';
 import { fetchStoreConnection, startOrderImport, type OrderImport, type StoreConnection } from './store-connection-api';
 
-// Often enough to watch an import move; the page is light (one request).
-const REFRESH_MS = 2000;
+// Often enough to watch an import move; otherwise seldom, since each look also asks the store for its webhooks.
+const WATCHING_MS = 2000;
+const IDLE_MS = 15_000;
 const count = new Intl.NumberFormat(locale);
 
 const IMPORT_BADGES: Record<string, { tone?: 'success' | 'critical' | 'info'; label: string }> = {
@@ -114,7 +115,10 @@ export function StoreConnectionPage() {
   const [version, setVersion] = useState(0);
   // A new `load` after an action refreshes at once instead of at the next tick.
   const load = useCallback((signal: AbortSignal) => fetchStoreConnection(signal), [version]);
-  const { data, error } = useRefreshing(load, 'Something went wrong loading the store connection.', REFRESH_MS);
+  const [watching, setWatching] = useState(true);
+  const { data, error } = useRefreshing(load, 'Something went wrong loading the store connection.', watching ? WATCHING_MS : IDLE_MS);
+  const importing = data?.latestImport?.status === 'queued' || data?.latestImport?.status === 'running';
+  useEffect(() => setWatching(importing), [importing]);
   const notConnected = error?.code === 'not_connected';
 
   return (
