@@ -13,7 +13,7 @@ import { placeOrder } from '../support/journey';
 
 type Settle = Awaited<ReturnType<typeof startSettleInProcess>>;
 interface ImportView { id: string; status: string; error: string | null; progress: { ordersDone: number; ordersTotal: number | null; pagesDone: number; pagesTotal: number | null } }
-interface ConnectionView { store: { siteUrl: string; connectedAt: string }; latestImport: ImportView | null; webhooks: { topics: { topic: string; status: string }[] } }
+interface ConnectionView { store: { siteUrl: string; connectedAt: string }; latestImport: ImportView | null; webhooks: { error: string | null; topics: { topic: string; status: string }[] } }
 
 describe('WooCommerce: recent orders imported on connect', { timeout: 120_000 }, () => {
   let settle: Settle;
@@ -130,6 +130,23 @@ describe('WooCommerce: recent orders imported on connect', { timeout: 120_000 },
     const days = (Date.now() - Date.parse(year.body.import.modifiedAfter)) / 86_400_000;
     expect(Math.round(days)).toBe(365);
     expect(await runWooOrderImport(settle.services, year.body.import.id)).toBe('imported 130 orders in 2 pages');
+  });
+
+  it('shows each webhook as the store has it, and says so when the store cannot show them', async () => {
+    // No scheduled check has run here: Settle's webhooks are not in the store yet.
+    expect((await connection()).webhooks).toMatchObject({ error: null, topics: [
+      { topic: 'order.created', status: 'missing' }, { topic: 'order.updated', status: 'missing' },
+      { topic: 'order.deleted', status: 'missing' }, { topic: 'product.updated', status: 'missing' },
+    ] });
+    woo.setFault({ path: 'webhooks', status: 502 });
+    try {
+      const view = await connection();
+      expect(view.webhooks.error).toMatch(/^Settle could not read the store's webhooks: WooCommerce did not answer while listing webhooks/);
+      expect(view.webhooks.topics.map((t) => t.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+      expect(view.latestImport).not.toBeNull();
+    } finally {
+      woo.setFault(null);
+    }
   });
 
   it('keys the store refuses (401) are recorded as a failure that says to reconnect', async () => {

@@ -83,6 +83,7 @@ export function merchantRoutes(services: Services, auth: RequestHandler, tokens:
   router.get('/api/connections/woocommerce/connection-secret', auth, route(async (req, res) => {
     const woo = await services.connections.find<WooSettings, WooSecrets>(req.merchant!.id, 'woocommerce');
     if (!woo?.secrets.connectionSecret) return sendError(res, 404, 'not_connected', 'Connect WooCommerce first: PUT /api/connections/woocommerce.');
+    res.setHeader('Cache-Control', 'no-store');
     res.json({ storeId: req.merchant!.id, connectionSecret: woo.secrets.connectionSecret });
   }));
 

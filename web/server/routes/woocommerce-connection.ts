@@ -22,6 +22,8 @@ const importView = (run: OrderImport) => ({
 // No body (or no `days`): the orders changed in the last 30 days, as on connecting.
 const ImportRequest = z.object({ days: z.number().int().min(1).max(MAX_IMPORT_DAYS).default(IMPORT_DAYS) }).strict().default({ days: IMPORT_DAYS });
 
+const WEBHOOKS_WAIT_MS = 5000;
+
 type TopicHealth = { topic: string; status: string; deliversToSettle: boolean; lastDeliveryAt: string | null };
 
 /**
@@ -35,10 +37,15 @@ async function webhookHealth(services: Services, merchantId: string, woo: { sett
   const lastDelivery = (topic: string) => delivered.find((d) => d.topic === topic)?.last.toISOString() ?? null;
   let hooks: Awaited<ReturnType<typeof settleWebhooks>> | undefined;
   let error: string | null = null;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    hooks = await settleWebhooks(wooClient(woo.settings, woo.secrets));
+    // A slow store must not hold up the rest of the screen (the import's progress is read meanwhile).
+    const slow = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`the store did not answer within ${WEBHOOKS_WAIT_MS / 1000} seconds`)), WEBHOOKS_WAIT_MS); });
+    hooks = await Promise.race([settleWebhooks(wooClient(woo.settings, woo.secrets)), slow]);
   } catch (e) {
     error = `Settle could not read the store's webhooks: ${(e as Error).message}`;
+  } finally {
+    clearTimeout(timer);
   }
   const url = wooDeliveryUrl(services, merchantId);
   const topics: TopicHealth[] = SETTLE_TOPICS.map((topic) => {
