@@ -2,7 +2,7 @@ import { Queue, Worker, type Job, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JobQueue, QueueName } from '../../core/jobs/queue';
 
-export const QUEUE_NAMES: QueueName[] = ['inbound', 'store', 'books', 'processor', 'reports', 'reconciliation', 'shopify'];
+export const QUEUE_NAMES: QueueName[] = ['inbound', 'store', 'books', 'processor', 'reports', 'reconciliation', 'shopify', 'imports'];
 
 /** Retry policy: exponential backoff from 1 s; a job still failing after 8 tries waits for the sweep. */
 const JOB_OPTIONS = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 };

@@ -39,9 +39,23 @@ export function wooChange(topic: string | undefined, body: Buffer): WooChange | 
   return { resource, resourceId: payload.id as number, modifiedAt, topic: topic!, payload };
 }
 
-interface WooWebhook { id: number; name: string; status: string; topic: string; delivery_url: string }
+export interface WooWebhook { id: number; name: string; status: string; topic: string; delivery_url: string }
 
 const hookName = (topic: string) => `Settle ${topic}`;
+
+/** Settle's own webhooks in the store (known by name), by topic; a topic missing from the map has none. */
+export async function settleWebhooks(api: WooCommerceRestApi): Promise<Map<string, WooWebhook>> {
+  const hooks: WooWebhook[] = [];
+  for (let page = 1; ; page++) {
+    const r = await api.get('webhooks', { status: 'all', per_page: 100, page }).catch((e: unknown) => Promise.reject(wooFailure(e, 'listing webhooks')));
+    hooks.push(...(r.data as WooWebhook[]));
+    if (page >= Number(r.headers?.['x-wp-totalpages'] ?? 1)) break;
+  }
+  return new Map(SETTLE_TOPICS.flatMap((topic) => {
+    const mine = hooks.find((h) => h.name === hookName(topic) && h.topic === topic);
+    return mine ? [[topic, mine] as const] : [];
+  }));
+}
 
 /**
  * WooCommerce disables a webhook after repeated failed deliveries and never retries. Settle's own
@@ -50,15 +64,10 @@ const hookName = (topic: string) => `Settle ${topic}`;
  * Returns how many were repaired or created.
  */
 export async function repairWebhooks(api: WooCommerceRestApi, deliveryUrl: string, secret: string, newSecret = false): Promise<number> {
-  const hooks: WooWebhook[] = [];
-  for (let page = 1; ; page++) {
-    const r = await api.get('webhooks', { status: 'all', per_page: 100, page }).catch((e: unknown) => Promise.reject(wooFailure(e, 'listing webhooks')));
-    hooks.push(...(r.data as WooWebhook[]));
-    if (page >= Number(r.headers?.['x-wp-totalpages'] ?? 1)) break;
-  }
+  const hooks = await settleWebhooks(api);
   let repaired = 0;
   for (const topic of SETTLE_TOPICS) {
-    const mine = hooks.find((h) => h.name === hookName(topic) && h.topic === topic);
+    const mine = hooks.get(topic);
     if (!mine) {
       await api.post('webhooks', { name: hookName(topic), topic, delivery_url: deliveryUrl, secret, status: 'active' })
         .catch((e: unknown) => Promise.reject(wooFailure(e, `creating the ${topic} webhook`)));

@@ -11,6 +11,7 @@ import { errorHandler, notFound } from './errors';
 import { healthRoutes } from './routes/health';
 import { merchantRoutes } from './routes/merchants';
 import { wooAuthorizeRoutes } from './routes/woocommerce-authorize';
+import { wooConnectionRoutes } from './routes/woocommerce-connection';
 import { paymentRoutes } from './routes/payments';
 import { payoutRoutes } from './routes/payouts';
 import { customerRoutes } from './routes/customers';
@@ -55,6 +56,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(stripeConnectRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));
   app.use(wooAuthorizeRoutes(services, auth, tokens));
+  app.use(wooConnectionRoutes(services, auth));
   app.use(paymentRoutes(services, auth));
   app.use(payoutRoutes(services, auth));
   app.use(customerRoutes(services, auth));

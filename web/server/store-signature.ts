@@ -9,7 +9,7 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export interface WooSettings { siteUrl: string; requireSignedRequests?: boolean }
+export interface WooSettings { siteUrl: string; requireSignedRequests?: boolean; /** When this store was first connected (ISO). */ connectedAt?: string }
 export interface WooSecrets { consumerKey: string; consumerSecret: string; connectionSecret?: string }
 
 const REQUEST_TOLERANCE_SECONDS = 300;

@@ -13,6 +13,8 @@ import { prepareReportRun, reportRunJobId, unfinishedReportRuns } from '../../co
 import { pendingOutboxItems, recordOutboxFailure, QUEUE_FOR_TOPIC } from '../../core/outbox/outbox';
 import { inboundJobId, unprocessedInboundEvents } from '../../core/inbox/inbox';
 import { checkAllWooWebhooks } from './woo-webhook-health';
+import { runWooOrderImport } from './woo-order-import';
+import { orderImportJobId, unfinishedOrderImports } from '../../core/stores/order-imports';
 import { RetryableError, SettleError } from '../../core/errors';
 import { redisConnection, scheduleEvery, startBullWorker } from '../../connectors/queue/bullmq';
 import { reconcile } from './reconciliation-jobs';
@@ -43,6 +45,8 @@ const HANDLERS: Record<QueueName, Handler> = {
   reports: (s, job) => prepareReportRun(s, String(job.data.runId)),
   reconciliation: (s, job) => reconcile(s, job),
   shopify: (s, job) => applyShopifyWebhook(s, Number(job.data.inboxId)),
+  // A connected store's recent orders, read a page at a time with the progress on the import.
+  imports: (s, job) => runWooOrderImport(s, String(job.data.importId)),
 };
 
 /** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */
@@ -100,6 +104,7 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
     }
     for (const item of await pendingOutboxItems(services.db, 30)) await services.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], item.id, { outboxId: item.id });
     for (const runId of await unfinishedReportRuns(services.db, 10)) await services.jobs.enqueue('reports', reportRunJobId(runId), { runId });
+    for (const importId of await unfinishedOrderImports(services.db, 10)) await services.jobs.enqueue('imports', orderImportJobId(importId), { importId });
   };
   const timer = setInterval(() => sweep().catch((error: Error) => log.warn({ err: error.message }, 'sweep failed')), SWEEP_MS);
   timer.unref();

@@ -48,7 +48,15 @@ export interface WooSandbox {
    * a checkout page where a plugin embeds a payment form), served as HTML at `path` on the store's origin.
    */
   setStorefrontPage(path: string, html: string): void;
+  /**
+   * POST /_sandbox/faults {path, status} / DELETE /_sandbox/faults: the site answers GET requests
+   * under /wp-json/wc/v3/<path> with a WordPress error of `status` (a crashed PHP, a proxy in
+   * trouble) until the fault is cleared (null).
+   */
+  setFault(fault: SiteFault | null): void;
 }
+
+export interface SiteFault { path: string; status: number }
 
 const SKIPPED_ORDER_STATUSES = new Set(["draft", "auto-draft", "new", "checkout-draft"]);
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
@@ -123,8 +131,13 @@ export async function startWooSandbox(opts: WooSandboxOptions = {}): Promise<Woo
       if (!/^\/[\w\-/.]*$/.test(path) || path.startsWith("/wp-json") || path.startsWith("/_sandbox")) throw new WpError(400, "sandbox_invalid_path", "path must be a plain site path outside /wp-json and /_sandbox");
       storefront.set(path, html);
     },
+    setFault(f: SiteFault | null) {
+      if (f && (!/^[a-z_/]+$/.test(f.path) || !Number.isInteger(f.status) || f.status < 400 || f.status > 599)) throw new WpError(400, "sandbox_invalid_fault", "A fault needs a REST path like \"orders\" and an error status 400-599.");
+      fault = f;
+    },
   };
   const storefront = new Map<string, string>();
+  let fault: SiteFault | null = null;
 
   const app = express();
   app.disable("x-powered-by");
@@ -153,6 +166,8 @@ export async function startWooSandbox(opts: WooSandboxOptions = {}): Promise<Woo
     helpers.setStorefrontPage(String(req.body?.path ?? ""), String(req.body?.html ?? ""));
     sendJson(res, 201, { path: req.body.path });
   });
+  control.post("/faults", (req, res) => { helpers.setFault({ path: String(req.body?.path ?? ""), status: Number(req.body?.status) }); sendJson(res, 201, fault); });
+  control.delete("/faults", (_req, res) => { helpers.setFault(null); sendJson(res, 200, { cleared: true }); });
   app.use("/_sandbox", control);
   app.use(wcAuthRoutes(store));
   app.get(/^\/(?!wp-json|_sandbox)/, (req, res, next) => {
@@ -170,6 +185,9 @@ export async function startWooSandbox(opts: WooSandboxOptions = {}): Promise<Woo
   api.use((req, res, next) => {
     // WordPress authenticates before routing: a bad signature is a 401 on any route.
     res.locals.key = authenticate(store, req, siteUrl);
+    if (fault && req.method === "GET" && req.path.startsWith(`/${fault.path}`)) {
+      throw new WpError(fault.status, "internal_server_error", "There has been a critical error on this website.");
+    }
     next();
   });
   api.use(productRoutes(site), orderRoutes(site), noteRoutes(site), refundRoutes(site), webhookRoutes(site), customerRoutes(site));

@@ -8,6 +8,7 @@ import { SESSION_COOKIE, type SessionTokens } from '../auth';
 import type { RequestHandler, Response } from 'express';
 import { checkSsoSignature, newConnectionSecret, useSignatureOnce } from '../../../core/merchants/store-signatures';
 import type { WooSecrets, WooSettings } from '../store-signature';
+import { startOrderImport } from '../../../core/stores/order-imports';
 
 const stripeBody = z.object({ secretKey: z.string().min(10).max(300), publishableKey: z.string().min(10).max(300) }).strict();
 const wooBody = z
@@ -35,11 +36,16 @@ export async function saveWooConnection(
 ) {
   const { siteUrl, consumerKey, consumerSecret, requireSignedRequests } = input;
   const previous = await services.connections.find<WooSettings, WooSecrets>(merchantId, 'woocommerce');
-  const settings: WooSettings = { siteUrl, requireSignedRequests: requireSignedRequests ?? previous?.settings.requireSignedRequests ?? false };
+  const connectedAt = previous?.settings.siteUrl === siteUrl ? previous.settings.connectedAt : undefined;
+  const settings: WooSettings = {
+    siteUrl, requireSignedRequests: requireSignedRequests ?? previous?.settings.requireSignedRequests ?? false, connectedAt: connectedAt ?? new Date().toISOString(),
+  };
   // The plugin signs its calls and admin links with this secret. Saving the connection again keeps
   // it, so a plugin already set up goes on working.
   const connectionSecret = previous?.secrets.connectionSecret ?? newConnectionSecret();
   await services.connections.save({ merchantId, platform: 'woocommerce', settings, secrets: { consumerKey, consumerSecret, connectionSecret } });
+  // The store's recent orders are read in the background (an import already running is kept).
+  await startOrderImport(services, merchantId, 'connected');
   return { platform: 'woocommerce' as const, settings, storeId: merchantId, connectionSecret };
 }
 
@@ -77,6 +83,7 @@ export function merchantRoutes(services: Services, auth: RequestHandler, tokens:
   router.get('/api/connections/woocommerce/connection-secret', auth, route(async (req, res) => {
     const woo = await services.connections.find<WooSettings, WooSecrets>(req.merchant!.id, 'woocommerce');
     if (!woo?.secrets.connectionSecret) return sendError(res, 404, 'not_connected', 'Connect WooCommerce first: PUT /api/connections/woocommerce.');
+    res.setHeader('Cache-Control', 'no-store');
     res.json({ storeId: req.merchant!.id, connectionSecret: woo.secrets.connectionSecret });
   }));
 

@@ -6,6 +6,7 @@ import { PaymentsPage } from './PaymentsPage';
 import { PayoutsPage } from './PayoutsPage';
 import { DisputesPage } from './DisputesPage';
 import { ExceptionsPage } from './ExceptionsPage';
+import { StoreConnectionPage } from './StoreConnectionPage';
 // The charts library is most of the admin's weight: loaded only when Reports is opened.
 const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
 // Opened by few merchants and seldom: kept out of the first load too.
@@ -18,8 +19,9 @@ const TABS = [
   { id: 'disputes', content: 'Disputes', panelID: 'disputes-panel' },
   { id: 'reports', content: 'Reports', panelID: 'reports-panel' },
   { id: 'payment-links', content: 'Payment links', panelID: 'payment-links-panel' },
+  { id: 'woocommerce', content: 'WooCommerce', panelID: 'woocommerce-panel' },
 ];
-const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage];
+const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage, StoreConnectionPage];
 
 export function AdminApp() {
   const [selected, setSelected] = useState(() => Math.max(0, TABS.findIndex((t) => `#${t.id}` === window.location.hash)));
