@@ -48,6 +48,20 @@ describe('importing recent WooCommerce orders', () => {
     expect(recorded[0]).toMatchObject({ paid: true, total: { amount: 1250 } });
   });
 
+  it('leaves out orders paid through another gateway (they are not Settle’s to reconcile), but counts them as read', async () => {
+    const orders = [
+      { ...order(1), payment_method: 'cod' }, // paid cash on delivery
+      { ...order(2), payment_method: 'settle' }, // paid through Settle
+      { ...order(3, 'pending'), payment_method: 'bacs' }, // not paid yet: the shopper may still pay through Settle
+      order(4), // paid, gateway not named
+    ];
+    const api = { get: async () => ({ data: orders, headers: { 'x-wp-total': '4', 'x-wp-totalpages': '1' } }) } as unknown as WooCommerceRestApi;
+    const recorded: string[] = [];
+    const result = await importOrdersModifiedSince(api, new Date(0), async (o) => { recorded.push(o.id); }, async () => {});
+    expect(recorded).toEqual(['2', '3', '4']);
+    expect(result.ordersDone).toBe(4);
+  });
+
   it('finishes with no orders as 0/0 after one page', async () => {
     const { api } = storeWith(0);
     const seen: ImportProgress[] = [];

@@ -14,6 +14,12 @@ export interface ImportProgress {
  * up front so the merchant sees a real fraction), handing each to `record` and reporting after every page.
  * `record` must be idempotent (the snapshot upsert is): a job delivered twice re-records, never doubles.
  */
+/** Paid, and not through Settle: WooCommerce names the gateway that took the money in `payment_method`. */
+function paidElsewhere(o: WooOrder): boolean {
+  const method = o.payment_method ?? '';
+  return method !== '' && method !== 'settle' && storeOrderFrom(o).paid === true;
+}
+
 export async function importOrdersModifiedSince(
   api: WooCommerceRestApi,
   since: Date,
@@ -28,7 +34,9 @@ export async function importOrdersModifiedSince(
     done.pagesTotal = Math.max(1, Number(r.headers?.['x-wp-totalpages'] ?? 1));
     done.ordersTotal = Number(r.headers?.['x-wp-total'] ?? done.ordersTotal);
     for (const o of r.data as WooOrder[]) {
-      await record(storeOrderFrom(o));
+      // An order already paid through another gateway (cash, PayPal…) is none of Settle's business:
+      // recorded, it would stand in the exceptions as "paid without a payment". It still counts as read.
+      if (!paidElsewhere(o)) await record(storeOrderFrom(o));
       done.ordersDone++;
     }
     done.pagesDone = page;

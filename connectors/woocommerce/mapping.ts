@@ -12,6 +12,8 @@ export interface WooOrder {
   shipping_total: string;
   date_paid: string | null;
   transaction_id: string;
+  /** The gateway that takes (or took) the payment: 'settle' for Settle's, e.g. 'cod' or 'paypal' otherwise; '' when none yet. */
+  payment_method?: string;
   billing: { first_name: string; last_name: string; email: string };
   line_items: { name: string; sku: string; quantity: number; total: string }[];
   /** Refunds on the order; each total is negative ("-10.00"). */
