@@ -50,6 +50,11 @@ export function storeOrderOf(p: Pick<Payment, 'storePlatform' | 'orderId'>): { p
   return p.storePlatform === 'woocommerce' || p.storePlatform === 'shopify' ? { platform: p.storePlatform, orderId: p.orderId } : null;
 }
 
+/** A sale taken outside the store (at the counter, through a payment link), which Settle records in the store as an order of its own. */
+export function saleMadeElsewhere(p: Pick<Payment, 'storePlatform'>): boolean {
+  return p.storePlatform === 'counter' || p.storePlatform === 'link';
+}
+
 type PaymentRow = {
   id: string; merchant_id: string; store_platform: OrderSource; order_id: string; order_number: string;
   payment_method_type: string | null; sales_channel: SalesChannel;

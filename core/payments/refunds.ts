@@ -5,7 +5,7 @@ import { newId } from '../ids';
 import { money, toDecimal, type Money } from '../money';
 import { addToOutbox, loadOutboxItem, markOutboxDone, QUEUE_FOR_TOPIC } from '../outbox/outbox';
 import type { OutboxWork } from './movements';
-import { findPayment, storeOrderOf, type Payment } from './payments';
+import { findPayment, saleMadeElsewhere, storeOrderOf, type Payment } from './payments';
 import type { PaymentProcessor, RefundFacts } from './processor';
 
 export type RefundStatus = 'requested' | 'pending' | 'succeeded' | 'failed' | 'canceled';
@@ -171,7 +171,8 @@ export async function recordRefundFacts(tx: Queryable, merchantId: string, payme
   const refund = rows[0]!;
   // A refund started in the store's admin is already on the order; others are shown there (or taken off once failed).
   if (refund.origin === 'store' || (status !== 'succeeded' && status !== 'failed')) return [];
-  if (!storeOrderOf(payment)) return []; // no store order to show it on (a counter sale, a subscription invoice)
+  // A subscription invoice has no store order to show it on; a counter or link sale has the one Settle made for it.
+  if (!storeOrderOf(payment) && !saleMadeElsewhere(payment)) return [];
   return [{ id: `store-refund:${refund.id}:${status}`, topic: 'store.sync_refund', payload: { refundId: refund.id, status } }];
 }
 

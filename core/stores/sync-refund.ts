@@ -1,9 +1,13 @@
 import type { Settle } from '../ports';
 import { RetryableError } from '../errors';
 import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
-import { findPayment, storeOrderOf } from '../payments/payments';
+import { findPayment, saleMadeElsewhere, storeOrderOf } from '../payments/payments';
 import { findRefund } from '../payments/refunds';
 import { readBackStoreOrder } from '../reconciliation/snapshots';
+import { SettleError } from '../errors';
+import { findCounterSaleByPayment } from '../payments/counter-sales';
+import { findLinkSaleByPayment } from '../payments/link-sales';
+import type { Payment } from '../payments/payments';
 
 /**
  * Puts a refund made through Settle or in Stripe's dashboard on the store's order, so the merchant
@@ -16,18 +20,36 @@ export async function syncStoreRefund(settle: Settle, outboxId: string): Promise
   if (!refund) throw new Error(`refund ${item.payload.refundId} is missing`);
   const payment = await findPayment(settle.db, item.merchantId, refund.paymentId);
   if (!payment) throw new Error(`payment ${refund.paymentId} is missing`);
-  const order = storeOrderOf(payment);
+  const order = storeOrderOf(payment) ?? (await orderMadeForSale(settle, item.merchantId, payment));
   if (!order) {
-    // A subscription invoice's refund: no store order shows it; the ledger and books do.
+    // A subscription invoice's refund, or a sale with no store to record it: no store order shows it; the ledger and books do.
     await settle.db.transaction((tx) => markOutboxDone(tx, item.id));
     return `refund ${refund.id}: payment ${payment.id} has no store order`;
   }
   // A refund can be seen before the order is marked paid (webhooks out of order): wait for that.
-  if (payment.orderStatus !== 'paid') throw new RetryableError(`order ${payment.orderNumber} is not marked paid yet`);
+  // (An order Settle made for a counter or link sale was made paid.)
+  if (storeOrderOf(payment) && payment.orderStatus !== 'paid') throw new RetryableError(`order ${payment.orderNumber} is not marked paid yet`);
   const status = item.payload.status === 'failed' ? 'failed' : 'succeeded';
   const store = await settle.platforms.storeFor(item.merchantId, order.platform);
-  await store.syncRefund({ orderId: payment.orderId, refundId: refund.id, amount: refund.amount, reason: refund.reason, status });
+  await store.syncRefund({ orderId: order.orderId, refundId: refund.id, amount: refund.amount, reason: refund.reason, status });
   await settle.db.transaction((tx) => markOutboxDone(tx, item.id));
-  await readBackStoreOrder(settle.db, item.merchantId, store, payment.orderId);
+  await readBackStoreOrder(settle.db, item.merchantId, store, order.orderId);
   return `refund ${refund.id} ${status === 'failed' ? 'taken off' : 'shown on'} order ${payment.orderNumber}`;
+}
+
+/**
+ * The store order Settle made for a counter sale or a payment link's sale (store.record_sale), so its
+ * refund shows there too. Not made yet while a store is connected: wait for it. No store: none.
+ */
+async function orderMadeForSale(settle: Settle, merchantId: string, payment: Payment): Promise<{ platform: 'woocommerce'; orderId: string } | null> {
+  if (!saleMadeElsewhere(payment)) return null;
+  const sale = (await findCounterSaleByPayment(settle.db, merchantId, payment.id)) ?? (await findLinkSaleByPayment(settle.db, merchantId, payment.id));
+  if (!sale) return null;
+  if (sale.storeOrder) return { platform: 'woocommerce', orderId: sale.storeOrder.id };
+  const connected = await settle.platforms.storeFor(merchantId, 'woocommerce').then(() => true, (error: unknown) => {
+    if (error instanceof SettleError && error.code === 'platform_not_connected') return false;
+    throw error;
+  });
+  if (connected) throw new RetryableError(`the store order for ${payment.orderNumber} is not made yet`);
+  return null;
 }

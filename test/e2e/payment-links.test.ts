@@ -120,6 +120,11 @@ describe('payment links', { timeout: 120_000 }, () => {
     const graceOrders = (await m.woo.get('orders', { customer: graceCustomer!.id, per_page: 100 })).data as WooOrder[];
     expect(graceOrders.map((o) => o.id)).toEqual([graceOrder.id]);
     expect([await stock(m, beans.id), await stock(m, mug.id)]).toEqual([1, 1]);
+
+    // Grace sends the mug back: refunded through Settle, the refund shows on the order Settle made, once.
+    expect(await api(m, `/api/payments/${grace.body.paymentId}/refunds`, { amount: 700, reason: 'requested_by_customer' })).toMatchObject({ status: 201 });
+    const refunds = await eventually(async () => (await m.woo.get(`orders/${graceOrder.id}/refunds`)).data as { amount: string; refunded_payment: boolean }[], (r) => r.length > 0);
+    expect(refunds.map((r) => [r.amount, r.refunded_payment])).toEqual([['7.00', false]]);
   });
 
   it('a link for an amount: the order carries the description for the amount; deactivated, the link charges nobody', async () => {
