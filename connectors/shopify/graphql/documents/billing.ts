@@ -1,5 +1,18 @@
 import type { Gid, ShopifyMoney, ShopifyUserError } from './types';
 
+/** What Settle reads of a plan subscription: whether the merchant accepted it, and whether it is a test charge. */
+export const APP_SUBSCRIPTION_FIELDS = /* GraphQL */ `
+  fragment SettleAppSubscription on AppSubscription {
+    id
+    name
+    status
+    test
+    trialDays
+    createdAt
+    currentPeriodEnd
+  }
+`;
+
 /**
  * Asks the merchant to accept Settle's plan: Shopify answers with a confirmation URL the merchant
  * is sent to; the subscription stays PENDING until they accept (then ACTIVE) or decline.
@@ -8,13 +21,7 @@ export const APP_SUBSCRIPTION_CREATE = /* GraphQL */ `
   mutation AppSubscriptionCreate($name: String!, $lineItems: [AppSubscriptionLineItemInput!]!, $returnUrl: URL!, $test: Boolean, $trialDays: Int) {
     appSubscriptionCreate(name: $name, lineItems: $lineItems, returnUrl: $returnUrl, test: $test, trialDays: $trialDays) {
       appSubscription {
-        id
-        name
-        status
-        test
-        trialDays
-        createdAt
-        currentPeriodEnd
+        ...SettleAppSubscription
       }
       confirmationUrl
       userErrors {
@@ -23,6 +30,7 @@ export const APP_SUBSCRIPTION_CREATE = /* GraphQL */ `
       }
     }
   }
+  ${APP_SUBSCRIPTION_FIELDS}
 `;
 
 export interface AppSubscriptionCreateVariables {
@@ -56,13 +64,7 @@ export const ACTIVE_SUBSCRIPTIONS = /* GraphQL */ `
     currentAppInstallation {
       id
       activeSubscriptions {
-        id
-        name
-        status
-        test
-        trialDays
-        createdAt
-        currentPeriodEnd
+        ...SettleAppSubscription
         lineItems {
           id
           plan {
@@ -78,6 +80,7 @@ export const ACTIVE_SUBSCRIPTIONS = /* GraphQL */ `
       }
     }
   }
+  ${APP_SUBSCRIPTION_FIELDS}
 `;
 
 export type ActiveSubscriptionsVariables = Record<string, never>;
