@@ -191,6 +191,10 @@ export class FakeShop {
       const confirmationUrl = `https://${this.shop}/admin/charges/settle/${subscription.id.split('/').pop()}/RecurringApplicationCharge/confirm_recurring_application_charge`;
       return { appSubscription: this.subscriptionView(subscription), confirmationUrl, userErrors: [] };
     },
+    node: ({ id }: { id: string }) => {
+      const subscription = this.subscriptions.find((s) => s.id === id);
+      return subscription ? { __typename: 'AppSubscription', ...this.subscriptionView(subscription) } : null;
+    },
     currentAppInstallation: () => ({
       id: 'gid://shopify/AppInstallation/1',
       activeSubscriptions: this.subscriptions.filter((s) => s.status === 'ACTIVE').map((s) => this.subscriptionView(s)),

@@ -93,3 +93,24 @@ export interface ActiveSubscriptionsResult {
     })[];
   };
 }
+
+/** One subscription by id: whether the merchant accepted, declined or let the confirmation expire. */
+export const APP_SUBSCRIPTION_BY_ID = /* GraphQL */ `
+  query AppSubscriptionById($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on AppSubscription {
+        ...SettleAppSubscription
+      }
+    }
+  }
+  ${APP_SUBSCRIPTION_FIELDS}
+`;
+
+export interface AppSubscriptionByIdVariables {
+  id: Gid;
+}
+
+export interface AppSubscriptionByIdResult {
+  node: (AppSubscription & { __typename: 'AppSubscription' }) | { __typename: string } | null;
+}
