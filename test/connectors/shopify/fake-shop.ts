@@ -13,17 +13,40 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { buildClientSchema, execute, parse, specifiedRules, validate, type GraphQLResolveInfo, type IntrospectionQuery } from 'graphql';
+import { buildClientSchema, execute, parse, specifiedRules, validate, type GraphQLResolveInfo, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { ApiVersion, LogSeverity, shopifyApi, type Shopify } from '@shopify/shopify-api';
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
 import { fromDecimal, toDecimal, money, type Money } from '../../../core/money';
 import { contractPath } from '../../support/contracts';
 
-const schema = buildClientSchema(
-  (JSON.parse(gunzipSync(readFileSync(contractPath('shopify/admin-graphql/admin_2026-07.introspection.json.gz'))).toString('utf8')) as { data: IntrospectionQuery }).data,
-  // Shopify's schema breaks a rule graphql-js 17 checks on schemas (see test/contract/shopify-documents.test.ts).
-  { assumeValid: true },
-);
+/** Shopify's schemas, as introspected; its own schema breaks a rule graphql-js 17 checks on schemas (see test/contract/shopify-documents.test.ts). */
+const loadSchema = (file: string) => {
+  const raw = readFileSync(contractPath(file));
+  const json = JSON.parse((file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as { data: IntrospectionQuery };
+  return buildClientSchema(json.data, { assumeValid: true });
+};
+const adminSchema = loadSchema('shopify/admin-graphql/admin_2026-07.introspection.json.gz');
+const paymentsAppsSchema = loadSchema('shopify/payments-apps-graphql/payments-apps_2026-07.introspection.json');
+
+/** One GraphQL request answered as Shopify would: validation errors, coerced variables, a cost extension. */
+async function answerWith(schema: GraphQLSchema, rootValue: object, operations: string[], body: { query: string; variables?: Record<string, unknown> }): Promise<unknown> {
+  let document;
+  try {
+    document = parse(body.query);
+  } catch (error) {
+    return { errors: [{ message: (error as Error).message }] };
+  }
+  const problems = validate(schema, document, specifiedRules);
+  if (problems.length) return { errors: problems.map((e) => ({ message: e.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
+  const operation = document.definitions.find((d) => d.kind === 'OperationDefinition');
+  operations.push(operation && 'name' in operation && operation.name ? operation.name.value : '');
+  const result = await execute({ schema, document, rootValue, variableValues: body.variables ?? {} });
+  return {
+    ...(result.errors ? { errors: result.errors.map((e) => ({ message: e.message, path: e.path })) } : {}),
+    data: result.data ?? null,
+    extensions: { cost: { requestedQueryCost: 10, actualQueryCost: 10, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: 100 } } },
+  };
+}
 
 export interface FakeVariant { id: string; sku: string; title: string; price: string; stock: number }
 interface Transaction { id: string; kind: string; status: string; gateway: string; manualPaymentGateway: boolean; amount: Money }
@@ -201,36 +224,88 @@ export class FakeShop {
     }),
   };
 
-  /** One GraphQL request, answered as Shopify would (validation errors, coerced variables, cost). */
-  async answer(body: { query: string; variables?: Record<string, unknown> }): Promise<unknown> {
-    let document;
-    try {
-      document = parse(body.query);
-    } catch (error) {
-      return { errors: [{ message: (error as Error).message }] };
-    }
-    const problems = validate(schema, document, specifiedRules);
-    if (problems.length) return { errors: problems.map((e) => ({ message: e.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
-    const operation = document.definitions.find((d) => d.kind === 'OperationDefinition');
-    this.operations.push(operation && 'name' in operation && operation.name ? operation.name.value : '');
-    const result = await execute({ schema, document, rootValue: this.root, variableValues: body.variables ?? {} });
-    return {
-      ...(result.errors ? { errors: result.errors.map((e) => ({ message: e.message, path: e.path })) } : {}),
-      data: result.data ?? null,
-      extensions: { cost: { requestedQueryCost: 10, actualQueryCost: 10, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: 100 } } },
-    };
+  answer(body: { query: string; variables?: Record<string, unknown> }): Promise<unknown> {
+    return answerWith(adminSchema, this.root, this.operations, body);
   }
 }
 
-/** Serves a FakeShop at `/shops/{shop}/admin/api/2026-07/graphql.json` and a shopify-api instance pointed at it. */
-export async function startFakeShop(shopDomain = 'corner-shop.myshopify.com'): Promise<{ shop: FakeShop; shopify: Shopify; close(): Promise<void> }> {
+type SessionKind = 'PaymentSession' | 'RefundSession' | 'CaptureSession' | 'VoidSession';
+interface FakeSession { id: string; kind: SessionKind; state: 'OPEN' | 'RESOLVED' | 'REJECTED' | 'PENDING'; reason?: string; merchantMessage?: string }
+
+/** The shop's Payments Apps API: the sessions Shopify sent Settle, and the app's configuration. */
+export class FakePaymentsApps {
+  sessions: FakeSession[] = [];
+  configuration = { ready: false, externalHandle: null as string | null };
+  readonly operations: string[] = [];
+
+  /** Shopify sends Settle a session (the tests play Shopify posting to Settle's session URL). */
+  open(kind: SessionKind): FakeSession {
+    const session: FakeSession = { id: `gid://shopify/${kind}/${820982911946154508n + BigInt(this.sessions.length + 1)}`, kind, state: 'OPEN' };
+    this.sessions.push(session);
+    return session;
+  }
+
+  private view(session: FakeSession) {
+    const code = session.state === 'OPEN' ? 'REDIRECTING' : session.state;
+    const typename = `${session.kind}State${code.charAt(0)}${code.slice(1).toLowerCase()}`;
+    return {
+      id: session.id,
+      state: { __typename: typename, code, reason: session.reason, merchantMessage: session.merchantMessage },
+      nextAction: session.kind === 'PaymentSession' && session.state === 'RESOLVED'
+        ? { action: 'REDIRECT', context: { __typename: 'PaymentSessionActionsRedirect', redirectUrl: 'https://corner-shop.myshopify.com/checkouts/thank-you' } }
+        : null,
+    };
+  }
+
+  /** Settle's answer to a session; a second answer of the same kind returns it as it is, a contrary one is refused. */
+  private settle(kind: SessionKind, field: string, id: string, to: FakeSession['state'], reason?: { code: string; merchantMessage?: string }) {
+    const session = this.sessions.find((s) => s.id === id && s.kind === kind);
+    const key = field.charAt(0).toLowerCase() + field.slice(1);
+    if (!session) return { [key]: null, userErrors: [{ field: ['id'], message: `${kind} does not exist`, code: 'SESSION_NOT_FOUND' }] };
+    if (session.state !== 'OPEN' && session.state !== 'PENDING' && session.state !== to) {
+      return { [key]: this.view(session), userErrors: [{ field: ['id'], message: `${kind} is already ${session.state.toLowerCase()}`, code: 'TRANSITION_NOT_ALLOWED' }] };
+    }
+    session.state = to;
+    if (reason) Object.assign(session, { reason: reason.code, merchantMessage: reason.merchantMessage });
+    return { [key]: this.view(session), userErrors: [] };
+  }
+
+  readonly root = {
+    paymentSessionResolve: ({ id }: { id: string }) => this.settle('PaymentSession', 'PaymentSession', id, 'RESOLVED'),
+    paymentSessionReject: ({ id, reason }: { id: string; reason: { code: string } }) => this.settle('PaymentSession', 'PaymentSession', id, 'REJECTED', reason),
+    paymentSessionPending: ({ id, reason }: { id: string; reason: string }) => this.settle('PaymentSession', 'PaymentSession', id, 'PENDING', { code: reason }),
+    refundSessionResolve: ({ id }: { id: string }) => this.settle('RefundSession', 'RefundSession', id, 'RESOLVED'),
+    refundSessionReject: ({ id, reason }: { id: string; reason: { code: string } }) => this.settle('RefundSession', 'RefundSession', id, 'REJECTED', reason),
+    captureSessionResolve: ({ id }: { id: string }) => this.settle('CaptureSession', 'CaptureSession', id, 'RESOLVED'),
+    captureSessionReject: ({ id, reason }: { id: string; reason: { code: string } }) => this.settle('CaptureSession', 'CaptureSession', id, 'REJECTED', reason),
+    voidSessionResolve: ({ id }: { id: string }) => this.settle('VoidSession', 'VoidSession', id, 'RESOLVED'),
+    voidSessionReject: ({ id, reason }: { id: string; reason: { code: string } }) => this.settle('VoidSession', 'VoidSession', id, 'REJECTED', reason),
+    paymentsAppConfigure: ({ ready, externalHandle }: { ready: boolean; externalHandle?: string | null }) => {
+      this.configuration = { ready, externalHandle: externalHandle ?? null };
+      return { paymentsAppConfiguration: this.configuration, userErrors: [] };
+    },
+  };
+
+  answer(body: { query: string; variables?: Record<string, unknown> }): Promise<unknown> {
+    return answerWith(paymentsAppsSchema, this.root, this.operations, body);
+  }
+}
+
+/** Serves a FakeShop at `/shops/{shop}/admin/api/2026-07/graphql.json` (and its Payments Apps API beside it) and a shopify-api instance pointed at it. */
+export async function startFakeShop(shopDomain = 'corner-shop.myshopify.com'): Promise<{ shop: FakeShop; paymentsApps: FakePaymentsApps; shopify: Shopify; close(): Promise<void> }> {
   const shop = new FakeShop(shopDomain);
+  const paymentsApps = new FakePaymentsApps();
+  const apis: Record<string, { answer(body: { query: string }): Promise<unknown> }> = {
+    [`/shops/${shopDomain}/admin/api/2026-07/graphql.json`]: shop,
+    [`/shops/${shopDomain}/payments_apps/api/2026-07/graphql.json`]: paymentsApps,
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const known = req.url === `/shops/${shopDomain}/admin/api/2026-07/graphql.json` && req.headers['x-shopify-access-token'] === 'shpat_test';
-      const answer = known ? await shop.answer(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : { errors: 'Not Found' };
+      const api = req.headers['x-shopify-access-token'] === FAKE_TOKEN ? apis[req.url ?? ''] : undefined;
+      const known = api !== undefined;
+      const answer = api ? await api.answer(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : { errors: 'Not Found' };
       res.writeHead(known ? 200 : 404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer));
     });
@@ -243,7 +318,7 @@ export async function startFakeShop(shopDomain = 'corner-shop.myshopify.com'): P
     apiKey: 'settle-client-id', apiSecretKey: 'settle-secret', scopes: ['write_orders'], hostName: 'settle.test',
     apiVersion: ApiVersion.July26, isEmbeddedApp: true, logger: { level: LogSeverity.Error, log: async () => undefined },
   });
-  return { shop, shopify, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+  return { shop, paymentsApps, shopify, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
 }
 
 /** The access token the fake shop accepts. */
