@@ -2,7 +2,7 @@ import type { SaleMadeElsewhere, Store, StoreOrder } from '../../core/stores/sto
 import { toDecimal } from '../../core/money';
 import { NotFoundError, SettleError } from '../../core/errors';
 import type { ShopifyGraphql } from './graphql/client';
-import { ORDER_BY_ID, type OrderByIdResult, type OrderByIdVariables } from './graphql/documents/orders';
+import { ORDER_BY_ID, ORDERS_MATCHING, updatedSinceQuery, type OrderByIdResult, type OrderByIdVariables, type OrdersMatchingResult, type OrdersMatchingVariables } from './graphql/documents/orders';
 import { ORDER_MARK_AS_PAID, ORDER_NOTE_UPDATE, type OrderMarkAsPaidResult, type OrderMarkAsPaidVariables, type OrderNoteUpdateResult, type OrderNoteUpdateVariables } from './graphql/documents/order-payment';
 import { ORDER_REFUNDS, REFUND_CREATE, type OrderRefundsResult, type OrderRefundsVariables, type RefundCreateResult, type RefundCreateVariables } from './graphql/documents/refunds';
 import type { OrderTransaction, ShopifyOrder } from './graphql/documents/order-fields';
@@ -85,6 +85,22 @@ export class ShopifyStore implements Store {
       // Shopify keeps refunds for good; the order says that this one did not reach the shopper.
       await this.addOrderNote({ orderId: id, note: `Settle: the refund of ${amount} failed at the card issuer; the money stayed with the store. ${marker}` });
     }
+  }
+
+  /**
+   * The orders changed since a moment (paid, refunded, edited in Shopify admin), oldest change
+   * first, for the reconciliation's sweep: every page, as Shopify's cursor gives them.
+   */
+  async changedOrdersSince(since: Date): Promise<StoreOrder[]> {
+    const changed: StoreOrder[] = [];
+    let after: string | null = null;
+    do {
+      const variables: OrdersMatchingVariables = { query: updatedSinceQuery(since), first: 50, after };
+      const { orders }: OrdersMatchingResult = await this.client.request<OrdersMatchingResult, OrdersMatchingVariables>(ORDERS_MATCHING, variables);
+      changed.push(...orders.nodes.map(storeOrderFrom));
+      after = orders.pageInfo.hasNextPage ? orders.pageInfo.endCursor : null;
+    } while (after);
+    return changed;
   }
 
   recordSaleMadeElsewhere(sale: SaleMadeElsewhere): Promise<{ orderId: string; number: string }> {

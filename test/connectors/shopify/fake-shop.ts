@@ -52,7 +52,7 @@ export interface FakeVariant { id: string; sku: string; title: string; price: st
 interface Transaction { id: string; kind: string; status: string; gateway: string; manualPaymentGateway: boolean; amount: Money }
 interface Line { id: string; name: string; sku: string | null; quantity: number; total: Money; variantId: string | null }
 export interface FakeOrder {
-  id: string; name: string; number: number; createdAt: string; cancelledAt: string | null; tags: string[]; note: string | null;
+  id: string; name: string; number: number; createdAt: string; updatedAt: string; cancelledAt: string | null; tags: string[]; note: string | null;
   email: string | null; sourceIdentifier: string | null; currency: string; lines: Line[]; transactions: Transaction[];
   refunds: { id: string; note: string | null; amount: Money }[]; customerEmail: string | null;
 }
@@ -90,7 +90,7 @@ export class FakeShop {
   placeOrder(lines: { sku: string; quantity: number; total: Money }[], email = 'shopper@example.com'): FakeOrder {
     const number = 1001 + this.orders.length;
     const order: FakeOrder = {
-      id: this.id('Order'), name: `#${number}`, number, createdAt: new Date().toISOString(), cancelledAt: null, tags: [], note: null,
+      id: this.id('Order'), name: `#${number}`, number, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), cancelledAt: null, tags: [], note: null,
       email, sourceIdentifier: null, currency: lines[0]!.total.currency, transactions: [], refunds: [], customerEmail: email,
       lines: lines.map((l) => ({ id: this.id('LineItem'), name: l.sku, sku: l.sku, quantity: l.quantity, total: l.total, variantId: this.variants.find((v) => v.sku === l.sku)?.id ?? null })),
     };
@@ -110,7 +110,7 @@ export class FakeShop {
     const status = back.amount > 0 ? (back.amount >= paid(o).amount ? 'REFUNDED' : 'PARTIALLY_REFUNDED') : outstanding.amount === 0 ? 'PAID' : 'PENDING';
     const zero = money(0, o.currency);
     return {
-      ...o, updatedAt: o.createdAt, closed: false, test: false, displayFinancialStatus: status, fullyPaid: outstanding.amount === 0, currencyCode: o.currency,
+      ...o, closed: false, test: false, displayFinancialStatus: status, fullyPaid: outstanding.amount === 0, currencyCode: o.currency,
       totalPriceSet: bag(total(o)), subtotalPriceSet: bag(total(o)), totalShippingPriceSet: bag(zero), totalTaxSet: bag(zero),
       totalOutstandingSet: bag(outstanding), totalRefundedSet: bag(back),
       customer: o.customerEmail ? { id: this.id('Customer'), displayName: o.customerEmail, email: o.customerEmail } : null,
@@ -138,9 +138,17 @@ export class FakeShop {
       const sku = /^sku:"((?:[^"\\]|\\.)*)"$/.exec(query)?.[1]?.replace(/\\(.)/g, '$1');
       return page(this.variants.filter((v) => v.sku === sku).map((v) => ({ ...v, inventoryQuantity: v.stock, product: { id: this.id('Product'), title: v.title }, inventoryItem: { id: this.id('InventoryItem') } })));
     },
-    orders: ({ query }: { query: string }) => {
+    orders: ({ query, first, after }: { query: string; first: number; after?: string | null }) => {
       const tag = /^tag:'([^']*)'$/.exec(query)?.[1];
-      return page(this.orders.filter((o) => tag !== undefined && o.tags.includes(tag)).map((o) => this.orderView(o)));
+      const since = /^updated_at:>='([^']*)'$/.exec(query)?.[1];
+      const matching = this.orders
+        .filter((o) => (tag !== undefined && o.tags.includes(tag)) || (since !== undefined && o.updatedAt >= since))
+        .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+      // The cursor is the position after the page, as an opaque string.
+      const start = after ? Number(Buffer.from(after, 'base64').toString()) : 0;
+      const nodes = matching.slice(start, start + first).map((o) => this.orderView(o));
+      const end = start + nodes.length;
+      return { nodes, pageInfo: { hasNextPage: end < matching.length, endCursor: nodes.length ? Buffer.from(String(end)).toString('base64') : null } };
     },
     order: ({ id }: { id: string }) => {
       const order = this.findOrder(id);
@@ -162,7 +170,7 @@ export class FakeShop {
       }
       if (order.customer?.toUpsert) this.customers.set(order.customer.toUpsert.email, order.customer.toUpsert);
       const created: FakeOrder = {
-        id: this.id('Order'), name: `#${number}`, number, createdAt: order.processedAt ?? new Date().toISOString(), cancelledAt: null,
+        id: this.id('Order'), name: `#${number}`, number, createdAt: order.processedAt ?? new Date().toISOString(), updatedAt: new Date().toISOString(), cancelledAt: null,
         tags: order.tags ?? [], note: order.note ?? null, email: order.email ?? null, sourceIdentifier: order.sourceIdentifier ?? null, currency, lines,
         customerEmail: order.customer?.toUpsert?.email ?? null, refunds: [],
         transactions: (order.transactions ?? []).map((t: Record<string, any>) => ({

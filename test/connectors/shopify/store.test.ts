@@ -119,4 +119,15 @@ describe('ShopifyStore', () => {
     expect((await store.getOrder(numeric)).id).toBe(placed.id);
     await expect(store.getOrder('1; drop')).rejects.toMatchObject({ code: 'invalid_order_id' });
   });
+
+  it('lists the orders changed since the last sweep, over every page', async () => {
+    for (let i = 0; i < 120; i++) {
+      const order = shop.placeOrder([{ sku: 'TEA-1KG', quantity: 1, total: money(2000, 'EUR') }]);
+      order.updatedAt = new Date(Date.UTC(2026, 10, 30, 8, 0, i)).toISOString();
+    }
+    const changed = await store.changedOrdersSince(new Date(Date.UTC(2026, 10, 30, 8, 0, 15)));
+    expect(changed).toHaveLength(105);
+    expect(changed[0]?.number).toBe('#1016');
+    expect(new Set(changed.map((o) => o.id)).size).toBe(105);
+  });
 });
