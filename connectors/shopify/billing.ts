@@ -96,8 +96,9 @@ export class ShopifyBilling {
     if (!row?.subscription_id) return row ? stateOf(row) : { status: 'none', subscriptionId: null, test: false, confirmationUrl: null };
     // Not active: the one Settle asked for is still waiting, or was declined, cancelled or let expire.
     const { node } = await client.request<AppSubscriptionByIdResult, AppSubscriptionByIdVariables>(APP_SUBSCRIPTION_BY_ID, { id: row.subscription_id });
-    const asked = node && 'status' in node ? (node as AppSubscription) : undefined;
-    const status = asked ? STATUS[asked.status] : 'cancelled';
+    // Shopify answers null for an id it does not show this app: what Settle recorded stands.
+    if (!node || !('status' in node)) return stateOf(row);
+    const status = STATUS[(node as AppSubscription).status];
     return this.record(shop, { status, subscriptionId: row.subscription_id, test: row.test, confirmationUrl: status === 'pending' ? row.confirmation_url : null });
   }
 

@@ -2,9 +2,8 @@ import { money, type Money } from '../../../core/money';
 import type { SaleMadeElsewhere } from '../../../core/stores/store';
 import type { ShopifyGraphql } from './client';
 import { ORDER_CREATE, type OrderCreateResult, type OrderCreateVariables } from './documents/order-create';
-import { ORDERS_MATCHING, type OrdersMatchingResult, type OrdersMatchingVariables } from './documents/orders';
+import { ORDERS_MATCHING, type OrderSummary, type OrdersMatchingResult, type OrdersMatchingVariables } from './documents/orders';
 import { VARIANTS_BY_SKU, skuQuery, type VariantsBySkuResult, type VariantsBySkuVariables } from './documents/products';
-import type { ShopifyOrder } from './documents/order-fields';
 import { moneyInput, SETTLE_GATEWAY } from './order-mapping';
 
 /** The tag that names Settle's payment on the order made for it (Shopify's search finds orders by tag). */
@@ -52,7 +51,7 @@ export async function recordSaleAsOrder(client: ShopifyGraphql, sale: SaleMadeEl
 }
 
 /** The order already made for this payment, if any: tagged with it and carrying it as its source identifier. */
-async function findSaleOrder(client: ShopifyGraphql, paymentId: string): Promise<ShopifyOrder | undefined> {
+async function findSaleOrder(client: ShopifyGraphql, paymentId: string): Promise<OrderSummary | undefined> {
   const tag = saleTag(paymentId);
   const { orders } = await client.request<OrdersMatchingResult, OrdersMatchingVariables>(ORDERS_MATCHING, { query: `tag:'${tag}'`, first: 5 });
   return orders.nodes.find((o) => o.tags.includes(tag) && (o.sourceIdentifier === null || o.sourceIdentifier === paymentId));

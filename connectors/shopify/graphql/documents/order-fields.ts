@@ -28,7 +28,7 @@ export const ORDER_FIELDS = /* GraphQL */ `
     totalOutstandingSet { shopMoney { amount currencyCode } }
     totalRefundedSet { shopMoney { amount currencyCode } }
     customer { id displayName email }
-    lineItems(first: 100) {
+    lineItems(first: 50) {
       nodes {
         id
         name

@@ -21,13 +21,19 @@ export interface OrderByIdResult {
 
 /**
  * Orders matching a search (Shopify's search syntax): `updated_at:>=…` for the reconciliation's
- * changes since its last sweep, `tag:…` for the order already made for a Settle sale.
+ * changes since its last sweep, `tag:…` for the order already made for a Settle sale. Only what
+ * tells them apart: a page of whole orders (lines, transactions) would pass Shopify's 1000-point
+ * limit for one query, so each is read by id when needed.
  */
 export const ORDERS_MATCHING = /* GraphQL */ `
   query OrdersMatching($query: String!, $first: Int!, $after: String) {
     orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
       nodes {
-        ...SettleOrderFields
+        id
+        name
+        updatedAt
+        tags
+        sourceIdentifier
       }
       pageInfo {
         hasNextPage
@@ -35,7 +41,6 @@ export const ORDERS_MATCHING = /* GraphQL */ `
       }
     }
   }
-  ${ORDER_FIELDS}
 `;
 
 export interface OrdersMatchingVariables {
@@ -44,8 +49,17 @@ export interface OrdersMatchingVariables {
   after?: string | null;
 }
 
+/** An order as a search lists it. */
+export interface OrderSummary {
+  id: Gid;
+  name: string;
+  updatedAt: string;
+  tags: string[];
+  sourceIdentifier: string | null;
+}
+
 export interface OrdersMatchingResult {
-  orders: Page<ShopifyOrder>;
+  orders: Page<OrderSummary>;
 }
 
 /** Orders changed since a moment, for reconciliation (`updated_at` is compared to the second). */
