@@ -11,8 +11,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import {
-  buildClientSchema, Kind, NoUnusedFragmentsRule, parse, specifiedRules, validate,
-  type DocumentNode, type GraphQLSchema, type IntrospectionQuery,
+  buildClientSchema, getNamedType, isAbstractType, isCompositeType, isListType, isNonNullType, Kind, NoUnusedFragmentsRule, parse, specifiedRules, validate,
+  type DocumentNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLOutputType, type GraphQLSchema, type IntrospectionQuery, type SelectionSetNode,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { contractPath } from '../support/contracts';
@@ -46,6 +46,50 @@ function problems(source: string, schema: GraphQLSchema): string[] {
   // A fragment exported on its own is checked against its type; its use is checked in the operations that spread it.
   const rules = hasOperation ? specifiedRules : specifiedRules.filter((r) => r !== NoUnusedFragmentsRule);
   return validate(schema, document, rules).map((e) => e.message);
+}
+
+/** The most Settle asks for in one page when `first` is a variable. */
+const LARGEST_PAGE = 100;
+
+/**
+ * Shopify's calculated cost of a document, as its rate-limit docs describe it: an object 1, a
+ * scalar or enum 0, a connection 2 plus `first` times what one node costs, a mutation 10 plus what
+ * it reads back. Shopify refuses a query whose cost passes 1000 before running it.
+ */
+function queryCost(document: DocumentNode, schema: GraphQLSchema): number {
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const firstOf = (args: readonly { name: { value: string }; value: { kind: string; value?: string } }[] | undefined) => {
+    const first = args?.find((a) => a.name.value === 'first')?.value;
+    return first?.kind === Kind.INT ? Number(first.value) : first ? LARGEST_PAGE : undefined;
+  };
+  const selectionCost = (set: SelectionSetNode | undefined, parent: GraphQLCompositeType): number =>
+    (set?.selections ?? []).reduce((sum, selection) => {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value)!;
+        return sum + selectionCost(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType);
+      }
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const on = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType) : parent;
+        return sum + selectionCost(selection.selectionSet, on);
+      }
+      if (isAbstractType(parent) || selection.name.value === '__typename') return sum + 0;
+      const field = parent.getFields()[selection.name.value]!;
+      return sum + fieldCost(field.type, selection.selectionSet, firstOf(selection.arguments as never));
+    }, 0);
+  const fieldCost = (type: GraphQLOutputType, set: SelectionSetNode | undefined, first: number | undefined): number => {
+    const named = getNamedType(type);
+    if (!isCompositeType(named)) return 0;
+    const bare = isNonNullType(type) ? type.ofType : type;
+    const one = 1 + selectionCost(set, named);
+    if (named.name.endsWith('Connection')) return 2 + (first ?? 1) * (one - 1);
+    return isListType(bare) ? (first ?? 1) * one : one;
+  };
+  return document.definitions.reduce((total, d) => {
+    if (d.kind !== Kind.OPERATION_DEFINITION) return total;
+    const root = d.operation === 'mutation' ? schema.getMutationType()! : schema.getQueryType()!;
+    const fields = selectionCost(d.selectionSet, root);
+    return total + (d.operation === 'mutation' ? 10 : 0) + fields;
+  }, 0);
 }
 
 function sourceFiles(dir: string): string[] {
@@ -92,6 +136,13 @@ describe("Settle's Shopify GraphQL documents against the 2026-07 schemas", () =>
     expect(problems(document.source, schemas[document.schema])).toEqual([]);
   });
 
+  it.each(documents.filter((d) => /\b(query|mutation)\b/.test(d.source)).map((d) => [`${d.file} ${d.exportName}`, d] as const))(
+    '%s stays inside the 1000 points Shopify allows one query',
+    (_name, document) => {
+      expect(queryCost(parse(document.source), schemas[document.schema])).toBeLessThanOrEqual(1000);
+    },
+  );
+
   it('finds every document: each `/* GraphQL */` string in connectors/shopify/ is exported and so checked', () => {
     for (const [file, count] of markers) {
       expect(documents.filter((d) => d.file === file).length, `${file} has ${count} GraphQL strings; export each so this test checks it`).toBe(count);
@@ -136,6 +187,14 @@ describe('the check refuses what Shopify would refuse', () => {
   it('a Payments Apps mutation sent to the Admin API', () => {
     const resolve = documents.find((d) => d.exportName === 'PAYMENT_SESSION_RESOLVE')!;
     expect(problems(resolve.source, schemas.admin).join('\n')).toMatch(/Cannot query field "paymentSessionResolve"/);
+  });
+
+  it('a query that costs more than Shopify allows (a page of whole orders)', () => {
+    const orders = documents.find((d) => d.exportName === 'ORDERS_MATCHING')!;
+    const fields = documents.find((d) => d.exportName === 'ORDER_FIELDS')!;
+    const whole = orders.source.replace(/nodes \{[^}]*\}/, 'nodes { ...SettleOrderFields }') + fields.source;
+    expect(problems(whole, schemas.admin)).toEqual([]);
+    expect(queryCost(parse(whole), schemas.admin)).toBeGreaterThan(1000);
   });
 
   it('text that is not GraphQL', () => {
