@@ -97,6 +97,15 @@ describe('ShopifyStore', () => {
     expect(shop.orders[0]!.note).toContain('the refund of 12.50 EUR failed at the card issuer');
   });
 
+  it('two workers recording the same refund at once make one Shopify refund (its @idempotent key)', async () => {
+    const { orderId } = await store.recordSaleMadeElsewhere(counterSale('pay_counter_3'));
+    const refund = { orderId, refundId: 're_settle_3', amount: money(3750, 'EUR'), reason: 'Returned mugs', status: 'succeeded' as const };
+    const other = new ShopifyStore(new ShopifyGraphql(shopify, { shop: shop.shop, accessToken: FAKE_TOKEN }));
+    await Promise.all([store.syncRefund(refund), other.syncRefund(refund)]);
+    expect(shop.orders[0]!.refunds).toHaveLength(1);
+    expect((await store.getOrder(orderId)).refunded).toEqual(money(3750, 'EUR'));
+  });
+
   it('never asks a processing gateway to refund again: the refund is noted instead', async () => {
     const placed = shop.placeOrder([{ sku: 'MUG-BLUE', quantity: 1, total: money(1250, 'EUR') }]);
     placed.transactions.push({ id: shop.id('OrderTransaction'), kind: 'SALE', status: 'SUCCESS', gateway: 'settle-payments-app', manualPaymentGateway: false, amount: money(1250, 'EUR') });
