@@ -1,4 +1,4 @@
-import type { SaleMadeElsewhere, Store, StoreOrder } from '../../core/stores/store';
+import type { ProductForSale, SaleMadeElsewhere, Store, StoreOrder } from '../../core/stores/store';
 import { toDecimal } from '../../core/money';
 import { NotFoundError, SettleError } from '../../core/errors';
 import type { ShopifyGraphql } from './graphql/client';
@@ -8,6 +8,7 @@ import { ORDER_REFUNDS, REFUND_CREATE, type OrderRefundsResult, type OrderRefund
 import type { OrderTransaction, ShopifyOrder } from './graphql/documents/order-fields';
 import { moneyOf, orderGid, SETTLE_GATEWAY, storeOrderFrom } from './graphql/order-mapping';
 import { recordSaleAsOrder } from './graphql/sale-orders';
+import { variantForSale, variantsForSale } from './graphql/products-for-sale';
 
 type Payload<R> = NonNullable<R[keyof R]>;
 
@@ -106,6 +107,15 @@ export class ShopifyStore implements Store {
 
   recordSaleMadeElsewhere(sale: SaleMadeElsewhere): Promise<{ orderId: string; number: string }> {
     return recordSaleAsOrder(this.client, sale);
+  }
+
+  /** A payment link's line: a variant (gid), priced as Shopify sells it now. */
+  productForSale(productId: string, currency: string): Promise<ProductForSale | undefined> {
+    return variantForSale(this.client, productId, currency);
+  }
+
+  findProducts(search: string, currency: string): Promise<ProductForSale[]> {
+    return variantsForSale(this.client, search, currency);
   }
 
   private async readOrder(orderId: string): Promise<ShopifyOrder> {

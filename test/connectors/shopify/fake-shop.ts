@@ -120,6 +120,13 @@ export class FakeShop {
     };
   }
 
+  private variantView(v: FakeVariant) {
+    return {
+      ...v, inventoryQuantity: v.stock, availableForSale: v.stock > 0, inventoryPolicy: 'DENY',
+      product: { id: this.id('Product'), title: v.title, status: 'ACTIVE' }, inventoryItem: { id: this.id('InventoryItem'), tracked: true },
+    };
+  }
+
   private subscriptionView(s: FakeSubscription) {
     return {
       ...s, createdAt: new Date().toISOString(), currentPeriodEnd: null,
@@ -136,7 +143,14 @@ export class FakeShop {
     shop: () => ({ id: 'gid://shopify/Shop/1', name: 'Corner Shop', email: 'owner@corner.test', myshopifyDomain: this.shop, currencyCode: 'EUR', ianaTimezone: 'Europe/Paris' }),
     productVariants: ({ query }: { query: string }) => {
       const sku = /^sku:"((?:[^"\\]|\\.)*)"$/.exec(query)?.[1]?.replace(/\\(.)/g, '$1');
-      return page(this.variants.filter((v) => v.sku === sku).map((v) => ({ ...v, inventoryQuantity: v.stock, product: { id: this.id('Product'), title: v.title }, inventoryItem: { id: this.id('InventoryItem') } })));
+      // A quoted free-text term matches titles and SKUs, as Shopify's default search fields do.
+      const words = /^"((?:[^"\\]|\\.)*)"$/.exec(query)?.[1]?.replace(/\\(.)/g, '$1').toLowerCase();
+      const matches = (v: FakeVariant) => (sku !== undefined ? v.sku === sku : words !== undefined && `${v.title} ${v.sku}`.toLowerCase().includes(words));
+      return page(this.variants.filter(matches).map((v) => this.variantView(v)));
+    },
+    productVariant: ({ id }: { id: string }) => {
+      const variant = this.variants.find((v) => v.id === id);
+      return variant ? this.variantView(variant) : null;
     },
     orders: ({ query, first, after }: { query: string; first: number; after?: string | null }) => {
       const tag = /^tag:'([^']*)'$/.exec(query)?.[1];

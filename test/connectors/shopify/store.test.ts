@@ -43,6 +43,18 @@ const counterSale = (paymentId = 'pay_counter_1') => ({
 });
 
 describe('ShopifyStore', () => {
+  it('prices a payment link\'s line from the variant as Shopify sells it now, and finds variants by the merchant\'s words', async () => {
+    const [mug, tea] = shop.variants;
+    expect(await store.productForSale(mug!.id, 'EUR')).toEqual({ id: mug!.id, name: 'Blue mug', sku: 'MUG-BLUE', unitPrice: money(1250, 'EUR'), purchasable: true, available: 10 });
+    tea!.stock = 0;
+    expect(await store.productForSale(tea!.id, 'EUR')).toMatchObject({ purchasable: false, available: 0 });
+    expect(await store.productForSale('42', 'EUR')).toBeUndefined(); // a WooCommerce-style id names no Shopify variant
+    expect(await store.productForSale('gid://shopify/ProductVariant/999999', 'EUR')).toBeUndefined();
+    // Found by title or SKU; what Shopify would not sell now is left out of the picker.
+    expect((await store.findProducts('mug', 'EUR')).map((p) => p.sku)).toEqual(['MUG-BLUE']);
+    expect(await store.findProducts('tea', 'EUR')).toEqual([]);
+  });
+
   it('records a counter sale as a paid order, stock down, total to the cent, once', async () => {
     const first = await store.recordSaleMadeElsewhere(counterSale());
     expect(first.number).toBe('#1001');
