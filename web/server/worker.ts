@@ -18,6 +18,8 @@ import { redisConnection, scheduleEvery, startBullWorker } from '../../connector
 import { reconcile } from './reconciliation-jobs';
 import { applyShopifyWebhook } from '../../connectors/shopify/apply-webhook';
 import type { QueueName } from '../../core/jobs/queue';
+import { answerShopifySession } from '../../core/payments/sessions/settle';
+import { ShopifyPaymentSessionsGateway, StoredShopAccessTokens } from '../../connectors/shopify/payment-sessions-gateway';
 import type { Services } from './services';
 
 type Handler = (services: Services, job: Job) => Promise<string>;
@@ -31,6 +33,7 @@ const HANDLERS: Record<QueueName, Handler> = {
     if (id.startsWith('store-refund:')) return syncStoreRefund(s, id);
     if (id.startsWith('store-note:')) return noteOnStoreOrder(s, id);
     if (id.startsWith('store-sale:')) return recordSaleInStore(s, id);
+    if (id.startsWith('shopify-session:')) return answerShopifySession(s, shopifySessions(s), id);
     return markStoreOrderPaid(s, id);
   },
   books: (s, job) => postEntryToBooks(s, String(job.data.outboxId)),
@@ -44,6 +47,10 @@ const HANDLERS: Record<QueueName, Handler> = {
   reconciliation: (s, job) => reconcile(s, job),
   shopify: (s, job) => applyShopifyWebhook(s, Number(job.data.inboxId)),
 };
+
+/** Shopify's Payments Apps API, reached through the shop URL template (the sandbox's in tests). */
+const shopifySessions = (s: Services) =>
+  new ShopifyPaymentSessionsGateway(new StoredShopAccessTokens(s.db, s.box), (s.config as { SHOPIFY_SHOP_URL?: string }).SHOPIFY_SHOP_URL);
 
 /** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */
 const SWEEP_MS = 5_000;
