@@ -7,82 +7,32 @@
  * Shopify's side is a fake gateway that records what Settle told it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant } from '../../core/merchants/merchants';
-import { recordInboundEvent } from '../../core/inbox/inbox';
-import { applyInboundEvent } from '../../core/payments/settlement';
 import { findPaymentForOrder } from '../../core/payments/payments';
-import { answerShopifySession } from '../../core/payments/sessions/settle';
 import { findSession, sessionWorkId } from '../../core/payments/sessions/sessions';
-import type { PaymentSessionsGateway, SessionRef } from '../../core/payments/sessions/gateway';
 import { stripeClient } from '../../connectors/stripe/client';
-import { startStripeSandbox, type SandboxAccount, type StripeSandbox } from '../sandbox/stripe';
-import { startSettleInProcess } from '../support/in-process';
 import { confirmAsShopper } from '../support/journey';
+import {
+  ORDER_STATUS, SHOP, answerShopify as answerAll, applyStripeEvents as applyAll, paymentIdOf, paymentSessionBody as paymentSession, postAsShopify,
+  startShopifySessionsWorld, type ShopifySessionsWorld,
+} from '../support/shopify-payment-sessions';
 
-const SHOP = 'corner-lamps.myshopify.com';
-const ORDER_STATUS = 'https://corner-lamps.myshopify.com/12345/orders/abc/authenticate?key=k';
-
-let stripe: StripeSandbox;
-let settle: Awaited<ReturnType<typeof startSettleInProcess>>;
+let world: ShopifySessionsWorld;
+let settle: ShopifySessionsWorld['settle'];
+let stripe: ShopifySessionsWorld['stripe'];
+let account: ShopifySessionsWorld['account'];
 let merchantId: string;
-let account: SandboxAccount;
-
-/** What Shopify heard from Settle, in order. */
-const told: string[] = [];
-const gateway: PaymentSessionsGateway = {
-  resolvePayment: async (s: SessionRef) => (told.push(`resolve ${s.gid}`), { nextUrl: ORDER_STATUS }),
-  rejectPayment: async (s, r) => void told.push(`reject ${s.gid} ${r.code}`),
-  resolveRefund: async (s) => void told.push(`resolve ${s.gid}`),
-  rejectRefund: async (s, r) => void told.push(`reject ${s.gid} ${r.code}`),
-  resolveCapture: async (s) => void told.push(`resolve ${s.gid}`),
-  rejectCapture: async (s, r) => void told.push(`reject ${s.gid} ${r.code}`),
-  resolveVoid: async (s) => void told.push(`resolve ${s.gid}`),
-  rejectVoid: async (s, r) => void told.push(`reject ${s.gid} ${r.code}`),
-};
-
+let told: string[];
 let n = 0;
-function paymentSession(overrides: Record<string, unknown> = {}) {
-  const id = `ps${++n}${Date.now()}`;
-  return {
-    id, gid: `gid://shopify/PaymentSession/${id}`, group: `grp${id}`, session_id: `sess${id}`, amount: '123.00', currency: 'USD', test: true,
-    merchant_locale: 'en', kind: 'sale', proposed_at: '2026-12-01T00:00:00Z',
-    payment_method: { type: 'offsite', data: { cancel_url: `https://${SHOP}/checkouts/c/${id}/processing` } },
-    customer: { email: 'ana@example.com', locale: 'en' },
-    ...overrides,
-  };
-}
 
 function followUp(type: 'Refund' | 'Capture' | 'Void', paymentId: string, amount: string) {
   const id = `${type.toLowerCase()}${++n}${Date.now()}`;
   return { id, gid: `gid://shopify/${type}Session/${id}`, payment_id: paymentId, amount, currency: 'USD', test: true, proposed_at: '2026-12-01T00:00:00Z' };
 }
 
-async function post(path: string, body: unknown, shop: string | null = SHOP) {
-  const res = await fetch(`${settle.url}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Shopify-Request-Id': 'r1', 'Shopify-Api-Version': '2026-07', ...(shop ? { 'Shopify-Shop-Domain': shop } : {}) },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as { redirect_url?: string; error?: { code: string; message: string } } };
-}
-
-const paymentIdOf = (redirect: string | undefined) => /\/pay\/(pay_[\w-]{22})$/.exec(redirect ?? '')?.[1] ?? '';
+const post = (path: string, body: unknown, shop?: string | null) => postAsShopify(settle.url, path, body, shop);
+const applyStripeEvents = () => applyAll(world);
+const answerShopify = () => answerAll(world);
 const count = async (sql: string, params: unknown[] = []) => Number((await settle.services.db.query<{ n: string }>(sql, params))[0]!.n);
-
-/** Stripe's events, as its webhooks would bring them, recorded and applied (what the worker does). */
-async function applyStripeEvents() {
-  const processor = await settle.services.platforms.processorFor(merchantId);
-  for (const e of (await processor.eventsSince?.(0)) ?? []) {
-    const { id, isNew } = await recordInboundEvent(settle.services.db, { merchantId, platform: 'stripe', eventId: e.id, eventType: e.type, payload: e.payload });
-    if (isNew) await applyInboundEvent(settle.services, id);
-  }
-}
-
-/** Runs the outbox work that answers Shopify (what the worker's store queue does). */
-async function answerShopify() {
-  const work = await settle.services.db.query<{ id: string }>(`SELECT id FROM outbox WHERE topic = 'store.shopify_session' AND done_at IS NULL ORDER BY created_at`);
-  for (const { id } of work) await answerShopifySession(settle.services, gateway, id);
-}
 
 async function payPage(paymentId: string) {
   return (await (await fetch(`${settle.url}/api/pay/${paymentId}`)).json()) as {
@@ -101,16 +51,11 @@ async function paidSession(kind: 'sale' | 'authorization', amount = '123.00') {
 }
 
 beforeAll(async () => {
-  stripe = await startStripeSandbox({ port: 0 });
-  settle = await startSettleInProcess({ STRIPE_API_BASE: stripe.url });
-  merchantId = (await createMerchant(settle.services.db, 'Corner Lamps')).merchant.id;
-  account = stripe.createAccount({ country: 'US', default_currency: 'usd' });
-  await settle.services.connections.save({ merchantId, platform: 'stripe', settings: { publishableKey: account.publishable_key }, secrets: { secretKey: account.secret_key } });
-  await settle.services.connections.save({ merchantId, platform: 'shopify', settings: { accountId: SHOP, shop: SHOP, status: 'active' }, secrets: {} });
+  world = await startShopifySessionsWorld();
+  ({ settle, stripe, account, merchantId, told } = world);
 });
 afterAll(async () => {
-  await settle?.close();
-  await stripe?.close();
+  await world?.close();
 });
 
 describe('payment sessions', () => {
