@@ -58,4 +58,19 @@ describe('in the browser: paying a Shopify checkout on Settle’s page', { timeo
     expect(await onward.getAttribute('href')).toBe(ORDER_STATUS);
     await screenshot(page, 'shopify-checkout-paid');
   });
+
+  it('"Cancel and return" cancels the payment, rejects the session and takes the shopper back to Shopify’s checkout', async () => {
+    const session = paymentSessionBody({ amount: '19.00' });
+    const { body } = await postAsShopify(world.settle.url, '/shopify/payments/sessions', session);
+    const page = await (await newPerson(browser)).newPage();
+    // Shopify's checkout, as far as this machine can reach it.
+    await page.route(`${new URL(session.payment_method.data.cancel_url).origin}/**`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Shopify checkout: choose a payment method</h1>' }));
+    await page.goto(`${world.settle.url}/pay/${paymentIdOf(body.redirect_url)}`);
+    await page.getByRole('link', { name: `Cancel and return to ${SHOP_NAME}` }).click();
+    await page.getByRole('heading', { name: 'Shopify checkout: choose a payment method' }).waitFor();
+    expect(page.url()).toBe(session.payment_method.data.cancel_url);
+    await answerShopify(world);
+    expect(world.told).toContain(`reject ${session.gid} PROCESSING_ERROR`);
+  });
 });

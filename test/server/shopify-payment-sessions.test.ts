@@ -155,6 +155,27 @@ describe('payment sessions', () => {
   });
 });
 
+describe('the shopper gives up', () => {
+  it('cancel on the page cancels the payment at Stripe and rejects the session; a paid one cannot be canceled', async () => {
+    const body = paymentSession();
+    const paymentId = paymentIdOf((await post('/shopify/payments/sessions', body)).body.redirect_url);
+    const cancel = () => fetch(`${settle.url}/api/pay/${paymentId}/shopify-cancel`, { method: 'POST' });
+    expect((await cancel()).status).toBe(204);
+    expect((await cancel()).status).toBe(204);
+    await answerShopify();
+    expect(told.filter((t) => t.includes(body.gid))).toEqual([`reject ${body.gid} PROCESSING_ERROR`]);
+    expect((await findSession(settle.services.db, SHOP, 'payment', body.id))?.merchantMessage).toMatch(/shopper canceled on Settle’s payment page/);
+    expect((await payPage(paymentId)).status).toBe('canceled');
+    const payment = await findPaymentForOrder(settle.services.db, merchantId, 'shopify', body.gid);
+    expect((await stripeClient(account.secret_key, stripe.url).paymentIntents.retrieve(payment!.processorRef)).status).toBe('canceled');
+
+    const { paymentId: paid } = await paidSession('sale');
+    const refused = await fetch(`${settle.url}/api/pay/${paid}/shopify-cancel`, { method: 'POST' });
+    expect(refused.status).toBe(409);
+    expect((await payPage(paid)).status).toBe('succeeded');
+  });
+});
+
 describe('refund, capture and void sessions', () => {
   it('a refund session, retried and raced, is one Stripe refund, then resolved', async () => {
     const { body, paymentId } = await paidSession('sale');

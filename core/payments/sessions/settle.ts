@@ -46,7 +46,7 @@ export async function answerShopifySession(settle: Settle, gateway: PaymentSessi
         return done(`payment session ${session.sessionId} resolved`, { resolved: true, nextUrl });
       }
       if (payment.status === 'canceled') {
-        const merchantMessage = `Settle: the card payment ${payment.processorRef} was canceled before it was taken${payment.failureMessage ? ` (${payment.failureMessage})` : ''}.`;
+        const merchantMessage = `Settle: the card payment ${payment.processorRef} was canceled before it was taken${payment.failureMessage ? `. ${payment.failureMessage}` : '.'}`;
         await gateway.rejectPayment(ref, { code: 'PROCESSING_ERROR', merchantMessage });
         return done(`payment session ${session.sessionId} rejected`, { resolved: false, reason: 'PROCESSING_ERROR', merchantMessage });
       }

@@ -5,6 +5,7 @@ import { SettleError } from '../../../core/errors';
 import { fromDecimal, type Money } from '../../../core/money';
 import type { ShopMerchants } from '../../../core/payments/sessions/gateway';
 import { takeFollowUpSession, takePaymentSession, type FollowUpSessionRequest } from '../../../core/payments/sessions/sessions';
+import { abandonPaymentSession } from '../../../core/payments/sessions/abandon';
 import { parseBody, route } from '../http';
 
 /**
@@ -95,6 +96,11 @@ export function shopifyPaymentSessionRoutes(services: Services, shops: ShopMerch
       res.status(201).json({});
     }));
   }
+  // The shopper's "Cancel and return to the shop" on the payment page (public, like the page: the payment id is unguessable).
+  router.post('/api/pay/:paymentId/shopify-cancel', route(async (req, res) => {
+    await abandonPaymentSession(services, String(req.params.paymentId));
+    res.status(204).end();
+  }));
   return router;
 }
 

@@ -15,7 +15,7 @@ import { outcomeOf, type Outcome } from './outcome';
 import { confirmDebit, confirmPaymentIntent, createCardPaymentMethod, createSepaDebitPaymentMethod, createTokenPaymentMethod, retrievePaymentIntent, StripeRequestError } from './stripe';
 import { clearCardInputs, focusField, setBusy, setMessage, showFieldErrors, view } from './view';
 import { googlePayRequest, stripeTokenOf, walletAvailable } from './wallet';
-import { orderLabel, whenShopifyOrderPage } from './shopify';
+import { orderLabel, whenShopifyOrderPage, wireShopifyCancel } from './shopify';
 
 /** The shopper's own language for amounts: the browser's first choice (what it sends as Accept-Language). */
 const locale = navigator.languages?.[0] ?? navigator.language;
@@ -287,6 +287,7 @@ async function start(): Promise<void> {
       view.cancelLink.href = cancel;
       view.cancelLink.textContent = `Cancel and return to ${info.merchantName}`;
       view.cancelLink.hidden = false;
+      wireShopifyCancel(info, view.cancelLink, (message) => setMessage(message));
     }
     view.amount.textContent = amountText;
     view.header.hidden = false;

@@ -23,3 +23,20 @@ export async function whenShopifyOrderPage(info: PayInfo, show: (url: string) =>
     if (now?.returnUrl) return show(now.returnUrl);
   }
 }
+
+/**
+ * "Cancel and return to the shop": Settle cancels the payment (so no other tab can still pay it)
+ * and tells Shopify, then the shopper goes back to Shopify's checkout. A payment that went through
+ * meanwhile is not canceled: the page says so instead of leaving.
+ */
+export function wireShopifyCancel(info: PayInfo, link: HTMLAnchorElement, refused: (message: string) => void): void {
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    void (async () => {
+      const res = await fetch(`/api/pay/${encodeURIComponent(info.paymentId)}/shopify-cancel`, { method: 'POST' }).catch(() => null);
+      if (res?.ok) return location.assign(link.href);
+      const body = (await res?.json().catch(() => null)) as { error?: { message?: string } } | null;
+      refused(body?.error?.message ?? 'We couldn’t cancel this payment. Check your connection and try again.');
+    })();
+  });
+}
