@@ -128,6 +128,13 @@ describe('payment sessions', () => {
     expect(await count('SELECT count(*) AS n FROM payments')).toBe(before);
   });
 
+  it('a real checkout on Stripe test keys is refused: the order would be paid with no money taken', async () => {
+    const before = await count('SELECT count(*) AS n FROM shopify_payment_sessions');
+    const real = await post('/shopify/payments/sessions', paymentSession({ test: false }));
+    expect({ status: real.status, code: real.body.error?.code }).toEqual({ status: 422, code: 'test_mode_mismatch' });
+    expect(await count('SELECT count(*) AS n FROM shopify_payment_sessions')).toBe(before);
+  });
+
   it('a shop that never installed Settle is refused, and nothing is made', async () => {
     const before = await count('SELECT count(*) AS n FROM shopify_payment_sessions');
     const stranger = await post('/shopify/payments/sessions', paymentSession(), 'somebody-else.myshopify.com');

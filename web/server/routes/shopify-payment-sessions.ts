@@ -6,6 +6,7 @@ import { fromDecimal, type Money } from '../../../core/money';
 import type { ShopMerchants } from '../../../core/payments/sessions/gateway';
 import { takeFollowUpSession, takePaymentSession, type FollowUpSessionRequest } from '../../../core/payments/sessions/sessions';
 import { abandonPaymentSession } from '../../../core/payments/sessions/abandon';
+import type { StripeSettings } from '../../../connectors/stripe/processor';
 import { parseBody, route } from '../http';
 
 /**
@@ -74,9 +75,24 @@ export function shopifyPaymentSessionRoutes(services: Services, shops: ShopMerch
     return { shop, merchantId };
   }
 
+  /**
+   * A test checkout must not charge a real card, and a real order must not be paid with a test
+   * card: Shopify's `test` and the Stripe keys' mode must agree (known from the publishable key).
+   */
+  async function assertSameMode(merchantId: string, test: boolean): Promise<void> {
+    const key = (await services.connections.find<StripeSettings, unknown>(merchantId, 'stripe'))?.settings.publishableKey;
+    if (!key) return;
+    const live = key.startsWith('pk_live_');
+    if (live === !test) return;
+    throw new SettleError('test_mode_mismatch', test
+      ? 'This is a test checkout, but Settle is connected to live Stripe keys: no real card may be charged for it. Test with Stripe test keys, or turn test mode off in Shopify.'
+      : 'This is a real checkout, but Settle is connected to Stripe test keys: the order would be marked paid with no money taken. Connect live Stripe keys, or put the payments app in test mode in Shopify.', 422);
+  }
+
   router.post(SESSION_PATHS.payment, body, route(async (req, res) => {
     const b = parseBody(paymentSessionBody, req);
     const { shop, merchantId } = await shopOf(req);
+    await assertSameMode(merchantId, b.test);
     const { payment } = await takePaymentSession(services, merchantId, {
       shop, sessionId: b.id, gid: b.gid, amount: amountOf(b.amount, b.currency), test: b.test, kind: b.kind,
       cancelUrl: b.payment_method.data.cancel_url, group: b.group, locale: b.customer?.locale ?? b.merchant_locale, orderName: b.order_name,
