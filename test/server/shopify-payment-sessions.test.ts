@@ -156,6 +156,7 @@ describe('payment sessions', () => {
     expect(page.status).toBe('succeeded');
     expect(page.returnUrl).toBe(ORDER_STATUS);
     expect(page.shopify?.resolved).toBe(true);
+    expect((await findPaymentForOrder(settle.services.db, merchantId, 'shopify', body.gid))?.orderStatus).toBe('paid');
     // Posted again after it was resolved (a late retry): the same page, nothing new.
     const late = await post('/shopify/payments/sessions', body);
     expect(paymentIdOf(late.body.redirect_url)).toBe(paymentId);

@@ -1,7 +1,7 @@
 import type { Settle } from '../../ports';
 import { RetryableError, SettleError } from '../../errors';
 import { loadOutboxItem, markOutboxDone } from '../../outbox/outbox';
-import { findPayment, type Payment } from '../payments';
+import { findPayment, setOrderSyncStatus, type Payment } from '../payments';
 import { findRefund, requestRefund } from '../refunds';
 import { cancelPayment, capturePayment } from '../authorizations';
 import { setReturnUrl } from '../return-url';
@@ -43,6 +43,8 @@ export async function answerShopifySession(settle: Settle, gateway: PaymentSessi
         const { nextUrl } = await gateway.resolvePayment(ref);
         // The shopper's way back after paying: Shopify's order status page.
         if (nextUrl) await setReturnUrl(settle.db, payment.id, nextUrl);
+        // Resolved, Shopify makes the order and marks it paid itself: the merchant's list says so.
+        await setOrderSyncStatus(settle.db, payment.id, 'paid');
         return done(`payment session ${session.sessionId} resolved`, { resolved: true, nextUrl });
       }
       if (payment.status === 'canceled') {
