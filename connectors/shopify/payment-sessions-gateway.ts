@@ -1,7 +1,7 @@
 import { RetryableError, SettleError } from '../../core/errors';
-import type { Queryable } from '../../core/storage/database';
-import type { SecretBox } from '../../core/secrets/secret-box';
+import type { ConnectionStore } from '../../core/merchants/connections';
 import type { PaymentSessionsGateway, Rejection, SessionRef } from '../../core/payments/sessions/gateway';
+import { shopAccess } from './shop-access';
 
 /**
  * Shopify's Payments Apps API (2026-07) for payment, refund, capture and void sessions: raw GraphQL
@@ -95,19 +95,14 @@ export class ShopifyPaymentSessionsGateway implements PaymentSessionsGateway {
 }
 
 /**
- * The shop's offline token from the app's session storage (table shopify_sessions, migration 022:
- * @shopify/shopify-api's session property array, sealed with Settle's key).
+ * The shop's offline token as every Shopify call of Settle gets it (shop-access.ts: renewed when it
+ * is about to expire, refused once the app is uninstalled).
  */
-export class StoredShopAccessTokens implements ShopAccessTokens {
-  constructor(private readonly db: Queryable, private readonly box: SecretBox) {}
+export class AppShopAccessTokens implements ShopAccessTokens {
+  constructor(private readonly services: Parameters<typeof shopAccess>[0] & { connections: ConnectionStore }) {}
 
   async accessTokenFor(shop: string): Promise<string | undefined> {
-    const rows = await this.db.query<{ sealed: string }>(
-      'SELECT sealed FROM shopify_sessions WHERE shop = $1 AND is_online = false ORDER BY updated_at DESC LIMIT 1', [shop],
-    );
-    if (!rows[0]) return undefined;
-    const properties = JSON.parse(this.box.open(rows[0].sealed)) as [string, unknown][];
-    const token = properties.find(([key]) => key === 'accessToken')?.[1];
-    return typeof token === 'string' ? token : undefined;
+    const merchantId = await this.services.connections.merchantForAccount('shopify', shop);
+    return merchantId ? (await shopAccess(this.services, merchantId)).session.accessToken : undefined;
   }
 }

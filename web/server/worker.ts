@@ -19,7 +19,7 @@ import { reconcile } from './reconciliation-jobs';
 import { applyShopifyWebhook } from '../../connectors/shopify/apply-webhook';
 import type { QueueName } from '../../core/jobs/queue';
 import { answerShopifySession } from '../../core/payments/sessions/settle';
-import { ShopifyPaymentSessionsGateway, StoredShopAccessTokens } from '../../connectors/shopify/payment-sessions-gateway';
+import { AppShopAccessTokens, ShopifyPaymentSessionsGateway } from '../../connectors/shopify/payment-sessions-gateway';
 import type { Services } from './services';
 
 type Handler = (services: Services, job: Job) => Promise<string>;
@@ -50,7 +50,7 @@ const HANDLERS: Record<QueueName, Handler> = {
 
 /** Shopify's Payments Apps API, reached through the shop URL template (the sandbox's in tests). */
 const shopifySessions = (s: Services) =>
-  new ShopifyPaymentSessionsGateway(new StoredShopAccessTokens(s.db, s.box), (s.config as { SHOPIFY_SHOP_URL?: string }).SHOPIFY_SHOP_URL);
+  new ShopifyPaymentSessionsGateway(new AppShopAccessTokens(s), s.config.SHOPIFY_SHOP_URL);
 
 /** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */
 const SWEEP_MS = 5_000;
