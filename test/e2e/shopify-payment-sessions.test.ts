@@ -9,12 +9,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPaymentForOrder } from '../../core/payments/payments';
-import { answerShopifySession } from '../../core/payments/sessions/settle';
 import { ShopifyPaymentSessionsGateway } from '../../connectors/shopify/payment-sessions-gateway';
 import { stripeClient } from '../../connectors/stripe/client';
 import { startShopifySandbox, type ShopifySandbox } from '../sandbox/shopify';
 import { confirmAsShopper } from '../support/journey';
-import { SHOP, applyStripeEvents, paymentIdOf, startShopifySessionsWorld, type ShopifySessionsWorld } from '../support/shopify-payment-sessions';
+import { SHOP, answerShopify as answerAll, applyStripeEvents, paymentIdOf, startShopifySessionsWorld, type ShopifySessionsWorld } from '../support/shopify-payment-sessions';
 
 type Summary = { id: string; gid: string; state: string; redirectUrl: string | null; orderId: string; attempts: { status: number | null }[] };
 
@@ -45,11 +44,8 @@ describe('Shopify payment sessions against the Shopify sandbox', { timeout: 90_0
     await shopify?.close();
   });
 
-  /** What the worker's store queue does: answer Shopify for every session whose money has moved. */
-  async function answerShopify() {
-    const work = await world.settle.services.db.query<{ id: string }>(`SELECT id FROM outbox WHERE topic = 'store.shopify_session' AND done_at IS NULL ORDER BY created_at`);
-    for (const { id } of work) await answerShopifySession(world.settle.services, gateway, id);
-  }
+  /** What the worker's store queue does: answer Shopify, through the real gateway, for every session whose money has moved. */
+  const answerShopify = () => answerAll(world, gateway);
   const session = (id: string) => shopify.paymentSession(SHOP, id) as Summary;
 
   async function paidCheckout(amount: string, kind: 'sale' | 'authorization') {

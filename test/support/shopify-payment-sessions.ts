@@ -86,9 +86,9 @@ export async function applyStripeEvents(world: ShopifySessionsWorld): Promise<vo
   }
 }
 
-/** Runs the outbox work that answers Shopify (what the worker's store queue does). */
-export async function answerShopify(world: ShopifySessionsWorld): Promise<void> {
+/** Runs the outbox work that answers Shopify (what the worker's store queue does), through the fake gateway unless told another. */
+export async function answerShopify(world: ShopifySessionsWorld, gateway: PaymentSessionsGateway = world.gateway): Promise<void> {
   const { services } = world.settle;
   const work = await services.db.query<{ id: string }>(`SELECT id FROM outbox WHERE topic = 'store.shopify_session' AND done_at IS NULL ORDER BY created_at`);
-  for (const { id } of work) await answerShopifySession(services, world.gateway, id);
+  for (const { id } of work) await answerShopifySession(services, gateway, id);
 }
