@@ -41,6 +41,7 @@ describe('in the browser: paying a Shopify checkout on Settle’s page', { timeo
     await page.getByText('Checkout', { exact: true }).waitFor();
     const cancel = page.getByRole('link', { name: `Cancel and return to ${SHOP_NAME}` });
     expect(await cancel.getAttribute('href')).toBe(session.payment_method.data.cancel_url);
+    await screenshot(page, 'shopify-checkout-open');
 
     await page.getByLabel('Card number').pressSequentially('4242 4242 4242 4242');
     await page.getByLabel('Expiry (MM / YY)').pressSequentially('12 / 30');
