@@ -6,6 +6,7 @@ import type { OutboxWork } from './movements';
 import { findPayment, setPaymentMethodType, setPaymentStatus, type Payment } from './payments';
 import type { PaymentFacts } from './processor';
 import { captureOrReread } from './outcome-unknown';
+import { paymentSessionWork } from './sessions/sessions';
 
 /**
  * Manual capture: the shopper's card is authorized at checkout, and the merchant later captures all
@@ -107,7 +108,8 @@ export async function recordAuthorizationFacts(tx: Queryable, payment: Payment, 
     case 'authorized':
       await setPaymentStatus(tx, payment.id, 'authorized');
       await setPaymentMethodType(tx, payment.id, facts.methodType);
-      return [];
+      // A Shopify payment session of kind authorization is resolved now; Shopify sends the capture later.
+      return paymentSessionWork(tx, payment, 'authorized');
     case 'processing':
       // A bank debit submitted: not paid until the bank answers; nothing is posted, the order waits.
       await setPaymentStatus(tx, payment.id, 'processing');
@@ -118,6 +120,8 @@ export async function recordAuthorizationFacts(tx: Queryable, payment: Payment, 
         ? `Settle: the card authorization of ${formatted(payment.amount.amount, payment)} (${payment.processorRef}) expired without being captured; nothing was taken and the order is unpaid.`
         : `Settle: the card authorization of ${formatted(payment.amount.amount, payment)} (${payment.processorRef}) was released; nothing was taken and the order is unpaid.`;
       await setPaymentStatus(tx, payment.id, 'canceled', facts.expired ? 'The authorization expired before it was captured.' : null);
+      const session = await paymentSessionWork(tx, payment, 'canceled');
+      if (session.length > 0) return session; // Shopify's session is rejected (if not yet answered); there is no order to note.
       return [{ id: `store-note:${payment.id}:canceled`, topic: 'store.add_note', payload: { paymentId: payment.id, note } }];
     }
     case 'succeeded':

@@ -45,8 +45,13 @@ export interface Payment {
   offSession: boolean;
 }
 
-/** The store and order a payment is for; null when there is no store order (a counter sale, a payment link, a subscription invoice). */
+/**
+ * The store and order a payment is for; null when there is no store order (a counter sale, a payment
+ * link, a subscription invoice, or a Shopify payment session: Shopify makes the order itself once
+ * Settle resolves the session, so there is no order to read or mark paid).
+ */
 export function storeOrderOf(p: Pick<Payment, 'storePlatform' | 'orderId'>): { platform: 'woocommerce' | 'shopify'; orderId: string } | null {
+  if (p.storePlatform === 'shopify' && p.orderId.startsWith('gid://shopify/PaymentSession/')) return null;
   return p.storePlatform === 'woocommerce' || p.storePlatform === 'shopify' ? { platform: p.storePlatform, orderId: p.orderId } : null;
 }
 

@@ -9,6 +9,7 @@ import { paymentForInvoice } from '../subscriptions/invoices';
 import { recordSubscriptionFacts } from '../subscriptions/subscriptions';
 import { recordRefundFacts } from './refunds';
 import { recordAuthorizationFacts } from './authorizations';
+import { paymentSessionWork } from './sessions/sessions';
 import { recordDisputeFacts } from './disputes';
 import { notePayoutStatus, recordPayout } from './payouts';
 import { assignToPayout, movementContext, recordMovement, recordedMovementIds, type OutboxWork } from './movements';
@@ -61,6 +62,9 @@ async function applyEvent(settle: Settle, event: InboxEvent): Promise<string> {
           // A counter sale or a payment link's sale has no store order to mark paid: it becomes one in the
           // store, if one is connected. (A subscription invoice has none either; the store job only notes the invoice paid.)
           if (payment.storePlatform === 'counter' || payment.storePlatform === 'link') return [...work, { id: `store-sale:${payment.id}`, topic: 'store.record_sale', payload: { paymentId: payment.id } }];
+          // A Shopify payment session: Shopify marks its order paid once Settle resolves the session.
+          const session = await paymentSessionWork(tx, payment, 'succeeded');
+          if (session.length > 0) return [...work, ...session];
           return [...work, { id: `store:${payment.id}`, topic: 'store.mark_paid', payload: { paymentId: payment.id } }];
         });
       }

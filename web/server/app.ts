@@ -30,6 +30,7 @@ import { stripeConnectWebhookRoutes } from './routes/stripe-connect-webhooks';
 import { shopifyInstallRoutes } from './routes/shopify-install';
 import { shopifyWebhookRoutes } from './routes/shopify-webhooks';
 import { shopifySessionTokenMerchant } from './routes/shopify-session-token';
+import { shopifyPaymentSessionRoutes } from './routes/shopify-payment-sessions';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -63,6 +64,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(reportRoutes(services, auth));
   app.use(disputeRoutes(services, auth));
   app.use(payRoutes(services));
+  app.use(shopifyPaymentSessionRoutes(services));
   app.use(counterSaleRoutes(services, auth));
   app.use(paymentLinkRoutes(services, auth));
   app.use(paymentLinkPageRoutes(services));

@@ -20,6 +20,8 @@ import { redisConnection, scheduleEvery, startBullWorker } from '../../connector
 import { reconcile } from './reconciliation-jobs';
 import { applyShopifyWebhook } from '../../connectors/shopify/apply-webhook';
 import type { QueueName } from '../../core/jobs/queue';
+import { answerShopifySession } from '../../core/payments/sessions/settle';
+import { AppShopAccessTokens, ShopifyPaymentSessionsGateway } from '../../connectors/shopify/payment-sessions-gateway';
 import type { Services } from './services';
 
 type Handler = (services: Services, job: Job) => Promise<string>;
@@ -33,6 +35,7 @@ const HANDLERS: Record<QueueName, Handler> = {
     if (id.startsWith('store-refund:')) return syncStoreRefund(s, id);
     if (id.startsWith('store-note:')) return noteOnStoreOrder(s, id);
     if (id.startsWith('store-sale:')) return recordSaleInStore(s, id);
+    if (id.startsWith('shopify-session:')) return answerShopifySession(s, shopifySessions(s), id);
     return markStoreOrderPaid(s, id);
   },
   books: (s, job) => postEntryToBooks(s, String(job.data.outboxId)),
@@ -48,6 +51,10 @@ const HANDLERS: Record<QueueName, Handler> = {
   // A connected store's recent orders, read a page at a time with the progress on the import.
   imports: (s, job) => runWooOrderImport(s, String(job.data.importId)),
 };
+
+/** Shopify's Payments Apps API, reached through the shop URL template (the sandbox's in tests). */
+const shopifySessions = (s: Services) =>
+  new ShopifyPaymentSessionsGateway(new AppShopAccessTokens(s), s.config.SHOPIFY_SHOP_URL);
 
 /** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */
 const SWEEP_MS = 5_000;

@@ -7,6 +7,7 @@ import { formatMoney } from '../format';
 import { minorUnitExponent } from '../../../core/money';
 import { pagePolicyFor } from './pay-page';
 import { returnUrlOf } from '../../../core/payments/return-url';
+import { paymentSessionOf } from '../../../core/payments/sessions/sessions';
 
 /**
  * What the shopper's payment page needs. Public: the payment id is 128 random bits, and the page
@@ -42,9 +43,16 @@ export function payRoutes(services: Services): Router {
       stripe: session && { apiBase: session.apiBase, publishableKey: session.publishableKey, paymentIntentId: session.processorRef, clientSecret: session.clientSecret },
       // The store's order-received page (checked to be on the store's site when the checkout started).
       returnUrl: await returnUrlOf(services.db, payment.id),
+      // A Shopify checkout: its order's name, and the way back to Shopify's checkout while unpaid.
+      shopify: payment.storePlatform === 'shopify' ? await shopifyCheckout(services, payment.id) : null,
     });
   }));
   return router;
+}
+
+async function shopifyCheckout(services: Services, paymentId: string) {
+  const session = await paymentSessionOf(services.db, paymentId);
+  return session ? { shop: session.shop, orderName: session.details.orderName ?? 'Checkout', cancelUrl: session.details.cancelUrl ?? null, resolved: session.outcome === 'resolved' } : null;
 }
 
 /** The first language the shopper's browser asks for that Intl knows; en-US otherwise. */

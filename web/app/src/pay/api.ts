@@ -18,6 +18,8 @@ export interface PayInfo {
   /** The payment may also be made by SEPA Direct Debit (a euro payment). */
   bankDebit?: boolean;
   returnUrl: string | null;
+  /** Sent by Shopify's checkout: the order's name ("Checkout" before Shopify names it) and the way back to the checkout. */
+  shopify?: { shop: string; orderName: string; cancelUrl: string | null; resolved: boolean } | null;
 }
 
 export class PayInfoError extends Error {

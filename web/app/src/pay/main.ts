@@ -15,6 +15,7 @@ import { outcomeOf, type Outcome } from './outcome';
 import { confirmDebit, confirmPaymentIntent, createCardPaymentMethod, createSepaDebitPaymentMethod, createTokenPaymentMethod, retrievePaymentIntent, StripeRequestError } from './stripe';
 import { clearCardInputs, focusField, setBusy, setMessage, showFieldErrors, view } from './view';
 import { googlePayRequest, stripeTokenOf, walletAvailable } from './wallet';
+import { orderLabel, whenShopifyOrderPage, wireShopifyCancel } from './shopify';
 
 /** The shopper's own language for amounts: the browser's first choice (what it sends as Accept-Language). */
 const locale = navigator.languages?.[0] ?? navigator.language;
@@ -44,14 +45,21 @@ function showPaid(info: PayInfo, amountText: string): void {
   clearCardInputs();
   view.paid.hidden = false;
   setMessage('Payment received — thank you', 'success');
-  view.paidSummary.textContent = `You paid ${amountText} to ${info.merchantName} for order #${info.orderNumber}.`;
-  const back = safeReturnUrl(info.returnUrl);
-  if (back) {
+  view.paidSummary.textContent = info.shopify
+    ? `You paid ${amountText} to ${info.merchantName} (${orderLabel(info)}).`
+    : `You paid ${amountText} to ${info.merchantName} for order #${info.orderNumber}.`;
+  const showBack = (url: string | null) => {
+    const back = safeReturnUrl(url);
+    if (!back) return;
     view.returnLink.href = back;
     // Embedded: the store's order-received page replaces the store's checkout, not just the frame.
     if (host) view.returnLink.target = '_top';
+    if (info.shopify) view.returnLink.textContent = `Continue to your order at ${info.merchantName}`;
     view.returnLink.hidden = false;
-  }
+  };
+  showBack(info.returnUrl);
+  view.cancelLink.hidden = true;
+  if (!info.returnUrl) void whenShopifyOrderPage(info, showBack);
   view.paidDetails.hidden = false;
   document.title = `Paid · ${info.merchantName}`;
   if (host) reportOutcome(host, info.paymentId, 'paid');
@@ -273,10 +281,17 @@ async function start(): Promise<void> {
     const amountText = formatMinor(info.amount.amount, info.amount.currency, locale, exponent);
 
     view.storeName.textContent = info.merchantName;
-    view.orderNumber.textContent = `Order #${info.orderNumber}`;
+    view.orderNumber.textContent = orderLabel(info);
+    const cancel = safeReturnUrl(info.shopify?.cancelUrl ?? null);
+    if (cancel) {
+      view.cancelLink.href = cancel;
+      view.cancelLink.textContent = `Cancel and return to ${info.merchantName}`;
+      view.cancelLink.hidden = false;
+      wireShopifyCancel(info, view.cancelLink, (message) => setMessage(message));
+    }
     view.amount.textContent = amountText;
     view.header.hidden = false;
-    document.title = `Pay ${info.merchantName} · Order #${info.orderNumber}`;
+    document.title = `Pay ${info.merchantName} · ${orderLabel(info)}`;
     view.button.dataset.label = `Pay ${amountText}`;
     view.button.textContent = view.button.dataset.label;
 

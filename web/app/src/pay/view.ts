@@ -25,6 +25,7 @@ export const view = {
   paidDetails: el('paid-details'),
   paidSummary: el('paid-summary'),
   returnLink: el<HTMLAnchorElement>('return-link'),
+  cancelLink: el<HTMLAnchorElement>('cancel-link'),
   debitForm: el<HTMLFormElement>('debit-form'),
   debitName: el<HTMLInputElement>('debit-name'),
   debitEmail: el<HTMLInputElement>('debit-email'),

@@ -1,0 +1,136 @@
+import type { Settle } from '../../ports';
+import { RetryableError, SettleError } from '../../errors';
+import { loadOutboxItem, markOutboxDone } from '../../outbox/outbox';
+import { findPayment, setOrderSyncStatus, type Payment } from '../payments';
+import { findRefund, requestRefund } from '../refunds';
+import { cancelPayment, capturePayment } from '../authorizations';
+import { setReturnUrl } from '../return-url';
+import type { PaymentSessionsGateway, SessionRef } from './gateway';
+import { findSession, recordSessionOutcome, type SessionKind, type ShopifySession } from './sessions';
+
+/**
+ * Answers one Shopify session (the "store" queue's `shopify-session:…` work). What it answers is
+ * read from Settle's facts now, not from the event that queued it, so running it twice (a crash
+ * after Shopify heard, a retried job) sends the same answer, which the gateway takes as done.
+ *
+ * When a payment session is answered (Settle's choice):
+ * - resolved once the processor reports the card authorized (kind `authorization`) or charged (`sale`);
+ * - rejected (PROCESSING_ERROR) once the payment is canceled: the hold was released or expired
+ *   before Shopify heard, or the shopper gave up and the payment was canceled. A declined card is
+ *   not a rejection: the shopper stays on Settle's page and may try another card, as Shopify's own
+ *   checkout lets them; a session nobody pays expires at Shopify.
+ */
+export async function answerShopifySession(settle: Settle, gateway: PaymentSessionsGateway, outboxId: string): Promise<string> {
+  const item = await loadOutboxItem(settle.db, outboxId);
+  if (!item || item.doneAt) return 'already done';
+  const session = await findSession(settle.db, item.payload.shop ?? '', (item.payload.kind ?? '') as SessionKind, item.payload.sessionId ?? '');
+  if (!session) throw new Error(`Shopify session ${item.payload.sessionId} is missing`);
+  const done = async (outcome: string, change?: Parameters<typeof recordSessionOutcome>[2]) => {
+    await settle.db.transaction(async (tx) => {
+      if (change) await recordSessionOutcome(tx, session, change);
+      await markOutboxDone(tx, item.id);
+    });
+    return outcome;
+  };
+  if (session.outcome !== 'open') return done(`${session.kind} session ${session.sessionId} was already ${session.outcome}`);
+  const ref: SessionRef = { shop: session.shop, gid: session.gid };
+  const payment = await findPayment(settle.db, session.merchantId, session.paymentId);
+  if (!payment) throw new Error(`payment ${session.paymentId} is missing`);
+
+  switch (session.kind) {
+    case 'payment': {
+      if (payment.status === 'authorized' || payment.status === 'succeeded') {
+        const { nextUrl } = await gateway.resolvePayment(ref);
+        // The shopper's way back after paying: Shopify's order status page.
+        if (nextUrl) await setReturnUrl(settle.db, payment.id, nextUrl);
+        // Resolved, Shopify makes the order and marks it paid itself: the merchant's list says so.
+        await setOrderSyncStatus(settle.db, payment.id, 'paid');
+        return done(`payment session ${session.sessionId} resolved`, { resolved: true, nextUrl });
+      }
+      if (payment.status === 'canceled') {
+        const merchantMessage = `Settle: the card payment ${payment.processorRef} was canceled before it was taken${payment.failureMessage ? `. ${payment.failureMessage}` : '.'}`;
+        await gateway.rejectPayment(ref, { code: 'PROCESSING_ERROR', merchantMessage });
+        return done(`payment session ${session.sessionId} rejected`, { resolved: false, reason: 'PROCESSING_ERROR', merchantMessage });
+      }
+      return done(`payment session ${session.sessionId} still waits for the shopper (${payment.status})`);
+    }
+    case 'refund':
+      return answerRefund(settle, gateway, session, payment, done);
+    case 'capture':
+      return answerMoneyMove(session, () => captureOnce(settle, session, payment), {
+        resolve: () => gateway.resolveCapture(ref),
+        // A hold that ended (released or expired) is Shopify's AUTHORIZATION_EXPIRED; anything else a processing error.
+        reject: (error) => {
+          const code = error.code === 'authorization_canceled' ? 'AUTHORIZATION_EXPIRED' : 'PROCESSING_ERROR';
+          return gateway.rejectCapture(ref, { code, merchantMessage: error.message }).then(() => code);
+        },
+      }, done);
+    case 'void':
+      return answerMoneyMove(session, () => voidOnce(settle, session, payment), {
+        resolve: () => gateway.resolveVoid(ref),
+        reject: (error) => gateway.rejectVoid(ref, { code: 'PROCESSING_ERROR', merchantMessage: error.message }).then(() => 'PROCESSING_ERROR'),
+      }, done);
+  }
+}
+
+type Done = (outcome: string, change?: Parameters<typeof recordSessionOutcome>[2]) => Promise<string>;
+
+/**
+ * Moves the money, then tells Shopify. A refusal a person must see (already captured elsewhere, an
+ * expired hold) rejects the session with its message; a processor that did not answer is retried.
+ */
+async function answerMoneyMove(
+  session: ShopifySession, move: () => Promise<void>,
+  answer: { resolve: () => Promise<void>; reject: (error: SettleError) => Promise<string> }, done: Done,
+): Promise<string> {
+  try {
+    await move();
+  } catch (error) {
+    if (!(error instanceof SettleError)) throw error;
+    const reason = await answer.reject(error);
+    return done(`${session.kind} session ${session.sessionId} rejected: ${error.message}`, { resolved: false, reason, merchantMessage: error.message });
+  }
+  await answer.resolve();
+  return done(`${session.kind} session ${session.sessionId} resolved`, { resolved: true });
+}
+
+/** Captures the session's amount, unless this capture already happened (a retry after a crash). */
+async function captureOnce(settle: Settle, session: ShopifySession, payment: Payment): Promise<void> {
+  if (payment.status === 'succeeded' && (payment.capturedAmount ?? payment.amount).amount === session.amount.amount) return;
+  const captured = await capturePayment(settle, session.merchantId, payment.id, { amount: session.amount.amount });
+  if (captured.status !== 'succeeded') throw new RetryableError(`the capture of ${payment.processorRef} is ${captured.status}`);
+}
+
+/** Releases the hold, unless it already is released (a retry, or released in Settle's admin). */
+async function voidOnce(settle: Settle, session: ShopifySession, payment: Payment): Promise<void> {
+  if (payment.status === 'canceled') return;
+  await cancelPayment(settle, session.merchantId, payment.id);
+}
+
+/**
+ * One Stripe refund per refund session: its Settle refund is named after the session (requestRefund's
+ * store refund id), so asking again finds it. Shopify hears once the processor says how it ended.
+ */
+async function answerRefund(settle: Settle, gateway: PaymentSessionsGateway, session: ShopifySession, payment: Payment, done: Done): Promise<string> {
+  const ref: SessionRef = { shop: session.shop, gid: session.gid };
+  let refund;
+  try {
+    refund = await requestRefund(settle, session.merchantId, payment.id, { amount: session.amount.amount, origin: 'store', storeRefundId: `shopify-${session.sessionId}` });
+  } catch (error) {
+    if (!(error instanceof SettleError)) throw error;
+    await gateway.rejectRefund(ref, { code: 'PROCESSING_ERROR', merchantMessage: error.message });
+    return done(`refund session ${session.sessionId} rejected: ${error.message}`, { resolved: false, reason: 'PROCESSING_ERROR', merchantMessage: error.message });
+  }
+  const now = (await findRefund(settle.db, session.merchantId, refund.id)) ?? refund;
+  if (now.status === 'succeeded') {
+    await gateway.resolveRefund(ref);
+    return done(`refund session ${session.sessionId} resolved (${now.id})`, { resolved: true });
+  }
+  if (now.status === 'failed' || now.status === 'canceled') {
+    const merchantMessage = now.failureMessage ?? 'The card refund failed.';
+    await gateway.rejectRefund(ref, { code: 'PROCESSING_ERROR', merchantMessage });
+    return done(`refund session ${session.sessionId} rejected`, { resolved: false, reason: 'PROCESSING_ERROR', merchantMessage });
+  }
+  // Still with the processor (or the bank): asked again later, it finds the same refund.
+  throw new RetryableError(`refund ${now.id} for Shopify's refund session ${session.sessionId} is ${now.status}`);
+}

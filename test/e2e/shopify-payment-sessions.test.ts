@@ -1,0 +1,94 @@
+/**
+ * Shopify's Payments Apps sessions against the Shopify sandbox (real 2026-07 schemas): the sandbox
+ * plays Shopify's checkout and posts the sessions to Settle's URLs with Shopify's headers and
+ * retries; Settle answers through its real Payments Apps gateway. A checkout paid on Settle's page
+ * (Stripe sandbox) is resolved and Shopify's order is paid; Shopify's retry of the same session gets
+ * the same page; a refund session is exactly one Stripe refund and Shopify records it; an
+ * authorization is captured through a capture session. Settle runs in process: the worker's steps
+ * (apply Stripe's events, answer Shopify) are run by the test, as test/server/shopify-payment-sessions does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPaymentForOrder } from '../../core/payments/payments';
+import { ShopifyPaymentSessionsGateway } from '../../connectors/shopify/payment-sessions-gateway';
+import { stripeClient } from '../../connectors/stripe/client';
+import { startShopifySandbox, type ShopifySandbox } from '../sandbox/shopify';
+import { confirmAsShopper } from '../support/journey';
+import { SHOP, answerShopify as answerAll, applyStripeEvents, paymentIdOf, startShopifySessionsWorld, type ShopifySessionsWorld } from '../support/shopify-payment-sessions';
+
+type Summary = { id: string; gid: string; state: string; redirectUrl: string | null; orderId: string; attempts: { status: number | null }[] };
+
+describe('Shopify payment sessions against the Shopify sandbox', { timeout: 90_000 }, () => {
+  let shopify: ShopifySandbox;
+  let world: ShopifySessionsWorld;
+  let clientId: string;
+  let gateway: ShopifyPaymentSessionsGateway;
+
+  beforeAll(async () => {
+    shopify = await startShopifySandbox({ port: 0 });
+    world = await startShopifySessionsWorld();
+    const settleUrl = world.settle.url;
+    shopify.createShop({ domain: SHOP, currency: 'USD' });
+    ({ clientId } = shopify.registerApp({
+      name: 'Settle', appUrl: settleUrl, redirectUrls: [`${settleUrl}/shopify/auth/callback`], scopes: ['write_payment_gateways', 'write_payment_sessions'],
+      payments: {
+        paymentSessionUrl: `${settleUrl}/shopify/payments/sessions`, refundSessionUrl: `${settleUrl}/shopify/payments/refunds`,
+        captureSessionUrl: `${settleUrl}/shopify/payments/captures`, voidSessionUrl: `${settleUrl}/shopify/payments/voids`,
+      },
+    }));
+    // The install (OAuth, connectors/shopify/sessions.ts) is tested on its own: here its offline token is used as shop-access gives it.
+    const token = await shopify.install(SHOP, clientId, ['write_payment_gateways', 'write_payment_sessions']);
+    gateway = new ShopifyPaymentSessionsGateway({ accessTokenFor: async (shop) => (shop === SHOP ? token : undefined) }, shopify.shopUrlTemplate);
+  }, 60_000);
+  afterAll(async () => {
+    await world?.close();
+    await shopify?.close();
+  });
+
+  /** What the worker's store queue does: answer Shopify, through the real gateway, for every session whose money has moved. */
+  const answerShopify = () => answerAll(world, gateway);
+  const session = (id: string) => shopify.paymentSession(SHOP, id) as Summary;
+
+  async function paidCheckout(amount: string, kind: 'sale' | 'authorization') {
+    const started = (await shopify.startPaymentSession(SHOP, { clientId, amount, kind })) as Summary;
+    expect(started.attempts.map((a) => a.status)).toEqual([201]);
+    const paymentId = paymentIdOf(started.redirectUrl ?? '');
+    await confirmAsShopper(world.settle.url, paymentId);
+    await applyStripeEvents(world);
+    await answerShopify();
+    return { started, paymentId };
+  }
+
+  it('a checkout paid on Settle’s page is resolved; Shopify’s retry of the session gets the same page', async () => {
+    const { started, paymentId } = await paidCheckout('42.50', 'sale');
+    expect(session(started.id).state).toBe('RESOLVED');
+    const resent = (await shopify.resendSession(SHOP, started.id)) as Summary;
+    expect(resent.attempts.map((a) => a.status)).toEqual([201, 201]);
+    expect(paymentIdOf(resent.redirectUrl ?? '')).toBe(paymentId);
+    // Shopify's answer to the resolve: the shopper's way on is the checkout's thank-you page.
+    const page = (await (await fetch(`${world.settle.url}/api/pay/${paymentId}`)).json()) as { returnUrl: string };
+    expect(page.returnUrl).toBe(`https://${SHOP}/checkouts/${started.orderId.split('/').pop()}/thank-you`);
+  });
+
+  it('a refund session is one Stripe refund, resolved at Shopify; asked again by Shopify, nothing more', async () => {
+    const { started } = await paidCheckout('60.00', 'sale');
+    const refund = (await shopify.startFollowUpSession(SHOP, 'refund', { paymentId: started.gid, amount: '25.00' })) as Summary;
+    await shopify.resendSession(SHOP, refund.id);
+    await answerShopify();
+    await answerShopify();
+    expect(session(refund.id).state).toBe('RESOLVED');
+    const payment = await findPaymentForOrder(world.settle.services.db, world.merchantId, 'shopify', started.gid);
+    const refunds = await stripeClient(world.account.secret_key, world.stripe.url).refunds.list({ payment_intent: payment!.processorRef });
+    expect(refunds.data.map((r) => r.amount)).toEqual([2500]);
+  });
+
+  it('an authorization is resolved when held, and a capture session captures it', async () => {
+    const { started } = await paidCheckout('80.00', 'authorization');
+    expect(session(started.id).state).toBe('RESOLVED');
+    const capture = (await shopify.startFollowUpSession(SHOP, 'capture', { paymentId: started.gid, amount: '80.00' })) as Summary;
+    await answerShopify();
+    expect(session(capture.id).state).toBe('RESOLVED');
+    const payment = await findPaymentForOrder(world.settle.services.db, world.merchantId, 'shopify', started.gid);
+    const intent = await stripeClient(world.account.secret_key, world.stripe.url).paymentIntents.retrieve(payment!.processorRef);
+    expect({ status: intent.status, received: intent.amount_received }).toEqual({ status: 'succeeded', received: 8000 });
+  });
+});
