@@ -29,6 +29,8 @@ import { stripeConnectWebhookRoutes } from './routes/stripe-connect-webhooks';
 import { shopifyInstallRoutes } from './routes/shopify-install';
 import { shopifyWebhookRoutes } from './routes/shopify-webhooks';
 import { shopifySessionTokenMerchant } from './routes/shopify-session-token';
+import { quickBooksConnectRoutes } from './routes/quickbooks-connect';
+import { quickBooksWebhookRoutes } from './routes/quickbooks-webhooks';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -53,6 +55,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(shopifyWebhookRoutes(services, auth));
   app.use(shopifyInstallRoutes(services));
   app.use(stripeConnectRoutes(services, auth));
+  app.use(quickBooksConnectRoutes(services, auth), quickBooksWebhookRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));
   app.use(wooAuthorizeRoutes(services, auth, tokens));
   app.use(paymentRoutes(services, auth));

@@ -18,6 +18,7 @@ import { redisConnection, scheduleEvery, startBullWorker } from '../../connector
 import { reconcile } from './reconciliation-jobs';
 import { applyShopifyWebhook } from '../../connectors/shopify/apply-webhook';
 import type { QueueName } from '../../core/jobs/queue';
+import { applyQuickBooksChange, startQuickBooksCatchUp } from './quickbooks-changes';
 import type { Services } from './services';
 
 type Handler = (services: Services, job: Job) => Promise<string>;
@@ -43,6 +44,7 @@ const HANDLERS: Record<QueueName, Handler> = {
   reports: (s, job) => prepareReportRun(s, String(job.data.runId)),
   reconciliation: (s, job) => reconcile(s, job),
   shopify: (s, job) => applyShopifyWebhook(s, Number(job.data.inboxId)),
+  quickbooks: (s, job) => applyQuickBooksChange(s, Number(job.data.inboxId)),
 };
 
 /** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */
@@ -96,11 +98,12 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
 
   const sweep = async () => {
     for (const { id, merchantId, platform } of await unprocessedInboundEvents(services.db, 30)) {
-      await services.jobs.enqueue(platform === 'shopify' ? 'shopify' : 'inbound', inboundJobId(merchantId, id), { inboxId: id });
+      await services.jobs.enqueue(platform === 'shopify' || platform === 'quickbooks' ? platform : 'inbound', inboundJobId(merchantId, id), { inboxId: id });
     }
     for (const item of await pendingOutboxItems(services.db, 30)) await services.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], item.id, { outboxId: item.id });
     for (const runId of await unfinishedReportRuns(services.db, 10)) await services.jobs.enqueue('reports', reportRunJobId(runId), { runId });
   };
+  const quickBooksCatchUp = startQuickBooksCatchUp(services, log);
   const timer = setInterval(() => sweep().catch((error: Error) => log.warn({ err: error.message }, 'sweep failed')), SWEEP_MS);
   timer.unref();
 
@@ -108,6 +111,7 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
     async close() {
       clearInterval(timer);
       clearInterval(wooCheck);
+      quickBooksCatchUp.stop();
       await Promise.all(workers.map((w) => w.close()));
       connection.disconnect();
     },
