@@ -7,6 +7,8 @@ import { call } from './client';
 /** The documents Settle posts; only changes to these can touch what Settle put in the books. */
 export const POSTED_ENTITIES = ['SalesReceipt', 'RefundReceipt', 'Purchase', 'Transfer', 'JournalEntry', 'Deposit'];
 
+const CDC_LOOKBACK_MS = 29 * 86_400_000;
+
 type Document = { Id: string; SyncToken?: string; status?: string; TotalAmt?: number; Amount?: number };
 
 /**
@@ -63,11 +65,13 @@ export async function startCatchUpFrom(db: Queryable, merchantId: string, realmI
  */
 export async function catchUpQuickBooks(db: Queryable, qbo: QuickBooks, merchantId: string, realmId: string): Promise<number> {
   const rows = await db.query<{ changed_since: Date }>('SELECT changed_since FROM quickbooks_catch_up WHERE merchant_id = $1 AND realm_id = $2', [merchantId, realmId]);
-  const since = rows[0]?.changed_since;
-  if (!since) {
+  const cursor = rows[0]?.changed_since;
+  if (!cursor) {
     await startCatchUpFrom(db, merchantId, realmId, new Date());
     return 0;
   }
+  // QuickBooks answers changes of the last 30 days only; a company disconnected longer resumes from there.
+  const since = new Date(Math.max(cursor.getTime(), Date.now() - CDC_LOOKBACK_MS));
   type Cdc = { CDCResponse?: { QueryResponse?: Record<string, Document[] | unknown>[] }[]; time?: string };
   const answer = await call<Cdc>((cb) => qbo.changeDataCapture(POSTED_ENTITIES, since.toISOString(), cb), 'asking QuickBooks what changed');
   let flagged = 0;

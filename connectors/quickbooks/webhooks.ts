@@ -41,7 +41,7 @@ const cloudEvents = z.array(z.object({
 // CloudEvents name entities in lower case ("qbo.salesreceipt.updated.v1"); the API spells them so.
 const ENTITY: Record<string, string> = {
   salesreceipt: 'SalesReceipt', refundreceipt: 'RefundReceipt', purchase: 'Purchase', transfer: 'Transfer', journalentry: 'JournalEntry',
-  deposit: 'Deposit', invoice: 'Invoice', payment: 'Payment', account: 'Account', customer: 'Customer', item: 'Item', vendor: 'Vendor', bill: 'Bill',
+  deposit: 'Deposit', invoice: 'Invoice', payment: 'Payment', account: 'Account', customer: 'Customer', item: 'Item', vendor: 'Vendor', bill: 'Bill', class: 'Class',
 };
 const OPERATION: Record<string, string> = { created: 'Create', updated: 'Update', deleted: 'Delete', voided: 'Void', merged: 'Merge', emailed: 'Emailed' };
 
