@@ -16,17 +16,18 @@ const refreshing = new Map<string, Promise<QuickBooksSecrets>>();
  * connection is marked revoked, so the merchant is told and books jobs stop until they reconnect.
  */
 export async function quickBooksAccess(
-  db: Queryable, connections: ConnectionStore, merchantId: string, tokenUrl: string, app?: { clientId: string; clientSecret: string },
+  db: Queryable, connections: ConnectionStore, merchantId: string, tokenUrl: string, app?: { clientId: string; clientSecret: string }, force = false,
 ): Promise<{ settings: QuickBooksSettings; secrets: QuickBooksSecrets }> {
   const c = await connections.find<QuickBooksSettings, Partial<QuickBooksSecrets>>(merchantId, 'quickbooks');
   if (!c) throw new SettleError('platform_not_connected', 'Connect to QuickBooks in Settle\'s setup first.', 409);
   if (c.settings.status && c.settings.status !== 'active') {
     throw new SettleError('books_reconnect_needed', `QuickBooks is ${c.settings.status}: connect to QuickBooks again in Settle to post to the books.`, 409);
   }
-  let pending = refreshing.get(merchantId);
+  const key = `${merchantId}.${force}`;
+  let pending = refreshing.get(key);
   if (!pending) {
-    pending = refresh(db, connections, c, tokenUrl, app).finally(() => refreshing.delete(merchantId));
-    refreshing.set(merchantId, pending);
+    pending = refresh(db, connections, c, tokenUrl, app, force).finally(() => refreshing.delete(key));
+    refreshing.set(key, pending);
   }
   return { settings: c.settings, secrets: await pending };
 }
@@ -39,10 +40,12 @@ function withApp(secrets: Partial<QuickBooksSecrets>, app?: { clientId: string; 
   return { ...(secrets as QuickBooksSecrets), clientId, clientSecret };
 }
 
-async function refresh(db: Queryable, connections: ConnectionStore, c: Stored, tokenUrl: string, app?: { clientId: string; clientSecret: string }): Promise<QuickBooksSecrets> {
+async function refresh(
+  db: Queryable, connections: ConnectionStore, c: Stored, tokenUrl: string, app: { clientId: string; clientSecret: string } | undefined, force: boolean,
+): Promise<QuickBooksSecrets> {
   const current = withApp(c.secrets, app);
   try {
-    const fresh = await refreshIfExpiring(current, tokenUrl);
+    const fresh = await refreshIfExpiring(current, tokenUrl, Date.now(), force);
     if (fresh !== current) {
       const { accessToken, refreshToken, accessTokenExpiresAt } = fresh;
       await connections.save({ ...c, secrets: { ...c.secrets, accessToken, refreshToken, accessTokenExpiresAt } });

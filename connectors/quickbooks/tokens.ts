@@ -13,10 +13,10 @@ const MARGIN_MS = 5 * 60_000;
 
 /**
  * Returns the same secrets while the access token is good, otherwise new ones from Intuit's token
- * endpoint (refresh_token grant, client credentials in Basic auth) with the rotated refresh token.
+ * endpoint (refresh_token grant; `force`: whatever the expiry says, e.g. after QuickBooks refused the token), client credentials in Basic auth) with the rotated refresh token.
  */
-export async function refreshIfExpiring(secrets: QuickBooksSecrets, tokenUrl: string, now = Date.now()): Promise<QuickBooksSecrets> {
-  if (secrets.accessTokenExpiresAt - now > MARGIN_MS) return secrets;
+export async function refreshIfExpiring(secrets: QuickBooksSecrets, tokenUrl: string, now = Date.now(), force = false): Promise<QuickBooksSecrets> {
+  if (!force && secrets.accessTokenExpiresAt - now > MARGIN_MS) return secrets;
   let response: Response;
   try {
     response = await fetch(tokenUrl, {

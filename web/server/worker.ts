@@ -6,7 +6,7 @@ import { markStoreOrderPaid } from '../../core/stores/mark-paid';
 import { syncStoreRefund } from '../../core/stores/sync-refund';
 import { noteOnStoreOrder } from '../../core/stores/order-note';
 import { recordSaleInStore } from '../../core/stores/record-sale';
-import { postEntryToBooks } from '../../core/books/post-entry';
+import { postToBooks } from './quickbooks-books';
 import { sendRefund } from '../../core/payments/refunds';
 import { recheckPayment } from '../../core/payments/outcome-unknown';
 import { prepareReportRun, reportRunJobId, unfinishedReportRuns } from '../../core/reports/runs';
@@ -34,7 +34,7 @@ const HANDLERS: Record<QueueName, Handler> = {
     if (id.startsWith('store-sale:')) return recordSaleInStore(s, id);
     return markStoreOrderPaid(s, id);
   },
-  books: (s, job) => postEntryToBooks(s, String(job.data.outboxId)),
+  books: (s, job) => postToBooks(s, String(job.data.outboxId)),
   // "refund:…" sends a refund; "recheck:…" re-reads a payment whose capture answer was lost.
   processor: (s, job) => {
     const id = String(job.data.outboxId);
