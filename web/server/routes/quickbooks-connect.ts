@@ -34,7 +34,8 @@ export function quickBooksConnectRoutes(services: Services, auth: RequestHandler
 
   // The admin's "Connect to QuickBooks" button: a top-level navigation, so the session cookie comes along.
   router.get('/quickbooks/connect', auth, route(async (req, res) => {
-    const a = app();
+    const a = quickBooksApp(config);
+    if (!a) return page(res, 409, 'Connecting to QuickBooks is not set up on this Settle yet (QUICKBOOKS_CLIENT_ID, QUICKBOOKS_CLIENT_SECRET). Ask whoever runs your Settle.');
     const state = await states.issue(req.merchant!.id, 'quickbooks', STATE_TTL_SECONDS);
     res.redirect(302, quickBooksAuthorizeUrl(a, state, redirectUri));
   }));
