@@ -8,15 +8,17 @@ import { StripeProcessor, type StripeSettings } from './stripe/processor';
 import { StripeCardReaders } from './stripe/terminal';
 import { wooClient, type WooSecrets, type WooSettings } from './woocommerce/client';
 import { WooStore } from './woocommerce/store';
-import { quickBooksClient, type QuickBooksSecrets, type QuickBooksSettings } from './quickbooks/client';
+import { quickBooksClient } from './quickbooks/client';
 import { QuickBooksBooks } from './quickbooks/books';
-import { refreshIfExpiring } from './quickbooks/tokens';
+import { quickBooksAccess } from './quickbooks/access';
 
 export interface PlatformEndpoints {
   stripeApiBase: string;
   /** Settle's own Stripe key as a Connect platform: merchants connected through OAuth are reached with it. */
   stripePlatformKey?: string;
   quickBooksTokenUrl: string;
+  /** Settle's own Intuit app, for companies connected through "Connect to QuickBooks". */
+  quickBooksApp?: { clientId: string; clientSecret: string };
 }
 
 /** Builds each merchant's platform adapters from their stored (encrypted) connections. */
@@ -46,12 +48,8 @@ export function platformDirectory(db: Database, connections: ConnectionStore, en
       return new WooStore(wooClient(c.settings, c.secrets));
     },
     async booksFor(merchantId) {
-      const c = await connections.find<QuickBooksSettings, QuickBooksSecrets>(merchantId, 'quickbooks');
-      if (!c) throw notConnected('QuickBooks');
-      const secrets = await refreshIfExpiring(c.secrets, endpoints.quickBooksTokenUrl);
-      // Intuit rotates refresh tokens: the new pair must be kept before anything else can fail.
-      if (secrets !== c.secrets) await connections.save({ ...c, secrets });
-      return new QuickBooksBooks(quickBooksClient(c.settings, secrets), new BooksMapping(db, merchantId));
+      const { settings, secrets } = await quickBooksAccess(db, connections, merchantId, endpoints.quickBooksTokenUrl, endpoints.quickBooksApp);
+      return new QuickBooksBooks(quickBooksClient(settings, secrets), new BooksMapping(db, merchantId));
     },
   };
 }

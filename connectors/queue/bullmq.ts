@@ -2,7 +2,7 @@ import { Queue, Worker, type Job, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JobQueue, QueueName } from '../../core/jobs/queue';
 
-export const QUEUE_NAMES: QueueName[] = ['inbound', 'store', 'books', 'processor', 'reports', 'reconciliation', 'shopify', 'imports'];
+export const QUEUE_NAMES: QueueName[] = ['inbound', 'store', 'books', 'processor', 'reports', 'reconciliation', 'shopify', 'imports', 'quickbooks'];
 
 /** Retry policy: exponential backoff from 1 s; a job still failing after 8 tries waits for the sweep. */
 const JOB_OPTIONS = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 };
@@ -47,6 +47,16 @@ export class BullJobQueue implements JobQueue {
   async enqueue(queue: QueueName, jobId: string, data: Record<string, unknown>): Promise<void> {
     // BullMQ ids may not contain ':' (it separates Redis key parts).
     await this.queue(queue).add(queue, data, { jobId: jobId.replace(/:/g, '.') });
+  }
+
+  /**
+   * Enqueues work again that stopped for good (a job failed without retry, e.g. while QuickBooks was
+   * disconnected): a failed job with that id is retried from the start; otherwise as `enqueue`.
+   */
+  async requeue(queue: QueueName, jobId: string, data: Record<string, unknown>): Promise<void> {
+    const job = await this.queue(queue).getJob(jobId.replace(/:/g, '.'));
+    if (job && (await job.getState()) === 'failed') return job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    await this.enqueue(queue, jobId, data);
   }
 
   /** Several jobs for one queue in one Redis round trip (the webhook path batches), same job id rules. */

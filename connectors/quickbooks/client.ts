@@ -1,8 +1,12 @@
 import QuickBooks from 'node-quickbooks';
 import { RetryableError, SettleError } from '../../core/errors';
+import type { ConnectionStatus } from '../../core/merchants/connections';
 
 export interface QuickBooksSettings {
   realmId: string;
+  /** `oauth` when connected through "Connect to QuickBooks": the app's client id and secret come from configuration. */
+  mode?: 'oauth';
+  status?: ConnectionStatus;
 }
 export interface QuickBooksSecrets {
   clientId: string;

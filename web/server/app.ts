@@ -31,6 +31,8 @@ import { shopifyInstallRoutes } from './routes/shopify-install';
 import { shopifyWebhookRoutes } from './routes/shopify-webhooks';
 import { shopifySessionTokenMerchant } from './routes/shopify-session-token';
 import { shopifyPaymentSessionRoutes } from './routes/shopify-payment-sessions';
+import { quickBooksConnectRoutes } from './routes/quickbooks-connect';
+import { quickBooksWebhookRoutes } from './routes/quickbooks-webhooks';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -55,6 +57,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(shopifyWebhookRoutes(services, auth));
   app.use(shopifyInstallRoutes(services));
   app.use(stripeConnectRoutes(services, auth));
+  app.use(quickBooksConnectRoutes(services, auth), quickBooksWebhookRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));
   app.use(wooAuthorizeRoutes(services, auth, tokens));
   app.use(wooConnectionRoutes(services, auth));

@@ -35,6 +35,15 @@ const schema = z.object({
   STRIPE_CONNECT_BASE: z.url().default('https://connect.stripe.com'),
   QUICKBOOKS_API_BASE: z.url().default('https://quickbooks.api.intuit.com/v3/company/'),
   QUICKBOOKS_TOKEN_URL: z.url().default('https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'),
+  /** "Connect to QuickBooks": Settle's app at Intuit (Keys & credentials); QuickBooks is pasted-tokens only when unset. */
+  QUICKBOOKS_CLIENT_ID: z.string().min(8, "must be the Intuit app's client id").optional(),
+  QUICKBOOKS_CLIENT_SECRET: z.string().min(8, "must be the Intuit app's client secret").optional(),
+  QUICKBOOKS_AUTHORIZE_URL: z.url().default('https://appcenter.intuit.com/connect/oauth2'),
+  QUICKBOOKS_REVOKE_URL: z.url().default('https://developer.api.intuit.com/v2/oauth2/tokens/revoke'),
+  /** The app's webhook verifier token (Intuit developer portal, Webhooks): /webhooks/quickbooks refuses everything when unset. */
+  QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN: z.string().min(8).optional(),
+  /** How often the worker asks QuickBooks what changed (Change Data Capture), for webhooks missed; 0 = never. */
+  QUICKBOOKS_CATCH_UP_MS: z.coerce.number().int().min(0).default(15 * 60_000),
   /** The Shopify app (client id and secret from the Partner Dashboard); Shopify is off when unset. */
   SHOPIFY_API_KEY: z.string().regex(/^\w{8,}$/, 'must be the app\'s client id').optional(),
   SHOPIFY_API_SECRET: z.string().min(8, "must be the app's client secret").optional(),
@@ -66,6 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if (Boolean(c.STRIPE_CONNECT_CLIENT_ID) !== Boolean(c.STRIPE_PLATFORM_SECRET_KEY)) {
     throw new ConfigError('Settle cannot start: STRIPE_CONNECT_CLIENT_ID and STRIPE_PLATFORM_SECRET_KEY go together (Stripe Connect needs both).');
+  }
+  if (Boolean(c.QUICKBOOKS_CLIENT_ID) !== Boolean(c.QUICKBOOKS_CLIENT_SECRET)) {
+    throw new ConfigError('Settle cannot start: QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET go together ("Connect to QuickBooks" needs both).');
   }
   if (Boolean(c.SHOPIFY_API_KEY) !== Boolean(c.SHOPIFY_API_SECRET)) {
     throw new ConfigError('Settle cannot start: SHOPIFY_API_KEY and SHOPIFY_API_SECRET go together (the Shopify app needs both).');

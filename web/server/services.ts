@@ -7,6 +7,16 @@ import { BullJobQueue, pingRedis, redisConnection } from '../../connectors/queue
 import { platformDirectory } from '../../connectors/directory';
 import { configureQuickBooksEndpoints } from '../../connectors/quickbooks/client';
 import type { Config } from './config';
+import type { QuickBooksApp } from '../../connectors/quickbooks/oauth';
+
+/** Settle's Intuit app, when "Connect to QuickBooks" is set up. */
+export function quickBooksApp(config: Config): QuickBooksApp | undefined {
+  if (!config.QUICKBOOKS_CLIENT_ID || !config.QUICKBOOKS_CLIENT_SECRET) return undefined;
+  return {
+    clientId: config.QUICKBOOKS_CLIENT_ID, clientSecret: config.QUICKBOOKS_CLIENT_SECRET,
+    authorizeUrl: config.QUICKBOOKS_AUTHORIZE_URL, tokenUrl: config.QUICKBOOKS_TOKEN_URL, revokeUrl: config.QUICKBOOKS_REVOKE_URL,
+  };
+}
 
 export interface Services extends Settle {
   config: Config;
@@ -42,6 +52,7 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     config, db, box, connections, jobs, redisUrl: config.REDIS_URL,
     platforms: platformDirectory(db, connections, {
       stripeApiBase: config.STRIPE_API_BASE, stripePlatformKey: config.STRIPE_PLATFORM_SECRET_KEY, quickBooksTokenUrl: config.QUICKBOOKS_TOKEN_URL,
+      quickBooksApp: quickBooksApp(config),
     }),
     async close() {
       await jobs.close();

@@ -6,7 +6,7 @@ import { markStoreOrderPaid } from '../../core/stores/mark-paid';
 import { syncStoreRefund } from '../../core/stores/sync-refund';
 import { noteOnStoreOrder } from '../../core/stores/order-note';
 import { recordSaleInStore } from '../../core/stores/record-sale';
-import { postEntryToBooks } from '../../core/books/post-entry';
+import { postToBooks } from './quickbooks-books';
 import { sendRefund } from '../../core/payments/refunds';
 import { recheckPayment } from '../../core/payments/outcome-unknown';
 import { prepareReportRun, reportRunJobId, unfinishedReportRuns } from '../../core/reports/runs';
@@ -22,6 +22,7 @@ import { applyShopifyWebhook } from '../../connectors/shopify/apply-webhook';
 import type { QueueName } from '../../core/jobs/queue';
 import { answerShopifySession } from '../../core/payments/sessions/settle';
 import { AppShopAccessTokens, ShopifyPaymentSessionsGateway } from '../../connectors/shopify/payment-sessions-gateway';
+import { applyQuickBooksChange, startQuickBooksCatchUp } from './quickbooks-changes';
 import type { Services } from './services';
 
 type Handler = (services: Services, job: Job) => Promise<string>;
@@ -38,7 +39,7 @@ const HANDLERS: Record<QueueName, Handler> = {
     if (id.startsWith('shopify-session:')) return answerShopifySession(s, shopifySessions(s), id);
     return markStoreOrderPaid(s, id);
   },
-  books: (s, job) => postEntryToBooks(s, String(job.data.outboxId)),
+  books: (s, job) => postToBooks(s, String(job.data.outboxId)),
   // "refund:…" sends a refund; "recheck:…" re-reads a payment whose capture answer was lost.
   processor: (s, job) => {
     const id = String(job.data.outboxId);
@@ -50,6 +51,7 @@ const HANDLERS: Record<QueueName, Handler> = {
   shopify: (s, job) => applyShopifyWebhook(s, Number(job.data.inboxId)),
   // A connected store's recent orders, read a page at a time with the progress on the import.
   imports: (s, job) => runWooOrderImport(s, String(job.data.importId)),
+  quickbooks: (s, job) => applyQuickBooksChange(s, Number(job.data.inboxId)),
 };
 
 /** Shopify's Payments Apps API, reached through the shop URL template (the sandbox's in tests). */
@@ -107,12 +109,13 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
 
   const sweep = async () => {
     for (const { id, merchantId, platform } of await unprocessedInboundEvents(services.db, 30)) {
-      await services.jobs.enqueue(platform === 'shopify' ? 'shopify' : 'inbound', inboundJobId(merchantId, id), { inboxId: id });
+      await services.jobs.enqueue(platform === 'shopify' || platform === 'quickbooks' ? platform : 'inbound', inboundJobId(merchantId, id), { inboxId: id });
     }
     for (const item of await pendingOutboxItems(services.db, 30)) await services.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], item.id, { outboxId: item.id });
     for (const runId of await unfinishedReportRuns(services.db, 10)) await services.jobs.enqueue('reports', reportRunJobId(runId), { runId });
     for (const importId of await unfinishedOrderImports(services.db, 10)) await services.jobs.enqueue('imports', orderImportJobId(importId), { importId });
   };
+  const quickBooksCatchUp = startQuickBooksCatchUp(services, log);
   const timer = setInterval(() => sweep().catch((error: Error) => log.warn({ err: error.message }, 'sweep failed')), SWEEP_MS);
   timer.unref();
 
@@ -120,6 +123,7 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
     async close() {
       clearInterval(timer);
       clearInterval(wooCheck);
+      quickBooksCatchUp.stop();
       await Promise.all(workers.map((w) => w.close()));
       connection.disconnect();
     },

@@ -10,6 +10,8 @@ import type { Company, SandboxStore } from './store';
 export const RATE_LIMIT_PER_MIN = 500;
 export const MAX_CONCURRENT = 10;
 export const MAX_MINOR_VERSION = 75;
+const CDC_LOOKBACK_MS = 30 * 86_400_000;
+const CDC_MAX = 1000; // entities per CDC answer
 
 type Reply = { status: number; body: unknown };
 
@@ -95,6 +97,31 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
       if (rows.length === 0) return { status: 200, body: { QueryResponse: {}, time } };
       return { status: 200, body: { QueryResponse: { [entity]: rows, startPosition: q.startPosition, maxResults: rows.length }, time } };
     });
+  });
+
+  // Change Data Capture: what changed (created, updated, deleted) in the named entities since a
+  // moment at most 30 days back. Deleted ones come as {Id, status: "Deleted", MetaData}.
+  router.get('/cdc', (req: Request, res: Response) => {
+    const company = companyOf(res);
+    const names = typeof req.query.entities === 'string' ? req.query.entities.split(',').map((n) => n.trim()).filter(Boolean) : [];
+    if (names.length === 0) throw faults.required('entities');
+    const entities = names.map((n) => Object.values(ENTITY_BY_PATH).find((e) => e.toLowerCase() === n.toLowerCase()) ?? n);
+    const unknown = entities.find((e) => !Object.values(ENTITY_BY_PATH).includes(e));
+    if (unknown) throw faults.unsupported(`Invalid entity for CDC: ${unknown}`);
+    const sinceText = typeof req.query.changedSince === 'string' ? req.query.changedSince : '';
+    if (!sinceText) throw faults.required('changedSince');
+    const since = Date.parse(sinceText);
+    if (Number.isNaN(since)) throw faults.invalid('changedSince', `changedSince is not a date-time: ${sinceText}`);
+    if (store.now() - since > CDC_LOOKBACK_MS) throw faults.invalid('changedSince', 'changedSince can be at most 30 days in the past');
+    const QueryResponse = entities.map((entity) => {
+      const changed: Record<string, unknown>[] = books.all(company, entity)
+        .filter((e) => Date.parse(String((e.MetaData as { LastUpdatedTime?: string }).LastUpdatedTime)) >= since);
+      for (const [Id, at] of company.deleted.get(entity) ?? []) {
+        if (at >= since) changed.push({ Id, status: 'Deleted', domain: 'QBO', MetaData: { LastUpdatedTime: new Date(at).toISOString() } });
+      }
+      return changed.length === 0 ? {} : { [entity]: changed.slice(0, CDC_MAX), startPosition: 1, maxResults: Math.min(changed.length, CDC_MAX) };
+    });
+    res.json({ CDCResponse: [{ QueryResponse }], time: store.isoNow() });
   });
 
   const entityFrom = (req: Request): string => {

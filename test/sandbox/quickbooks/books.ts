@@ -49,8 +49,14 @@ export interface ContractViolation {
   errors: string[];
 }
 
+/** What happened to an entity, in the legacy webhook's `operation` words. */
+export type Operation = 'Create' | 'Update' | 'Delete' | 'Void';
+export type ChangeListener = (company: Company, entityName: string, id: string, operation: Operation, lastUpdated: string) => void;
+
 export class Books {
   private readonly rules: Rules;
+  /** Told of every change made through the API (the webhooks send them on). */
+  readonly listeners: ChangeListener[] = [];
   /** Stored response forms the XSD refused (checked in the background; should stay empty). */
   readonly violations: ContractViolation[] = [];
   private readonly postings = new Map<string, Posting[]>(); // "realm/Entity/Id" → postings
@@ -141,6 +147,7 @@ export class Books {
     const { Id: _ignored, SyncToken: _ignored2, ...rest } = body;
     const created = this.insert(company, entityName, rest);
     this.checkResponseLater(entityName, created);
+    this.changed(company, entityName, created, 'Create');
     return created;
   }
 
@@ -162,7 +169,7 @@ export class Books {
     const merged: Obj = req.sparse === true || req.sparse === 'true' ? { ...current, ...req } : { ...req };
     delete merged.Id;
     delete merged.SyncToken;
-    return this.save(company, entityName, merged, current);
+    return this.changed(company, entityName, this.save(company, entityName, merged, current), 'Update');
   }
 
   /** POST ?operation=delete: reverses the postings and removes the transaction. */
@@ -175,6 +182,10 @@ export class Books {
     if (old) applyPostings(company, this.store.table(company, 'Account'), old, -1);
     this.postings.delete(key);
     this.store.table(company, entityName).delete(current.Id);
+    let deleted = company.deleted.get(entityName);
+    if (!deleted) company.deleted.set(entityName, (deleted = new Map()));
+    deleted.set(current.Id, this.store.now());
+    for (const listener of this.listeners) listener(company, entityName, current.Id, 'Delete', this.store.isoNow());
     return { status: 'Deleted', domain: 'QBO', Id: current.Id };
   }
 
@@ -193,7 +204,13 @@ export class Books {
       return { ...l, Amount: 0, SalesItemLineDetail: { ...detail, Qty: 0 } };
     });
     const note = typeof rest.PrivateNote === 'string' && rest.PrivateNote !== '' ? `Voided - ${rest.PrivateNote}` : 'Voided';
-    return this.save(company, entityName, { ...rest, Line: lines, PrivateNote: note }, current);
+    return this.changed(company, entityName, this.save(company, entityName, { ...rest, Line: lines, PrivateNote: note }, current), 'Void');
+  }
+
+  private changed(company: Company, entityName: string, e: Entity, operation: Operation): Entity {
+    const at = String((e.MetaData as Obj | undefined)?.LastUpdatedTime ?? this.store.isoNow());
+    for (const listener of this.listeners) listener(company, entityName, e.Id, operation, at);
+    return e;
   }
 
   // A SalesReceipt linked from a Deposit cannot be deleted or voided (fault 6540).

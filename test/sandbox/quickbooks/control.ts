@@ -1,6 +1,7 @@
 // /_sandbox control endpoints: they play Intuit's developer portal (create an app), the
 // merchant's consent screen (connect a company, get tokens) and give tests a look inside.
 // Loopback only, no auth.
+import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Books } from './books';
 import { ENTITY_BY_PATH } from './books';
@@ -19,8 +20,32 @@ export function controlRouter(store: SandboxStore, books: Books): express.Router
   });
   router.use(express.json());
 
-  router.post('/apps', (_req: Request, res: Response) => {
-    res.status(201).json(store.createApp());
+  router.post('/apps', (req: Request, res: Response) => {
+    const uris = (req.body as Record<string, unknown> | undefined)?.redirect_uris;
+    if (uris !== undefined && !(Array.isArray(uris) && uris.every((u) => typeof u === 'string' && URL.canParse(u)))) {
+      res.status(400).json({ error: 'redirect_uris must be a list of URLs' });
+      return;
+    }
+    res.status(201).json(store.createApp(uris as string[] | undefined));
+  });
+
+  // The portal's Webhooks page: endpoint URL, format, on/off. The verifier token is made once per app.
+  router.put('/apps/:clientId/webhooks', (req: Request, res: Response) => {
+    const clientId = String(req.params.clientId);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (!store.apps.has(clientId)) return void res.status(404).json({ error: 'unknown client_id' });
+    if (typeof body.url !== 'string' || !URL.canParse(body.url)) return void res.status(400).json({ error: 'url must be a URL' });
+    if (body.format !== undefined && body.format !== 'legacy' && body.format !== 'cloudevents') return void res.status(400).json({ error: 'format is legacy or cloudevents' });
+    const verifierToken = store.webhooks.get(clientId)?.verifierToken ?? randomUUID();
+    store.webhooks.set(clientId, { url: body.url, verifierToken, format: (body.format as 'legacy' | 'cloudevents' | undefined) ?? 'cloudevents', enabled: body.enabled !== false });
+    res.json({ verifier_token: verifierToken });
+  });
+
+  router.post('/companies/:realmId/disconnect', (req: Request, res: Response) => {
+    const company = store.companies.get(String(req.params.realmId));
+    if (!company) return void res.status(404).json({ error: 'unknown realm' });
+    store.revokeAll(company.realmId, company.clientId);
+    res.json({ realm_id: company.realmId, disconnected: true });
   });
 
   router.post('/companies', (req: Request, res: Response) => {

@@ -8,6 +8,7 @@ import { Books, type ContractViolation } from './books';
 import { controlRouter } from './control';
 import { oauthRouter } from './oauth';
 import { SandboxStore } from './store';
+import { WebhookSender, type Delivery } from './webhooks';
 import { getXsdValidator } from './xsd-validator';
 
 export { createXsdValidator, getXsdValidator, type XsdResult, type XsdValidator } from './xsd-validator';
@@ -25,8 +26,18 @@ export interface QuickBooksSandbox {
   url: string;
   apiBaseUrl: string;
   tokenUrl: string;
+  /** Intuit's consent page (discovery.json authorization_endpoint). */
+  authorizeUrl: string;
+  revokeUrl: string;
   close(): Promise<void>;
-  createApp(): Promise<{ client_id: string; client_secret: string }>;
+  createApp(opts?: { redirect_uris?: string[] }): Promise<{ client_id: string; client_secret: string }>;
+  /** The developer portal's Webhooks page: where the app's notifications go; answers the verifier token. */
+  subscribeWebhooks(clientId: string, opts: { url: string; format?: 'legacy' | 'cloudevents'; enabled?: boolean }): Promise<{ verifier_token: string }>;
+  webhookDeliveries(): Promise<Delivery[]>;
+  /** The company's owner disconnects the app in QuickBooks: every token it held stops working. */
+  disconnectApp(realmId: string): Promise<void>;
+  /** Whether the app still holds a working refresh token for the company. */
+  connected(realmId: string): Promise<boolean>;
   createCompany(opts: { client_id: string; home_currency?: string; company_name?: string }): Promise<SandboxCompany>;
   documents(realmId: string): Promise<{ realm_id: string; documents: Record<string, Record<string, unknown>[]> }>;
   advanceClock(seconds: number): Promise<void>;
@@ -38,8 +49,10 @@ export async function startQuickBooksSandbox(opts: { port?: number; host?: strin
   const books = new Books(store, getXsdValidator());
   const app = express();
   app.disable('x-powered-by');
+  const webhooks = new WebhookSender(store);
+  books.listeners.push((...change) => webhooks.send(...change));
   app.use('/_sandbox', controlRouter(store, books));
-  app.use(oauthRouter(store));
+  app.use(oauthRouter(store, books));
   app.use('/v3/company/:realmId', apiRouter(store, books));
   app.use(faultHandler(store));
 
@@ -64,12 +77,20 @@ export async function startQuickBooksSandbox(opts: { port?: number; host?: strin
     url,
     apiBaseUrl: `${url}/v3/company/`,
     tokenUrl: `${url}/oauth2/v1/tokens/bearer`,
+    authorizeUrl: `${url}/connect/oauth2`,
+    revokeUrl: `${url}/v2/oauth2/tokens/revoke`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
-    createApp: () => call('POST', '/apps'),
+    createApp: (o) => call('POST', '/apps', o ?? {}),
+    subscribeWebhooks: (clientId, o) => call('PUT', `/apps/${encodeURIComponent(clientId)}/webhooks`, o),
+    webhookDeliveries: () => webhooks.settled(),
+    disconnectApp: async (realmId) => {
+      await call('POST', `/companies/${encodeURIComponent(realmId)}/disconnect`, {});
+    },
+    connected: async (realmId) => [...store.refreshTokens.values()].some((t) => t.realmId === realmId && t.expiresAt > store.now()),
     createCompany: (o) => call('POST', '/companies', o),
     documents: (realmId) => call('GET', `/companies/${encodeURIComponent(realmId)}/documents`),
     advanceClock: async (seconds) => {

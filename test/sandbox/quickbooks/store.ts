@@ -4,6 +4,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 
 export const ACCESS_TOKEN_TTL_S = 3600;
 export const REFRESH_TOKEN_TTL_S = 15552000; // 180 days, as x_refresh_token_expires_in says
+/** Intuit's authorization codes are short-lived; the sandbox gives 5 minutes. */
+export const CODE_TTL_S = 300;
 
 export type Entity = Record<string, unknown> & { Id: string; SyncToken: string };
 
@@ -21,6 +23,25 @@ export interface Company {
    * arriving while the first attempt still runs waits for it instead of writing twice. */
   requestIds: Map<string, Promise<{ status: number; body: unknown }>>;
   rate: { windowStart: number; count: number; inFlight: number };
+  /** entity name → Id → when it was deleted (sandbox ms), for Change Data Capture. */
+  deleted: Map<string, Map<string, number>>;
+}
+
+/** An authorization code from the consent page: once, within its lifetime, by its app, to its redirect URI. */
+export interface AuthorizationCode {
+  realmId: string;
+  clientId: string;
+  redirectUri: string;
+  expiresAt: number;
+  used: boolean;
+}
+
+/** Where an app's webhooks go (the developer portal's Webhooks page) and in which format. */
+export interface WebhookSubscription {
+  url: string;
+  verifierToken: string;
+  format: 'legacy' | 'cloudevents';
+  enabled: boolean;
 }
 
 export interface Token {
@@ -37,6 +58,10 @@ export class SandboxStore {
   readonly companies = new Map<string, Company>();
   readonly accessTokens = new Map<string, Token>();
   readonly refreshTokens = new Map<string, Token>();
+  /** client_id → the redirect URIs registered for it (the portal's Keys & credentials page). */
+  readonly redirectUris = new Map<string, string[]>();
+  readonly codes = new Map<string, AuthorizationCode>();
+  readonly webhooks = new Map<string, WebhookSubscription>(); // client_id → subscription
   private clockOffsetMs = 0;
 
   now(): number {
@@ -51,11 +76,25 @@ export class SandboxStore {
     return new Date(this.now()).toISOString();
   }
 
-  createApp(): { client_id: string; client_secret: string } {
+  createApp(redirectUris: string[] = []): { client_id: string; client_secret: string } {
     const client_id = secret('AB', 30);
     const client_secret = secret('', 30);
     this.apps.set(client_id, client_secret);
+    this.redirectUris.set(client_id, redirectUris);
     return { client_id, client_secret };
+  }
+
+  issueCode(realmId: string, clientId: string, redirectUri: string): string {
+    const code = secret('AB11', 30);
+    this.codes.set(code, { realmId, clientId, redirectUri, expiresAt: this.now() + CODE_TTL_S * 1000, used: false });
+    return code;
+  }
+
+  /** Ends every token the app holds for the company (revocation, or the company disconnecting the app). */
+  revokeAll(realmId: string, clientId: string): void {
+    for (const tokens of [this.accessTokens, this.refreshTokens]) {
+      for (const [key, t] of tokens) if (t.realmId === realmId && t.clientId === clientId) tokens.delete(key);
+    }
   }
 
   createCompany(clientId: string, companyName: string, homeCurrency: string): Company {
@@ -73,6 +112,7 @@ export class SandboxStore {
       balances: new Map(),
       requestIds: new Map(),
       rate: { windowStart: this.now(), count: 0, inFlight: 0 },
+      deleted: new Map(),
     };
     this.companies.set(realmId, company);
     return company;

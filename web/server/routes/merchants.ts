@@ -89,7 +89,7 @@ export function merchantRoutes(services: Services, auth: RequestHandler, tokens:
 
   router.put('/api/connections/quickbooks', auth, body, route(async (req, res) => {
     const { realmId, expiresIn, ...secrets } = parseBody(quickBooksBody, req);
-    const settings = { realmId };
+    const settings = { realmId, status: 'active' };
     await services.connections.save({
       merchantId: req.merchant!.id, platform: 'quickbooks', settings,
       secrets: { ...secrets, accessTokenExpiresAt: Date.now() + expiresIn * 1000 },

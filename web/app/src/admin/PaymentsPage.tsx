@@ -8,6 +8,9 @@ import { PaymentsTable } from './PaymentsTable';
 import { BalancesCard } from './BalancesCard';
 import { PaymentActions } from './PaymentActions';
 import { StripeAccessBanner } from './StripeAccessBanner';
+import { QuickBooksAccessBanner } from './QuickBooksAccessBanner';
+import { QuickBooksCard } from './QuickBooksCard';
+import { BooksFlagsCard } from './BooksFlagsCard';
 
 export function PaymentsPage() {
   const { data, error, loading } = usePayments();
@@ -18,6 +21,7 @@ export function PaymentsPage() {
     <Page title="Payments" subtitle={data?.merchant.name}>
       <Layout>
         <StripeAccessBanner />
+        <QuickBooksAccessBanner />
         {error ? (
           <Layout.Section>
             <LoadError error={error} what="payments" />
@@ -37,6 +41,8 @@ export function PaymentsPage() {
             {/* Keyed by payment and status: a capture or release starts the card afresh for what is now possible. */}
             {selected ? <PaymentActions key={`${selected.id}:${selected.status}`} payment={selected} /> : null}
             {data ? <BalancesCard balances={data.balances} /> : null}
+            <BooksFlagsCard />
+            <QuickBooksCard />
           </BlockStack>
         </Layout.Section>
       </Layout>

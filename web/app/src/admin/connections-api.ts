@@ -6,6 +6,8 @@ export interface ConnectionRow {
   platform: string;
   // active | revoked | disconnected; typed as string too, a newer server may add states.
   status: 'active' | 'revoked' | 'disconnected' | (string & {});
+  /** What is safe to show: QuickBooks' company (realmId), Stripe's account id. */
+  settings?: { realmId?: string; accountId?: string; mode?: string };
 }
 
 export interface ConnectionsResponse {
@@ -22,4 +24,15 @@ export async function stripeConsentLink(): Promise<string> {
   const body = (await res.json().catch(() => null)) as { url?: string; error?: { code?: string; message?: string } } | null;
   if (!res.ok || !body?.url) throw new ApiError(res.status, body?.error?.code ?? `http_${res.status}`, body?.error?.message ?? 'Settle could not start connecting Stripe.');
   return body.url;
+}
+
+/** Where "Connect to QuickBooks" goes: Settle signs a single-use state and sends the browser on to Intuit. */
+export const QUICKBOOKS_CONNECT_URL = '/quickbooks/connect';
+
+/** Disconnects QuickBooks: Settle's access is revoked at Intuit and its tokens deleted. */
+export async function disconnectQuickBooks(): Promise<void> {
+  const res = await fetch('/api/connections/quickbooks', { method: 'DELETE', credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (res.ok) return;
+  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  throw new ApiError(res.status, body?.error?.code ?? `http_${res.status}`, body?.error?.message ?? 'Settle could not disconnect QuickBooks.');
 }
