@@ -14,7 +14,7 @@ import Stripe from 'stripe';
 import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
 import { adminSignInLink, placeOrder, readPayments, signUpAndConnect, startCheckout, type ConnectedMerchant, type Sandboxes } from '../support/journey';
-import { launchChromium, recordRequests, screenshot, type RecordedRequest } from '../support/browser';
+import { launchChromium, recordRequests, screenshot, typeCardDetails, type RecordedRequest } from '../support/browser';
 import { installWalletSheet } from '../support/wallet-sheet';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/app/dist/', import.meta.url));
@@ -69,12 +69,7 @@ describe('in the browser: the payment page embedded in the store’s checkout', 
   }
 
   async function typeCard(frame: FrameLocator, cardNumber: string, payLabel = 'Pay $100.00') {
-    const typed = cardNumber.replace(/(\d{4})(?=\d)/g, '$1 ');
-    await frame.getByLabel('Card number').pressSequentially(typed);
-    // What the shopper sees in the field before paying: every digit, grouped as typed.
-    await expect.poll(() => frame.getByLabel('Card number').inputValue()).toBe(typed);
-    await frame.getByLabel('Expiry (MM / YY)').pressSequentially('12 / 30');
-    await frame.getByLabel('Security code').pressSequentially('123');
+    await typeCardDetails(frame, cardNumber);
     await frame.getByRole('button', { name: payLabel }).click();
   }
 

@@ -18,7 +18,7 @@ import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
 import { advanceStripeClock, merchantApi, placeOrder, signUpAndConnect, stripeDashboard, type ConnectedMerchant, type Sandboxes } from '../support/journey';
 import { expectBooks } from '../support/books';
-import { launchChromium, newPerson, screenshot } from '../support/browser';
+import { launchChromium, newPerson, screenshot, typeCardDetails } from '../support/browser';
 
 const WORDPRESS = fileURLToPath(new URL('../plugins/woocommerce/wordpress-cli.php', import.meta.url));
 const WEB_DIST = fileURLToPath(new URL('../../web/app/dist/', import.meta.url));
@@ -90,13 +90,7 @@ describe.skipIf(!havePhp)('the WooCommerce plugin (PHP) at checkout, end to end'
   const stock = async (m: ConnectedMerchant, productId: number) => ((await m.woo.get(`products/${productId}`)).data as { stock_quantity: number }).stock_quantity;
 
   async function typeCard(frame: FrameLocator, cardNumber: string, amount: string) {
-    const number = frame.getByLabel('Card number');
-    await number.fill('');
-    await number.pressSequentially(cardNumber.replace(/(\d{4})(?=\d)/g, '$1 '));
-    await frame.getByLabel('Expiry (MM / YY)').fill('');
-    await frame.getByLabel('Expiry (MM / YY)').pressSequentially('12 / 30');
-    await frame.getByLabel('Security code').fill('');
-    await frame.getByLabel('Security code').pressSequentially('123');
+    await typeCardDetails(frame, cardNumber);
     await frame.getByRole('button', { name: `Pay ${amount}` }).click();
   }
 

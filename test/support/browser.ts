@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -56,4 +57,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = `${SCREENSHOTS}${name}.png`;
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Clicks into a field and types, as a shopper does (replacing what was there): the click gives the
+ * frame the keyboard, where a script's focus() into a cross-origin frame may leave the keys with the
+ * page around it. Then checks the field shows every character typed.
+ */
+export async function typeInto(scope: FrameLocator | Page, label: string, text: string): Promise<void> {
+  const field = scope.getByLabel(label);
+  await field.click();
+  await field.fill('');
+  await field.pressSequentially(text);
+  await expect.poll(() => field.inputValue()).toBe(text);
+}
+
+/** A test card typed into Settle's payment form (number grouped in fours, expiry 12/30, CVC 123). */
+export async function typeCardDetails(scope: FrameLocator | Page, cardNumber: string): Promise<void> {
+  await typeInto(scope, 'Card number', cardNumber.replace(/(\d{4})(?=\d)/g, '$1 '));
+  await typeInto(scope, 'Expiry (MM / YY)', '12 / 30');
+  await typeInto(scope, 'Security code', '123');
 }
