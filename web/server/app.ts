@@ -24,6 +24,7 @@ import { webhookRoutes } from './routes/webhooks';
 import { wooWebhookRoutes } from './routes/woocommerce-webhooks';
 import { stripeConnectRoutes } from './routes/stripe-connect';
 import { stripeConnectWebhookRoutes } from './routes/stripe-connect-webhooks';
+import { acceptSessionTokens, embeddedAdminPage, embeddedSessionTokenMerchant } from './embedded-admin';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -40,7 +41,7 @@ export function createApp(services: Services, log: Logger): Express {
   });
 
   const tokens = new SessionTokens(services.config.encryptionKey);
-  const auth = requireMerchant(services.db, tokens);
+  const auth = acceptSessionTokens(requireMerchant(services.db, tokens), embeddedSessionTokenMerchant(services, (shop) => services.connections.merchantForAccount('shopify', shop)));
   app.use(healthRoutes(services));
   app.use(stripeConnectWebhookRoutes(services)); // before /webhooks/stripe/:merchantId
   app.use(webhookRoutes(services));
@@ -98,7 +99,7 @@ function requestLogging(log: Logger): RequestHandler {
 function mountWebPages(app: Express, services: Services): void {
   if (!existsSync(WEB_DIST)) return; // API-only until `npm run build:web` has run.
   app.use('/app', express.static(WEB_DIST, { index: false, maxAge: '1h' }));
-  app.get(['/admin', '/admin/'], (_req, res) => res.sendFile('admin.html', { root: WEB_DIST }));
+  app.get(['/admin', '/admin/'], embeddedAdminPage(services, WEB_DIST), (_req, res) => res.sendFile('admin.html', { root: WEB_DIST }));
   // The payment page talks only to Settle (its data) and to the processor (card data).
   app.use(payPageRoutes(services, WEB_DIST));
 }
