@@ -170,6 +170,7 @@ function appBridgeStandIn(adminOrigin: string): void {
   });
   customElements.define('ui-nav-menu', class extends HTMLElement {
     connectedCallback() {
+      this.style.display = 'none'; // shown by Shopify admin, not in the app's frame (as App Bridge does)
       // The links are its children, added by React after the element itself.
       queueMicrotask(() => post('nav', { links: [...this.querySelectorAll('a')].filter((a) => a.getAttribute('rel') !== 'home').map((a) => ({ label: a.textContent, href: a.getAttribute('href') })) }));
     }
