@@ -10,7 +10,8 @@ export interface ShopifyCaller {
   userId: string;
 }
 
-const refused = (message: string) => new SettleError('invalid_session_token', message, 401);
+// Whatever was wrong with the token, what the person in Shopify admin can do about it is the same.
+const refused = (message: string) => new SettleError('invalid_session_token', `${message} Reload Settle from your Shopify admin.`, 401);
 
 /** An App Bridge session token is a JWT: three base64url parts, the first a JSON header ("eyJ"). */
 export const looksLikeSessionToken = (token: string): boolean => /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/.test(token);
@@ -27,12 +28,12 @@ export async function verifySessionToken(app: ShopifyApp, token: string): Promis
     payload = await app.session.decodeSessionToken(token);
   } catch {
     // The library's message repeats the token itself: it is not passed on, nor logged.
-    throw refused('The Shopify session token is not valid for Settle (signature, audience or expiry). Reload the app in Shopify admin.');
+    throw refused('The Shopify session token is not valid for Settle (signature, audience or expiry).');
   }
   const dest = typeof payload.dest === 'string' ? payload.dest : '';
   const shop = cleanShop(app, dest.replace(/^https:\/\//, ''));
   if (!shop || dest !== `https://${shop}` || payload.iss !== `${dest}/admin`) {
-    throw refused('The Shopify session token does not name the shop it was issued by. Reload the app in Shopify admin.');
+    throw refused('The Shopify session token does not name the shop it was issued by.');
   }
   if (typeof payload.sub !== 'string' || !payload.sub) throw refused('The Shopify session token names no staff member.');
   return { shop, userId: payload.sub };

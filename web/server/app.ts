@@ -33,6 +33,7 @@ import { shopifySessionTokenMerchant } from './routes/shopify-session-token';
 import { shopifyPaymentSessionRoutes } from './routes/shopify-payment-sessions';
 import { quickBooksConnectRoutes } from './routes/quickbooks-connect';
 import { quickBooksWebhookRoutes } from './routes/quickbooks-webhooks';
+import { embeddedAdminPage } from './embedded-admin';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -114,7 +115,7 @@ function requestLogging(log: Logger): RequestHandler {
 function mountWebPages(app: Express, services: Services): void {
   if (!existsSync(WEB_DIST)) return; // API-only until `npm run build:web` has run.
   app.use('/app', express.static(WEB_DIST, { index: false, maxAge: '1h' }));
-  app.get(['/admin', '/admin/'], (_req, res) => res.sendFile('admin.html', { root: WEB_DIST }));
+  app.get(['/admin', '/admin/'], embeddedAdminPage(services, WEB_DIST), (_req, res) => res.sendFile('admin.html', { root: WEB_DIST }));
   // The payment page talks only to Settle (its data) and to the processor (card data).
   app.use(payPageRoutes(services, WEB_DIST));
 }

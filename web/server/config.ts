@@ -50,6 +50,8 @@ const schema = z.object({
   SHOPIFY_SCOPES: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, 'comma-separated access scopes').default(SHOPIFY_SCOPES),
   /** Where a shop is reached: `https://{shop}` in production, the sandbox's `/shops/{shop}` in tests. */
   SHOPIFY_SHOP_URL: z.string().regex(/^https?:\/\/[^\s]*\{shop\}/, 'must be a URL template containing {shop}').default('https://{shop}'),
+  /** Shopify admin's origin: with the shop itself, the only page allowed to frame the embedded admin. */
+  SHOPIFY_ADMIN_ORIGIN: z.string().url().default('https://admin.shopify.com'),
   WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('512kb'),
   API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('64kb'),
   /** How often the self-healing reconciliation sweep runs for every merchant (0: never). */

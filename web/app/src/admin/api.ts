@@ -1,5 +1,6 @@
 // Typed client for Settle's admin API (payments here, payouts in payouts-api.ts). The session is an
-// httpOnly cookie, so the browser attaches it for us; we never see or store a token in JS.
+// httpOnly cookie, so the browser attaches it for us; we never see or store a token in JS. Inside
+// Shopify admin, shopify/session-tokens.ts gives each /api call an App Bridge session token instead.
 
 import type { Money } from '../money';
 
