@@ -42,6 +42,7 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     config, db, box, connections, jobs, redisUrl: config.REDIS_URL,
     platforms: platformDirectory(db, connections, {
       stripeApiBase: config.STRIPE_API_BASE, stripePlatformKey: config.STRIPE_PLATFORM_SECRET_KEY, quickBooksTokenUrl: config.QUICKBOOKS_TOKEN_URL,
+      shopify: { config, box },
     }),
     async close() {
       await jobs.close();

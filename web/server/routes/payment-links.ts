@@ -13,7 +13,8 @@ const linkBody = z
     currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as USD (your store\'s currency for products)'),
     amount: z.number().int().positive().optional().describe('a custom amount, in minor units'),
     products: z.array(z.object({
-      productId: z.string().regex(/^[1-9]\d{0,18}$/, 'the store\'s product id, a whole number'),
+      // WooCommerce's ids are whole numbers; Shopify's are variant gids (kept as strings: they exceed 2^53).
+      productId: z.string().regex(/^(?:[1-9]\d{0,18}|gid:\/\/shopify\/ProductVariant\/[1-9]\d{0,19})$/, 'the store\'s product id: a whole number (WooCommerce) or a variant gid (Shopify)'),
       quantity: z.number().int().min(1).max(1000),
     }).strict()).min(1).max(50).optional(),
   })
