@@ -31,6 +31,7 @@ import { shopifyInstallRoutes } from './routes/shopify-install';
 import { shopifyWebhookRoutes } from './routes/shopify-webhooks';
 import { shopifySessionTokenMerchant } from './routes/shopify-session-token';
 import { shopifyPaymentSessionRoutes } from './routes/shopify-payment-sessions';
+import { shopifyPlanRoutes } from './routes/shopify-plan';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -54,6 +55,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(wooWebhookRoutes(services, auth));
   app.use(shopifyWebhookRoutes(services, auth));
   app.use(shopifyInstallRoutes(services));
+  app.use(shopifyPlanRoutes(services, auth));
   app.use(stripeConnectRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));
   app.use(wooAuthorizeRoutes(services, auth, tokens));

@@ -10,6 +10,7 @@ import { NotFoundError } from '../../../core/errors';
 import { parseBody, route } from '../http';
 import { formatMoney } from '../format';
 import { paymentView } from './payments';
+import { shopifyPlanRequired } from './shopify-plan';
 
 const readerBody = z.object({
   registrationCode: z.string().trim().min(1).max(100).describe('the code the reader shows (test mode: simulated-wpe)'),
@@ -81,7 +82,7 @@ export function counterSaleRoutes(services: Services, auth: RequestHandler): Rou
     res.json({ readers: views });
   }));
 
-  router.post('/api/counter-sales', auth, body, route(async (req, res) => {
+  router.post('/api/counter-sales', auth, shopifyPlanRequired(services), body, route(async (req, res) => {
     const input = parseBody(saleBody, req);
     const merchantId = req.merchant!.id;
     const sale = await startCounterSale(services, merchantId, {

@@ -6,6 +6,7 @@ import { createPaymentLink, findProductsForLinks, listPaymentLinks, type Payment
 import { deactivateLink, listLinkSales } from '../../../core/payments/link-sales';
 import { parseBody, parseQuery, route } from '../http';
 import { formatMoney } from '../format';
+import { shopifyPlanRequired } from './shopify-plan';
 
 const linkBody = z
   .object({
@@ -48,7 +49,7 @@ export function paymentLinkRoutes(services: Services, auth: RequestHandler): Rou
     createdAt: link.createdAt.toISOString(), deactivatedAt: link.deactivatedAt?.toISOString() ?? null,
   });
 
-  router.post('/api/payment-links', auth, body, route(async (req, res) => {
+  router.post('/api/payment-links', auth, shopifyPlanRequired(services), body, route(async (req, res) => {
     const input = parseBody(linkBody, req);
     const link = await createPaymentLink(services, req.merchant!.id, input);
     res.status(201).json({ paymentLink: view(link) });
