@@ -27,3 +27,6 @@ export async function connectedStore(settle: Settle, merchantId: string): Promis
     throw error;
   });
 }
+
+/** Which store an order Settle made for a sale is in: Shopify's ids are gids, WooCommerce's whole numbers. */
+export const platformOfStoreOrder = (orderId: string): Store['platform'] => (orderId.startsWith('gid://shopify/') ? 'shopify' : 'woocommerce');

@@ -5,7 +5,7 @@ import { findPayment, saleMadeElsewhere, storeOrderOf } from '../payments/paymen
 import { findRefund } from '../payments/refunds';
 import { readBackStoreOrder } from '../reconciliation/snapshots';
 import type { Store } from './store';
-import { connectedStore, storePlatformOf } from './connected-store';
+import { connectedStore, platformOfStoreOrder } from './connected-store';
 import { findCounterSaleByPayment } from '../payments/counter-sales';
 import { findLinkSaleByPayment } from '../payments/link-sales';
 import type { Payment } from '../payments/payments';
@@ -46,9 +46,7 @@ async function orderMadeForSale(settle: Settle, merchantId: string, payment: Pay
   if (!saleMadeElsewhere(payment)) return null;
   const sale = (await findCounterSaleByPayment(settle.db, merchantId, payment.id)) ?? (await findLinkSaleByPayment(settle.db, merchantId, payment.id));
   if (!sale) return null;
-  const platform = await storePlatformOf(settle.db, merchantId);
-  if (!platform) return null;
-  if (sale.storeOrder) return { platform, orderId: sale.storeOrder.id };
+  if (sale.storeOrder) return { platform: platformOfStoreOrder(sale.storeOrder.id), orderId: sale.storeOrder.id };
   if (await connectedStore(settle, merchantId)) throw new RetryableError(`the store order for ${payment.orderNumber} is not made yet`);
   return null;
 }

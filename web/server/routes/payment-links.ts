@@ -7,6 +7,7 @@ import { deactivateLink, listLinkSales } from '../../../core/payments/link-sales
 import { parseBody, parseQuery, route } from '../http';
 import { formatMoney } from '../format';
 import { shopifyPlanRequired } from './shopify-plan';
+import { platformOfStoreOrder } from '../../../core/stores/connected-store';
 
 const linkBody = z
   .object({
@@ -73,7 +74,7 @@ export function paymentLinkRoutes(services: Services, auth: RequestHandler): Rou
     const sales = (await listLinkSales(services.db, req.merchant!.id, link.id)).map((s) => ({
       id: s.id, email: s.customer.email, name: s.customer.name, lines: s.lines, number: s.payment.orderNumber,
       payment: { id: s.payment.id, status: s.payment.status, amount: s.payment.amount, amountFormatted: formatMoney(s.payment.amount) },
-      storeOrder: s.storeOrder && { platform: 'woocommerce', id: s.storeOrder.id, number: s.storeOrder.number }, createdAt: s.createdAt.toISOString(),
+      storeOrder: s.storeOrder && { platform: platformOfStoreOrder(s.storeOrder.id), id: s.storeOrder.id, number: s.storeOrder.number }, createdAt: s.createdAt.toISOString(),
     }));
     res.json({ paymentLink: view(link), sales });
   }));
