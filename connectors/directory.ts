@@ -11,6 +11,11 @@ import { WooStore } from './woocommerce/store';
 import { quickBooksClient } from './quickbooks/client';
 import { QuickBooksBooks } from './quickbooks/books';
 import { quickBooksAccess } from './quickbooks/access';
+import type { SecretBox } from '../core/secrets/secret-box';
+import { shopifyApp, type ShopifyAppSettings } from './shopify/app';
+import { shopAccess } from './shopify/shop-access';
+import { ShopifyGraphql } from './shopify/graphql/client';
+import { ShopifyStore } from './shopify/store';
 
 export interface PlatformEndpoints {
   stripeApiBase: string;
@@ -19,6 +24,8 @@ export interface PlatformEndpoints {
   quickBooksTokenUrl: string;
   /** Settle's own Intuit app, for companies connected through "Connect to QuickBooks". */
   quickBooksApp?: { clientId: string; clientSecret: string };
+  /** Settle's Shopify app and the box its shops' tokens are sealed in (absent: no Shopify). */
+  shopify?: { config: ShopifyAppSettings; box: SecretBox };
 }
 
 /** Builds each merchant's platform adapters from their stored (encrypted) connections. */
@@ -42,7 +49,13 @@ export function platformDirectory(db: Database, connections: ConnectionStore, en
       return new StripeCardReaders((await stripeFor(merchantId)).stripe);
     },
     async storeFor(merchantId, platform) {
-      if (platform !== 'woocommerce') throw notConnected(platform);
+      if (platform === 'shopify') {
+        const app = endpoints.shopify && shopifyApp(endpoints.shopify.config);
+        if (!app) throw notConnected('Shopify');
+        // The shop's offline token, renewed first when it is about to expire; refused once uninstalled.
+        const { shop, session } = await shopAccess({ db, ...endpoints.shopify! }, merchantId);
+        return new ShopifyStore(new ShopifyGraphql(app, { shop, accessToken: session.accessToken! }));
+      }
       const c = await connections.find<WooSettings, WooSecrets>(merchantId, 'woocommerce');
       if (!c) throw notConnected('WooCommerce');
       return new WooStore(wooClient(c.settings, c.secrets));

@@ -1,6 +1,6 @@
 import { ZodError } from 'zod';
-import type { Database, Queryable } from '../../core/storage/database';
-import type { SecretBox } from '../../core/secrets/secret-box';
+import type { Queryable } from '../../core/storage/database';
+import { planSubscriptionUpdated, type PlanServices } from './plan';
 import { markInboundProcessed } from '../../core/inbox/inbox';
 import { recordStoreOrder } from '../../core/reconciliation/snapshots';
 import { markShopUninstalled } from '../../core/shops/shops';
@@ -29,7 +29,7 @@ interface ShopifyInboxRow {
  * "processed" mark commit together, so a retry after a crash finds it done; then the payload keeps
  * only ids and amounts (an order's payload carries the shopper's name, email and addresses).
  */
-export async function applyShopifyWebhook(deps: { db: Database; box: SecretBox }, inboxId: number): Promise<string> {
+export async function applyShopifyWebhook(deps: PlanServices, inboxId: number): Promise<string> {
   const rows = await deps.db.query<ShopifyInboxRow>(
     `SELECT i.merchant_id, i.event_type, i.payload, i.processed_at, c.settings->>'shop' AS shop,
             i.payload->>'order_id' AS order_id, i.payload->'customer'->>'id' AS customer_id, i.payload->'customer'->>'email' AS customer_email,
@@ -44,7 +44,7 @@ export async function applyShopifyWebhook(deps: { db: Database; box: SecretBox }
   if (event.processed_at) return 'already processed';
   const topic = event.event_type;
   const outcome = await deps.db.transaction(async (tx) => {
-    const done = isShopifyTopic(topic) && event.shop ? await understood(() => apply(tx, deps.box, event, topic, event.shop!)) : `topic ${topic} not handled`;
+    const done = isShopifyTopic(topic) && event.shop ? await understood(() => apply(tx, deps, event, topic, event.shop!)) : `topic ${topic} not handled`;
     await tx.query(`UPDATE inbox SET payload = ${KEPT_PAYLOAD_SQL} WHERE id = $1`, [inboxId]);
     await markInboundProcessed(tx, inboxId);
     return done;
@@ -65,7 +65,7 @@ async function understood(work: () => Promise<string>): Promise<string> {
   }
 }
 
-async function apply(tx: Queryable, box: SecretBox, event: ShopifyInboxRow, topic: keyof typeof SHOPIFY_TOPICS, shop: string): Promise<string> {
+async function apply(tx: Queryable, deps: PlanServices, event: ShopifyInboxRow, topic: keyof typeof SHOPIFY_TOPICS, shop: string): Promise<string> {
   const merchantId = event.merchant_id;
   const customer = (): PrivacyCustomer => ({
     shop, customerId: event.customer_id, email: event.customer_email, orderGids: event.order_ids.map((id) => `gid://shopify/Order/${id}`),
@@ -77,10 +77,12 @@ async function apply(tx: Queryable, box: SecretBox, event: ShopifyInboxRow, topi
         return 'uninstall from before the current installation: ignored';
       }
       // The shop's tokens died at Shopify with the uninstall: Settle forgets them and calls no more.
-      const deleted = await new PostgresShopifySessions(tx, box).deleteShop(shop);
+      const deleted = await new PostgresShopifySessions(tx, deps.box).deleteShop(shop);
       await markShopUninstalled(tx, merchantId, shop);
       return `uninstalled, ${deleted} token(s) deleted`;
     }
+    case 'APP_SUBSCRIPTIONS_UPDATE':
+      return planSubscriptionUpdated(deps, tx, shop, event.payload);
     case 'ORDERS_PAID':
     case 'ORDERS_UPDATED': {
       const order = orderSnapshot(event.payload);

@@ -10,6 +10,7 @@ import type { ShopifyApp } from './app';
  */
 export const SHOPIFY_TOPICS = {
   APP_UNINSTALLED: 'app/uninstalled',
+  APP_SUBSCRIPTIONS_UPDATE: 'app_subscriptions/update',
   ORDERS_PAID: 'orders/paid',
   ORDERS_UPDATED: 'orders/updated',
   REFUNDS_CREATE: 'refunds/create',

@@ -2,6 +2,7 @@ import type { Settle } from '../ports';
 import type { Queryable } from '../storage/database';
 import type { ProductForSale, Store } from '../stores/store';
 import { NotFoundError, SettleError } from '../errors';
+import { connectedStore } from '../stores/connected-store';
 import { newId } from '../ids';
 import { add, currencyCode, money, type Money } from '../money';
 
@@ -47,12 +48,9 @@ export interface LinkLine {
 
 /** The merchant's store, for links to its products; a link for an amount needs none. */
 export async function storeForLinks(settle: Settle, merchantId: string): Promise<Store> {
-  return settle.platforms.storeFor(merchantId, 'woocommerce').catch((error: unknown) => {
-    if (error instanceof SettleError && error.code === 'platform_not_connected') {
-      throw new SettleError('store_not_connected', 'Connect your store to Settle to sell its products through a link, or make a link for an amount.', 409);
-    }
-    throw error;
-  });
+  const store = await connectedStore(settle, merchantId);
+  if (!store) throw new SettleError('store_not_connected', 'Connect your store to Settle to sell its products through a link, or make a link for an amount.', 409);
+  return store;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Settle } from '../ports';
 import type { Queryable } from '../storage/database';
 import type { SaleMadeElsewhere } from './store';
-import { SettleError } from '../errors';
+import { connectedStore } from './connected-store';
 import { money, toDecimal } from '../money';
 import { loadOutboxItem, markOutboxDone, type OutboxItem } from '../outbox/outbox';
 import { findCounterSaleByPayment, recordStoreOrderOfSale } from '../payments/counter-sales';
@@ -15,7 +15,7 @@ interface SaleToRecord {
 }
 
 /**
- * Records a paid counter sale or payment-link sale in the merchant's WooCommerce store as a paid
+ * Records a paid counter sale or payment-link sale in the merchant's store (Shopify or WooCommerce) as a paid
  * order (the "store" queue's job for topic store.record_sale), so the store's stock falls for what
  * was sold outside it, and the sale shows the store's order number. Without a connected store there
  * is nothing to record. Safe to repeat: the store finds the order already made for the payment.
@@ -25,10 +25,7 @@ export async function recordSaleInStore(settle: Settle, outboxId: string): Promi
   if (!item || item.doneAt) return 'already done';
   const toRecord = (await counterSale(settle.db, item)) ?? (await linkSale(settle.db, item));
   if (!toRecord) throw new Error(`payment ${item.payload.paymentId} is not a counter sale or a payment link's sale`);
-  const store = await settle.platforms.storeFor(item.merchantId, 'woocommerce').catch((error: unknown) => {
-    if (error instanceof SettleError && error.code === 'platform_not_connected') return null;
-    throw error;
-  });
+  const store = await connectedStore(settle, item.merchantId);
   if (!store) {
     await settle.db.transaction((tx) => markOutboxDone(tx, item.id));
     return `${toRecord.label}: no store connected`;

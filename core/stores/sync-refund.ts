@@ -4,7 +4,8 @@ import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
 import { findPayment, saleMadeElsewhere, storeOrderOf } from '../payments/payments';
 import { findRefund } from '../payments/refunds';
 import { readBackStoreOrder } from '../reconciliation/snapshots';
-import { SettleError } from '../errors';
+import type { Store } from './store';
+import { connectedStore, platformOfStoreOrder } from './connected-store';
 import { findCounterSaleByPayment } from '../payments/counter-sales';
 import { findLinkSaleByPayment } from '../payments/link-sales';
 import type { Payment } from '../payments/payments';
@@ -41,15 +42,11 @@ export async function syncStoreRefund(settle: Settle, outboxId: string): Promise
  * The store order Settle made for a counter sale or a payment link's sale (store.record_sale), so its
  * refund shows there too. Not made yet while a store is connected: wait for it. No store: none.
  */
-async function orderMadeForSale(settle: Settle, merchantId: string, payment: Payment): Promise<{ platform: 'woocommerce'; orderId: string } | null> {
+async function orderMadeForSale(settle: Settle, merchantId: string, payment: Payment): Promise<{ platform: Store['platform']; orderId: string } | null> {
   if (!saleMadeElsewhere(payment)) return null;
   const sale = (await findCounterSaleByPayment(settle.db, merchantId, payment.id)) ?? (await findLinkSaleByPayment(settle.db, merchantId, payment.id));
   if (!sale) return null;
-  if (sale.storeOrder) return { platform: 'woocommerce', orderId: sale.storeOrder.id };
-  const connected = await settle.platforms.storeFor(merchantId, 'woocommerce').then(() => true, (error: unknown) => {
-    if (error instanceof SettleError && error.code === 'platform_not_connected') return false;
-    throw error;
-  });
-  if (connected) throw new RetryableError(`the store order for ${payment.orderNumber} is not made yet`);
+  if (sale.storeOrder) return { platform: platformOfStoreOrder(sale.storeOrder.id), orderId: sale.storeOrder.id };
+  if (await connectedStore(settle, merchantId)) throw new RetryableError(`the store order for ${payment.orderNumber} is not made yet`);
   return null;
 }

@@ -34,6 +34,7 @@ import { shopifyPaymentSessionRoutes } from './routes/shopify-payment-sessions';
 import { quickBooksConnectRoutes } from './routes/quickbooks-connect';
 import { quickBooksWebhookRoutes } from './routes/quickbooks-webhooks';
 import { embeddedAdminPage } from './embedded-admin';
+import { shopifyPlanRoutes } from './routes/shopify-plan';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -57,6 +58,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(wooWebhookRoutes(services, auth));
   app.use(shopifyWebhookRoutes(services, auth));
   app.use(shopifyInstallRoutes(services));
+  app.use(shopifyPlanRoutes(services, auth));
   app.use(stripeConnectRoutes(services, auth));
   app.use(quickBooksConnectRoutes(services, auth), quickBooksWebhookRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));

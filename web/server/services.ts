@@ -53,6 +53,7 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     platforms: platformDirectory(db, connections, {
       stripeApiBase: config.STRIPE_API_BASE, stripePlatformKey: config.STRIPE_PLATFORM_SECRET_KEY, quickBooksTokenUrl: config.QUICKBOOKS_TOKEN_URL,
       quickBooksApp: quickBooksApp(config),
+      shopify: { config, box },
     }),
     async close() {
       await jobs.close();

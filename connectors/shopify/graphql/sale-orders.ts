@@ -63,9 +63,7 @@ async function findSaleOrder(client: ShopifyGraphql, paymentId: string): Promise
  * so the order's total is the sale's to the cent and stock still falls by the whole quantity.
  */
 async function orderLines(client: ShopifyGraphql, line: SaleMadeElsewhere['lines'][number]): Promise<OrderLine[]> {
-  const { productVariants } = await client.request<VariantsBySkuResult, VariantsBySkuVariables>(VARIANTS_BY_SKU, { query: skuQuery(line.name) });
-  const matches = productVariants.nodes.filter((v) => v.sku === line.name);
-  const variant = matches.length === 1 ? matches[0] : undefined;
+  const variant = isVariantGid(line.productId) ? { id: line.productId } : await variantWithSku(client, line.name);
   if (!variant || line.quantity < 1) {
     const title = line.quantity === 1 ? line.name : `${line.name} × ${line.quantity}`;
     return [{ title, quantity: 1, priceSet: { shopMoney: moneyInput(line.total) }, requiresShipping: false, taxable: false }];
@@ -75,6 +73,15 @@ async function orderLines(client: ShopifyGraphql, line: SaleMadeElsewhere['lines
   const priced = (quantity: number, amount: number): OrderLine => ({ variantId: variant.id, quantity, priceSet: { shopMoney: moneyInput(minor(amount, line.total)) } });
   if (last === unit) return [priced(line.quantity, unit)];
   return [...(line.quantity > 1 ? [priced(line.quantity - 1, unit)] : []), priced(1, last)];
+}
+
+/** A payment link's line names its variant (gid); a counter sale's line is matched by SKU. */
+const isVariantGid = (id: string | null | undefined): id is string => Boolean(id?.startsWith('gid://shopify/ProductVariant/'));
+
+async function variantWithSku(client: ShopifyGraphql, sku: string): Promise<{ id: string } | undefined> {
+  const { productVariants } = await client.request<VariantsBySkuResult, VariantsBySkuVariables>(VARIANTS_BY_SKU, { query: skuQuery(sku) });
+  const matches = productVariants.nodes.filter((v) => v.sku === sku);
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 const minor = (amount: number, like: Money): Money => money(amount, like.currency);

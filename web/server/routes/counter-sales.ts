@@ -10,6 +10,8 @@ import { NotFoundError } from '../../../core/errors';
 import { parseBody, route } from '../http';
 import { formatMoney } from '../format';
 import { paymentView } from './payments';
+import { shopifyPlanRequired } from './shopify-plan';
+import { platformOfStoreOrder } from '../../../core/stores/connected-store';
 
 const readerBody = z.object({
   registrationCode: z.string().trim().min(1).max(100).describe('the code the reader shows (test mode: simulated-wpe)'),
@@ -62,7 +64,7 @@ export function counterSaleRoutes(services: Services, auth: RequestHandler): Rou
       amount: sale.payment.amount, amountFormatted: formatMoney(sale.payment.amount), outcome, message,
       reader: { id: sale.readerId, status: reader?.status ?? 'unknown' }, customer: sale.customer,
       // The WooCommerce order the paid sale became (null until recorded, or with no store connected).
-      storeOrder: sale.storeOrder && { platform: 'woocommerce', id: sale.storeOrder.id, number: sale.storeOrder.number }, payment: paymentView(sale.payment), createdAt: sale.createdAt.toISOString(),
+      storeOrder: sale.storeOrder && { platform: platformOfStoreOrder(sale.storeOrder.id), id: sale.storeOrder.id, number: sale.storeOrder.number }, payment: paymentView(sale.payment), createdAt: sale.createdAt.toISOString(),
     };
   }
 
@@ -81,7 +83,7 @@ export function counterSaleRoutes(services: Services, auth: RequestHandler): Rou
     res.json({ readers: views });
   }));
 
-  router.post('/api/counter-sales', auth, body, route(async (req, res) => {
+  router.post('/api/counter-sales', auth, shopifyPlanRequired(services), body, route(async (req, res) => {
     const input = parseBody(saleBody, req);
     const merchantId = req.merchant!.id;
     const sale = await startCounterSale(services, merchantId, {

@@ -6,6 +6,8 @@ import { createPaymentLink, findProductsForLinks, listPaymentLinks, type Payment
 import { deactivateLink, listLinkSales } from '../../../core/payments/link-sales';
 import { parseBody, parseQuery, route } from '../http';
 import { formatMoney } from '../format';
+import { shopifyPlanRequired } from './shopify-plan';
+import { platformOfStoreOrder } from '../../../core/stores/connected-store';
 
 const linkBody = z
   .object({
@@ -13,7 +15,8 @@ const linkBody = z
     currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as USD (your store\'s currency for products)'),
     amount: z.number().int().positive().optional().describe('a custom amount, in minor units'),
     products: z.array(z.object({
-      productId: z.string().regex(/^[1-9]\d{0,18}$/, 'the store\'s product id, a whole number'),
+      // WooCommerce's ids are whole numbers; Shopify's are variant gids (kept as strings: they exceed 2^53).
+      productId: z.string().regex(/^(?:[1-9]\d{0,18}|gid:\/\/shopify\/ProductVariant\/[1-9]\d{0,19})$/, 'the store\'s product id: a whole number (WooCommerce) or a variant gid (Shopify)'),
       quantity: z.number().int().min(1).max(1000),
     }).strict()).min(1).max(50).optional(),
   })
@@ -47,7 +50,7 @@ export function paymentLinkRoutes(services: Services, auth: RequestHandler): Rou
     createdAt: link.createdAt.toISOString(), deactivatedAt: link.deactivatedAt?.toISOString() ?? null,
   });
 
-  router.post('/api/payment-links', auth, body, route(async (req, res) => {
+  router.post('/api/payment-links', auth, shopifyPlanRequired(services), body, route(async (req, res) => {
     const input = parseBody(linkBody, req);
     const link = await createPaymentLink(services, req.merchant!.id, input);
     res.status(201).json({ paymentLink: view(link) });
@@ -71,7 +74,7 @@ export function paymentLinkRoutes(services: Services, auth: RequestHandler): Rou
     const sales = (await listLinkSales(services.db, req.merchant!.id, link.id)).map((s) => ({
       id: s.id, email: s.customer.email, name: s.customer.name, lines: s.lines, number: s.payment.orderNumber,
       payment: { id: s.payment.id, status: s.payment.status, amount: s.payment.amount, amountFormatted: formatMoney(s.payment.amount) },
-      storeOrder: s.storeOrder && { platform: 'woocommerce', id: s.storeOrder.id, number: s.storeOrder.number }, createdAt: s.createdAt.toISOString(),
+      storeOrder: s.storeOrder && { platform: platformOfStoreOrder(s.storeOrder.id), id: s.storeOrder.id, number: s.storeOrder.number }, createdAt: s.createdAt.toISOString(),
     }));
     res.json({ paymentLink: view(link), sales });
   }));

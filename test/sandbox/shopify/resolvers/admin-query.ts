@@ -4,7 +4,7 @@ import { need, type Ctx } from "../context";
 import { idOf, type Shop } from "../store";
 import { connection, matchesQuery, type PageArgs } from "./connection";
 import { customerView, inventoryItemView, locationView, orderView, productView, shopView, variantView } from "./views";
-import { appInstallationView, webhookSubscriptionView } from "./apps";
+import { appInstallationView, appSubscriptionView, webhookSubscriptionView } from "./apps";
 
 type Search = PageArgs & { query?: string | null; sortKey?: string | null };
 const byNewest = <T extends { createdAt: number }>(xs: Iterable<T>) => [...xs].sort((a, b) => a.createdAt - b.createdAt);
@@ -31,6 +31,8 @@ function nodeById(ctx: Ctx, id: string): unknown {
     case "Customer": { const c = look(s.customers, "Customer"); return c ? customerView(s, c) : null; }
     case "InventoryItem": { const v = [...s.variants.values()].find((x) => x.inventoryItemId === idOf("InventoryItem", id)); return v ? inventoryItemView(s, v) : null; }
     case "Location": return idOf("Location", id) === s.locationId ? locationView(s) : null;
+    // An app sees its own subscriptions by id, never another app's (Shopify answers null).
+    case "AppSubscription": { const a = look(s.appSubscriptions, "AppSubscription"); return a && a.clientId === ctx.app.clientId ? appSubscriptionView(a) : null; }
     default: return null;
   }
 }
