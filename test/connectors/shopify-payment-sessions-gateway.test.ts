@@ -1,34 +1,26 @@
 /**
- * The Payments Apps calls that answer Shopify's sessions: every document validates against
- * Shopify's real 2026-07 schema; against a stand-in Payments Apps endpoint, a resolve returns the
- * order status page, a session already in the asked state counts as done (a retried resolve does not
- * fail the session), a refusal is an error to show, and throttling or a 5xx is retried later.
+ * Core's PaymentSessionsGateway as the worker uses it, over the shared Payments Apps client, against
+ * a stand-in Payments Apps endpoint reached through Settle's shop URL template: a resolve returns the
+ * order status page, a repeated resolve Shopify answers with the resolved session is done (a retried
+ * job does not fail the session), a session that went the other way is an error to show, throttling
+ * or a 5xx ends as a RetryableError (the job retries later) and a refused token as a person's problem.
+ * The documents themselves are validated by test/contract/shopify-documents.test.ts.
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { buildClientSchema, parse, validate, type IntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetryableError, SettleError } from '../../core/errors';
-import { PAYMENT_SESSION_DOCUMENTS, ShopifyPaymentSessionsGateway } from '../../connectors/shopify/payment-sessions-gateway';
-import { contractPath } from '../support/contracts';
+import { shopifyApp, type ShopifyAppSettings } from '../../connectors/shopify/app';
+import { ShopifyGraphql } from '../../connectors/shopify/graphql/client';
+import { CostBuckets } from '../../connectors/shopify/graphql/cost-bucket';
+import { ShopifyPaymentSessions } from '../../connectors/shopify/payments-apps';
+import { ShopifyPaymentSessionsGateway } from '../../connectors/shopify/payment-sessions-gateway';
 
 const SHOP = 'corner-lamps.myshopify.com';
 const GID = 'gid://shopify/PaymentSession/abc';
 
-describe('the documents', () => {
-  it('validate against the Payments Apps 2026-07 schema, and a misspelt field would not', () => {
-    const introspection = JSON.parse(readFileSync(contractPath('shopify/payments-apps-graphql/payments-apps_2026-07.introspection.json'), 'utf8')) as
-      { data?: IntrospectionQuery } & IntrospectionQuery;
-    const schema = buildClientSchema(introspection.data ?? introspection);
-    expect(PAYMENT_SESSION_DOCUMENTS).toHaveLength(8);
-    for (const document of PAYMENT_SESSION_DOCUMENTS) expect(validate(schema, parse(document)).map((e) => e.message), document).toEqual([]);
-    expect(validate(schema, parse(PAYMENT_SESSION_DOCUMENTS[0]!.replace('redirectUrl', 'redirectURL')))).not.toEqual([]);
-  });
-});
-
 describe('against a stand-in Payments Apps endpoint', () => {
   let server: Server;
-  let template: string;
+  let settings: ShopifyAppSettings;
   const seen: { url: string; token: string; body: { query: string; variables: Record<string, unknown> } }[] = [];
   let answer: (body: { query: string; variables: Record<string, unknown> }) => { status: number; json: unknown };
 
@@ -45,11 +37,17 @@ describe('against a stand-in Payments Apps endpoint', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
-    template = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/shops/{shop}`;
+    const template = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/shops/{shop}`;
+    settings = { SHOPIFY_API_KEY: 'settle-client-id', SHOPIFY_API_SECRET: 'shpss_secret', SHOPIFY_SCOPES: 'write_payment_sessions', SHOPIFY_SHOP_URL: template, publicUrl: 'https://settle.test' };
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const gateway = () => new ShopifyPaymentSessionsGateway({ accessTokenFor: async (shop) => (shop === SHOP ? 'shpat_token' : undefined) }, template);
+  // The client's waits between retries pass at once: only what Settle ends up saying is asserted.
+  const instant = new CostBuckets({ now: () => Date.now(), sleep: async () => undefined });
+  const gateway = () => {
+    const app = shopifyApp(settings)!;
+    return new ShopifyPaymentSessionsGateway(async (shop) => new ShopifyPaymentSessions(new ShopifyGraphql(app, { shop, accessToken: 'shpat_token' }, { api: 'payments-apps', buckets: instant, attempts: 3 })));
+  };
   const session = (code: string, extra: Record<string, unknown> = {}) => ({ id: GID, state: { __typename: `PaymentSessionState${code}`, code }, ...extra });
 
   it('resolves a payment session and returns Shopify’s next page for the shopper', async () => {
@@ -61,18 +59,20 @@ describe('against a stand-in Payments Apps endpoint', () => {
     expect(seen.at(-1)).toMatchObject({ url: `/shops/${SHOP}/payments_apps/api/2026-07/graphql.json`, token: 'shpat_token', body: { variables: { id: GID } } });
   });
 
-  it('a session already resolved (a retried resolve) is done; one rejected meanwhile is an error', async () => {
+  it('a repeated resolve Shopify answers with the resolved session is done; a session rejected meanwhile is an error to show', async () => {
+    // What Shopify (and its sandbox) answers a second refundSessionResolve: the session, resolved, and no userErrors.
     answer = () => ({ status: 200, json: { data: { refundSessionResolve: {
-      refundSession: { id: GID, state: { __typename: 'RefundSessionStateResolved', code: 'RESOLVED' } }, userErrors: [{ field: ['id'], message: 'invalid state', code: 'REFUND_SESSION_INVALID_STATE' }],
+      refundSession: { id: GID, state: { __typename: 'RefundSessionStateResolved', code: 'RESOLVED' } }, userErrors: [],
     } } } });
     await expect(gateway().resolveRefund({ shop: SHOP, gid: GID })).resolves.toBeUndefined();
     answer = () => ({ status: 200, json: { data: { captureSessionResolve: {
-      captureSession: { id: GID, state: { __typename: 'CaptureSessionStateRejected', code: 'REJECTED', reason: 'PROCESSING_ERROR' } },
-      userErrors: [{ field: ['id'], message: 'Capture session is rejected', code: 'CAPTURE_SESSION_INVALID_STATE' }],
+      captureSession: null, userErrors: [{ field: ['id'], message: 'Capture session has already been rejected', code: 'CAPTURE_SESSION_INVALID_STATE' }],
     } } } });
     const refused = await gateway().resolveCapture({ shop: SHOP, gid: GID }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(SettleError);
-    expect((refused as SettleError).message).toContain('Capture session is rejected');
+    expect(refused).not.toBeInstanceOf(RetryableError);
+    expect((refused as SettleError).code).toBe('shopify_session_refused');
+    expect((refused as SettleError).message).toContain('Capture session has already been rejected');
   });
 
   it('sends the rejection reason and the merchant’s message', async () => {
@@ -81,12 +81,21 @@ describe('against a stand-in Payments Apps endpoint', () => {
     expect(seen.at(-1)?.body.variables).toEqual({ id: GID, reason: { code: 'PROCESSING_ERROR', merchantMessage: 'already captured' } });
   });
 
-  it('throttling and server errors are retried later; a shop without a token is a person’s problem', async () => {
+  it('throttling and server errors, still there after the client’s retries, are retried by the job; a refused token is a person’s problem', async () => {
+    const before = seen.length;
     answer = () => ({ status: 200, json: { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }] } });
     await expect(gateway().resolveVoid({ shop: SHOP, gid: GID })).rejects.toBeInstanceOf(RetryableError);
+    expect(seen.length - before).toBe(3);
     answer = () => ({ status: 503, json: {} });
     await expect(gateway().resolveVoid({ shop: SHOP, gid: GID })).rejects.toBeInstanceOf(RetryableError);
-    const missing = await gateway().resolveVoid({ shop: 'other.myshopify.com', gid: GID }).catch((e: unknown) => e);
-    expect((missing as SettleError).code).toBe('shopify_not_installed');
+    answer = () => ({ status: 429, json: { errors: 'Exceeded 2 calls per second for api client.' } });
+    await expect(gateway().resolveVoid({ shop: SHOP, gid: GID })).rejects.toBeInstanceOf(RetryableError);
+    for (const status of [401, 403]) {
+      answer = () => ({ status, json: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } });
+      const denied = await gateway().resolveVoid({ shop: SHOP, gid: GID }).catch((e: unknown) => e);
+      expect(denied).toBeInstanceOf(SettleError);
+      expect(denied).not.toBeInstanceOf(RetryableError);
+      expect((denied as SettleError).code).toBe('shopify_access_revoked');
+    }
   });
 });

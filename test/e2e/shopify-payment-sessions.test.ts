@@ -10,6 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPaymentForOrder } from '../../core/payments/payments';
 import { ShopifyPaymentSessionsGateway } from '../../connectors/shopify/payment-sessions-gateway';
+import { shopifyApp } from '../../connectors/shopify/app';
+import { ShopifyGraphql } from '../../connectors/shopify/graphql/client';
+import { ShopifyPaymentSessions } from '../../connectors/shopify/payments-apps';
 import { stripeClient } from '../../connectors/stripe/client';
 import { startShopifySandbox, type ShopifySandbox } from '../sandbox/shopify';
 import { confirmAsShopper } from '../support/journey';
@@ -37,7 +40,8 @@ describe('Shopify payment sessions against the Shopify sandbox', { timeout: 90_0
     }));
     // The install (OAuth, connectors/shopify/sessions.ts) is tested on its own: here its offline token is used as shop-access gives it.
     const token = await shopify.install(SHOP, clientId, ['write_payment_gateways', 'write_payment_sessions']);
-    gateway = new ShopifyPaymentSessionsGateway({ accessTokenFor: async (shop) => (shop === SHOP ? token : undefined) }, shopify.shopUrlTemplate);
+    const app = shopifyApp({ SHOPIFY_API_KEY: clientId, SHOPIFY_API_SECRET: 'shpss_unused_here', SHOPIFY_SCOPES: 'write_payment_sessions', SHOPIFY_SHOP_URL: shopify.shopUrlTemplate, publicUrl: settleUrl })!;
+    gateway = new ShopifyPaymentSessionsGateway(async (shop) => new ShopifyPaymentSessions(new ShopifyGraphql(app, { shop, accessToken: token }, { api: 'payments-apps' })));
   }, 60_000);
   afterAll(async () => {
     await world?.close();

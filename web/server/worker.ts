@@ -21,7 +21,7 @@ import { reconcile } from './reconciliation-jobs';
 import { applyShopifyWebhook } from '../../connectors/shopify/apply-webhook';
 import type { QueueName } from '../../core/jobs/queue';
 import { answerShopifySession } from '../../core/payments/sessions/settle';
-import { AppShopAccessTokens, ShopifyPaymentSessionsGateway } from '../../connectors/shopify/payment-sessions-gateway';
+import { appPaymentSessions, ShopifyPaymentSessionsGateway } from '../../connectors/shopify/payment-sessions-gateway';
 import { applyQuickBooksChange, startQuickBooksCatchUp } from './quickbooks-changes';
 import type { Services } from './services';
 
@@ -56,7 +56,7 @@ const HANDLERS: Record<QueueName, Handler> = {
 
 /** Shopify's Payments Apps API, reached through the shop URL template (the sandbox's in tests). */
 const shopifySessions = (s: Services) =>
-  new ShopifyPaymentSessionsGateway(new AppShopAccessTokens(s), s.config.SHOPIFY_SHOP_URL);
+  new ShopifyPaymentSessionsGateway(appPaymentSessions(s));
 
 /** How often durable work that lost its queue entry (a crash between commit and enqueue) is re-queued. */
 const SWEEP_MS = 5_000;
