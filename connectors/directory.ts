@@ -11,6 +11,7 @@ import { WooStore } from './woocommerce/store';
 import { quickBooksClient } from './quickbooks/client';
 import { QuickBooksBooks } from './quickbooks/books';
 import { quickBooksAccess } from './quickbooks/access';
+import type { RealmLimiter } from './quickbooks/limiter';
 
 export interface PlatformEndpoints {
   stripeApiBase: string;
@@ -19,6 +20,8 @@ export interface PlatformEndpoints {
   quickBooksTokenUrl: string;
   /** Settle's own Intuit app, for companies connected through "Connect to QuickBooks". */
   quickBooksApp?: { clientId: string; clientSecret: string };
+  /** Keeps each QuickBooks company within Intuit's request limits across the worker's jobs. */
+  quickBooksLimiter?: RealmLimiter;
 }
 
 /** Builds each merchant's platform adapters from their stored (encrypted) connections. */
@@ -49,7 +52,8 @@ export function platformDirectory(db: Database, connections: ConnectionStore, en
     },
     async booksFor(merchantId) {
       const { settings, secrets } = await quickBooksAccess(db, connections, merchantId, endpoints.quickBooksTokenUrl, endpoints.quickBooksApp);
-      return new QuickBooksBooks(quickBooksClient(settings, secrets), new BooksMapping(db, merchantId));
+      return new QuickBooksBooks(quickBooksClient(settings, secrets), new BooksMapping(db, merchantId),
+        endpoints.quickBooksLimiter && { realmId: settings.realmId, limiter: endpoints.quickBooksLimiter });
     },
   };
 }
