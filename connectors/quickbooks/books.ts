@@ -9,7 +9,7 @@ import type { RealmLimiter } from './limiter';
 import { SettleError } from '../../core/errors';
 
 /** The client unwraps a create's `{ SalesReceipt: {…} }` answer to the entity itself. */
-type Created = { Id?: string };
+type Created = { Id?: string; SyncToken?: string };
 
 /** One merchant's QuickBooks Online company as core's Books port. */
 export class QuickBooksBooks implements Books {
@@ -113,7 +113,7 @@ export class QuickBooksBooks implements Books {
   }
 
   private created(type: string, body: Created): PostedDocument {
-    return { documentType: type, documentId: body.Id ?? missingId(type) };
+    return { documentType: type, documentId: body.Id ?? missingId(type), ...(body.SyncToken ? { syncToken: body.SyncToken } : {}) };
   }
 
   /** The merchant's account for a role; by default found or created under the role's name. */
