@@ -60,6 +60,21 @@ describe('QuickBooks limits per company', () => {
     expect(await customers(c)).toHaveLength(0);
   }, 60_000);
 
+  it('a QuickBooks 5xx is retried with backoff, and the retry makes one document', async () => {
+    const c = await connect(sandbox);
+    const limiter = new RealmLimiter(redis, `test-${randomUUID()}`);
+    const post = () => limiter.run(c.company.realm_id, () =>
+      call<{ Id: string }>((cb) => c.qbo.createCustomer({ DisplayName: 'Retried shopper', requestId: 'entry-5xx.customer' }, cb), 'the customer'));
+    await sandbox.failNextRequests(1);
+    const failed = await outcome(post());
+    // Retryable with no fixed wait: BullMQ's exponential backoff decides when.
+    expect(failed).toBeInstanceOf(RetryableError);
+    expect((failed as RetryableError).retryAfterMs).toBeUndefined();
+    await post();
+    await post();
+    expect(await customers(c)).toHaveLength(1);
+  });
+
   it('a 429 puts the books job back on the queue for 60 s, without spending a try', async () => {
     const prefix = `test-${randomUUID()}`;
     const connection = redisConnection(REDIS_URL);

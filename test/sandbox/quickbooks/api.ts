@@ -56,6 +56,12 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
     next();
   });
 
+  router.use((_req: Request, _res: Response, next: NextFunction) => {
+    if (store.serverErrors <= 0) return next();
+    store.serverErrors--;
+    throw faults.system('The sandbox was told to fail this request (fault switch)');
+  });
+
   router.use((req: Request, _res: Response, next: NextFunction) => {
     const mv = req.query.minorversion;
     if (mv !== undefined) {

@@ -87,6 +87,11 @@ export function controlRouter(store: SandboxStore, books: Books): express.Router
     store.hold.arm(entity);
     res.json({ armed: entity });
   });
+  router.post('/server-errors', (req: Request, res: Response) => {
+    const count = Number((req.body as Record<string, unknown> | undefined)?.count);
+    if (!Number.isInteger(count) || count < 0) return void res.status(400).json({ error: 'count must be a whole number' });
+    res.json({ server_errors: (store.serverErrors = count) });
+  });
   router.get('/hold', (_req: Request, res: Response) => void res.json({ held: store.hold.held }));
   router.post('/hold/release', (_req: Request, res: Response) => {
     store.hold.release();

@@ -44,6 +44,8 @@ export interface QuickBooksSandbox {
   /** Crash tests: the next create of `entity` is stored, its reply held until released or the caller hangs up. */
   holdNextReply(entity: string): Promise<void>;
   heldReplies(): Promise<number>;
+  /** Fault switch: the next `count` API requests fail with a 500 SystemFault. */
+  failNextRequests(count: number): Promise<void>;
   releaseReplies(): Promise<void>;
   contractViolations(): Promise<ContractViolation[]>;
 }
@@ -101,6 +103,7 @@ export async function startQuickBooksSandbox(opts: { port?: number; host?: strin
       await call('POST', '/clock/advance', { seconds });
     },
     holdNextReply: async (entity) => void (await call('POST', '/hold', { entity })),
+    failNextRequests: async (count) => void (await call('POST', '/server-errors', { count })),
     heldReplies: async () => (await call<{ held: number }>('GET', '/hold')).held,
     releaseReplies: async () => void (await call('POST', '/hold/release', {})),
     contractViolations: async () => (await call<{ violations: ContractViolation[] }>('GET', '/contract-violations')).violations,

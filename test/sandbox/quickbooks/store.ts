@@ -57,6 +57,8 @@ const secret = (prefix: string, bytes = 24): string => `${prefix}${randomBytes(b
 export class SandboxStore {
   /** Crash tests: the next create of an entity is stored, its reply held. */
   readonly hold = new ReplyHold();
+  /** Fault switch: the next n API requests fail with Intuit's 500 SystemFault (after counting against the limits). */
+  serverErrors = 0;
   readonly apps = new Map<string, string>(); // client_id → client_secret
   readonly companies = new Map<string, Company>();
   readonly accessTokens = new Map<string, Token>();
