@@ -16,6 +16,7 @@ import { shopifyApp, type ShopifyAppSettings } from './shopify/app';
 import { shopAccess } from './shopify/shop-access';
 import { ShopifyGraphql } from './shopify/graphql/client';
 import { ShopifyStore } from './shopify/store';
+import type { RealmLimiter } from './quickbooks/limiter';
 
 export interface PlatformEndpoints {
   stripeApiBase: string;
@@ -26,6 +27,8 @@ export interface PlatformEndpoints {
   quickBooksApp?: { clientId: string; clientSecret: string };
   /** Settle's Shopify app and the box its shops' tokens are sealed in (absent: no Shopify). */
   shopify?: { config: ShopifyAppSettings; box: SecretBox };
+  /** Keeps each QuickBooks company within Intuit's request limits across the worker's jobs. */
+  quickBooksLimiter?: RealmLimiter;
 }
 
 /** Builds each merchant's platform adapters from their stored (encrypted) connections. */
@@ -62,7 +65,8 @@ export function platformDirectory(db: Database, connections: ConnectionStore, en
     },
     async booksFor(merchantId) {
       const { settings, secrets } = await quickBooksAccess(db, connections, merchantId, endpoints.quickBooksTokenUrl, endpoints.quickBooksApp);
-      return new QuickBooksBooks(quickBooksClient(settings, secrets), new BooksMapping(db, merchantId));
+      return new QuickBooksBooks(quickBooksClient(settings, secrets), new BooksMapping(db, merchantId),
+        endpoints.quickBooksLimiter && { realmId: settings.realmId, limiter: endpoints.quickBooksLimiter });
     },
   };
 }

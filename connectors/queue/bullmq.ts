@@ -1,4 +1,4 @@
-import { Queue, Worker, type Job, type ConnectionOptions } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JobQueue, QueueName } from '../../core/jobs/queue';
 
@@ -92,8 +92,17 @@ export function startBullWorker(
   name: QueueName,
   connection: ConnectionOptions,
   prefix: string,
-  handle: (job: Job) => Promise<unknown>,
+  handle: (job: Job, token?: string) => Promise<unknown>,
   concurrency = 4,
 ): Worker {
   return new Worker(name, handle, { connection, prefix, concurrency });
+}
+
+/**
+ * Gives a job back to its queue to run again in `ms` (e.g. QuickBooks' minute is full), without
+ * spending one of its tries and without a worker sleeping on it. Throws what BullMQ expects.
+ */
+export async function retryLater(job: Job, token: string, ms: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + ms, token);
+  throw new DelayedError();
 }

@@ -5,17 +5,25 @@ import { ACCOUNT_ROLES, type AccountRole } from '../../core/ledger/accounts';
 import { fromDecimal, type Money } from '../../core/money';
 import { accountTypeFor, qbAmount, ref } from './mapping';
 import { call } from './client';
+import type { RealmLimiter } from './limiter';
 import { SettleError } from '../../core/errors';
 
 /** The client unwraps a create's `{ SalesReceipt: {…} }` answer to the entity itself. */
-type Created = { Id?: string };
+type Created = { Id?: string; SyncToken?: string };
 
 /** One merchant's QuickBooks Online company as core's Books port. */
 export class QuickBooksBooks implements Books {
   constructor(
     private readonly qbo: QuickBooks,
     private readonly mapping: BooksMapping,
+    /** Intuit's per-company limits, shared by all of the worker's jobs; absent in one-off tools. */
+    private readonly limiter?: { realmId: string; limiter: RealmLimiter },
   ) {}
+
+  private send<T>(run: Parameters<typeof call>[0], doing: string): Promise<T> {
+    const limit = this.limiter;
+    return limit ? limit.limiter.run(limit.realmId, () => call<T>(run, doing)) : call<T>(run, doing);
+  }
 
   async post(document: BooksDocument, requestId: string): Promise<PostedDocument> {
     switch (document.kind) {
@@ -31,9 +39,9 @@ export class QuickBooksBooks implements Books {
           Line: await this.itemLines(document.lines),
         };
         if (document.kind === 'sale_receipt') {
-          return this.created('SalesReceipt', await call<Created>((cb) => this.qbo.createSalesReceipt(body, cb), 'the sales receipt'));
+          return this.created('SalesReceipt', await this.send<Created>((cb) => this.qbo.createSalesReceipt(body, cb), 'the sales receipt'));
         }
-        return this.created('RefundReceipt', await call<Created>((cb) => this.qbo.createRefundReceipt(body, cb), 'the refund receipt'));
+        return this.created('RefundReceipt', await this.send<Created>((cb) => this.qbo.createRefundReceipt(body, cb), 'the refund receipt'));
       }
       case 'journal': {
         const lines = [];
@@ -46,7 +54,7 @@ export class QuickBooksBooks implements Books {
           });
         }
         const body = { requestId, TxnDate: document.date, PrivateNote: document.memo, Line: lines };
-        return this.created('JournalEntry', await call<Created>((cb) => this.qbo.createJournalEntry(body, cb), 'the journal entry'));
+        return this.created('JournalEntry', await this.send<Created>((cb) => this.qbo.createJournalEntry(body, cb), 'the journal entry'));
       }
       case 'expense': {
         const body = {
@@ -57,7 +65,7 @@ export class QuickBooksBooks implements Books {
           AccountRef: ref(await this.account(document.paidFrom)),
           Line: [{ Amount: qbAmount(document.amount), DetailType: 'AccountBasedExpenseLineDetail', AccountBasedExpenseLineDetail: { AccountRef: ref(await this.account(document.expense)) } }],
         };
-        return this.created('Purchase', await call<Created>((cb) => this.qbo.createPurchase(body, cb), 'the fee expense'));
+        return this.created('Purchase', await this.send<Created>((cb) => this.qbo.createPurchase(body, cb), 'the fee expense'));
       }
       case 'transfer': {
         const body = {
@@ -68,7 +76,7 @@ export class QuickBooksBooks implements Books {
           ToAccountRef: ref(await this.account(document.to)),
           Amount: qbAmount(document.amount),
         };
-        return this.created('Transfer', await call<Created>((cb) => this.qbo.createTransfer(body, cb), 'the payout transfer'));
+        return this.created('Transfer', await this.send<Created>((cb) => this.qbo.createTransfer(body, cb), 'the payout transfer'));
       }
     }
   }
@@ -81,7 +89,7 @@ export class QuickBooksBooks implements Books {
       : undefined;
     if (!read) return undefined;
     try {
-      const body = await call<Receipt>(read, `reading ${documentType} ${documentId}`);
+      const body = await this.send<Receipt>(read, `reading ${documentType} ${documentId}`);
       const receipt = body.SalesReceipt ?? body.RefundReceipt ?? body;
       return fromDecimal(String(receipt.TotalAmt ?? 0), receipt.CurrencyRef?.value ?? currency);
     } catch (error) {
@@ -105,7 +113,7 @@ export class QuickBooksBooks implements Books {
   }
 
   private created(type: string, body: Created): PostedDocument {
-    return { documentType: type, documentId: body.Id ?? missingId(type) };
+    return { documentType: type, documentId: body.Id ?? missingId(type), ...(body.SyncToken ? { syncToken: body.SyncToken } : {}) };
   }
 
   /** The merchant's account for a role; by default found or created under the role's name. */
@@ -145,7 +153,7 @@ export class QuickBooksBooks implements Books {
     const found = await this.findOne(plural, entity, where);
     if (found) return found;
     try {
-      return (await call<Created>(create, what)).Id ?? missingId(entity);
+      return (await this.send<Created>(create, what)).Id ?? missingId(entity);
     } catch (error) {
       if (!(error instanceof SettleError && error.code === 'books_duplicate_name')) throw error;
       return (await this.findOne(plural, entity, where)) ?? Promise.reject(error);
@@ -156,7 +164,7 @@ export class QuickBooksBooks implements Books {
   private async findOne(plural: 'Accounts' | 'Items' | 'Customers', entity: string, where: Record<string, string>): Promise<string | undefined> {
     const criteria = [...Object.entries(where).map(([field, value]) => ({ field, value, operator: '=' })), { field: 'limit', value: 1 }];
     const find = this.qbo[`find${plural}`].bind(this.qbo) as (criteria: unknown, cb: (error: unknown, body?: unknown) => void) => void;
-    const body = await call<{ QueryResponse: Record<string, { Id: string }[] | undefined> }>((cb) => find(criteria, cb), `looking up ${entity}`);
+    const body = await this.send<{ QueryResponse: Record<string, { Id: string }[] | undefined> }>((cb) => find(criteria, cb), `looking up ${entity}`);
     return body.QueryResponse[entity]?.[0]?.Id;
   }
 }

@@ -1,5 +1,6 @@
 import QuickBooks from 'node-quickbooks';
 import { RetryableError, SettleError } from '../../core/errors';
+import { needsReview } from './explain';
 import type { ConnectionStatus } from '../../core/merchants/connections';
 
 export interface QuickBooksSettings {
@@ -59,5 +60,7 @@ function quickBooksFailure(error: unknown, doing: string): Error {
   if (first?.code === '610') return new SettleError('books_not_found', `QuickBooks has no such document (${doing})`, 404);
   // 6240 Duplicate Name Exists: another job created the same account, item or customer first.
   if (first?.code === '6240') return new SettleError('books_duplicate_name', `QuickBooks refused ${doing}: ${detail}`, 409);
+  // Anything else Intuit validated and refused needs a person: it goes to the bookkeeper's review queue.
+  if (first && (fault?.type === 'ValidationFault' || status === 400)) return needsReview(first, doing);
   return new SettleError('books_rejected', `QuickBooks refused ${doing}: ${detail}`, 502);
 }

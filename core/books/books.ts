@@ -31,6 +31,8 @@ export type BooksDocument =
 export interface PostedDocument {
   documentType: string;
   documentId: string;
+  /** The books' version of the document (QuickBooks' SyncToken), which an update must name. */
+  syncToken?: string;
 }
 
 /** The books port: one merchant's accounting company (QuickBooks Online). */

@@ -4,6 +4,7 @@ import { loadEntry } from '../ledger/journal';
 import { findPayment, storeOrderOf } from '../payments/payments';
 import { booksDocumentsFor } from './documents';
 import { documentTotal } from './books';
+import { addReviewItem, BooksNeedsReview } from './review';
 
 /**
  * Posts a ledger entry to the merchant's books. Each part's request id derives from the entry, so
@@ -24,17 +25,29 @@ export async function postEntryToBooks(settle: Settle, outboxId: string): Promis
   const posted = new Set(
     (await settle.db.query<{ part: string }>('SELECT part FROM books_documents WHERE entry_id = $1', [entry.id])).map((r) => r.part),
   );
+  let refused: BooksNeedsReview | undefined;
   for (const { part, document } of booksDocumentsFor(entry, order)) {
     if (posted.has(part)) continue;
     const requestId = `${entry.id}.${part}`;
-    const result = await books.post(document, requestId);
+    let result;
+    try {
+      result = await books.post(document, requestId);
+    } catch (error) {
+      if (!(error instanceof BooksNeedsReview)) throw error;
+      // The other parts still post; this one waits in the bookkeeper's review queue.
+      await addReviewItem(settle.db, { merchantId: item.merchantId, entryId: entry.id, part, requestId }, error);
+      refused ??= error;
+      continue;
+    }
     const { amount, currency } = documentTotal(document);
     await settle.db.query(
-      `INSERT INTO books_documents (merchant_id, entry_id, part, request_id, document_type, document_id, amount, currency)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (entry_id, part) DO NOTHING`,
-      [item.merchantId, entry.id, part, requestId, result.documentType, result.documentId, amount, currency],
+      `INSERT INTO books_documents (merchant_id, entry_id, part, request_id, document_type, document_id, amount, currency, sync_token)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (entry_id, part) DO NOTHING`,
+      [item.merchantId, entry.id, part, requestId, result.documentType, result.documentId, amount, currency, result.syncToken ?? null],
     );
   }
+  // Left pending (not retried blindly): resolving the review item posts the entry again.
+  if (refused) throw refused;
   await settle.db.transaction((tx) => markOutboxDone(tx, item.id));
   return `entry ${entry.id} posted to the books`;
 }

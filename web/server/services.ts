@@ -1,3 +1,4 @@
+import { RealmLimiter } from '../../connectors/quickbooks/limiter';
 import type { Logger } from 'pino';
 import type { Settle } from '../../core/ports';
 import { ConnectionStore } from '../../core/merchants/connections';
@@ -52,7 +53,7 @@ export async function openServices(config: Config, log: Logger): Promise<Service
     config, db, box, connections, jobs, redisUrl: config.REDIS_URL,
     platforms: platformDirectory(db, connections, {
       stripeApiBase: config.STRIPE_API_BASE, stripePlatformKey: config.STRIPE_PLATFORM_SECRET_KEY, quickBooksTokenUrl: config.QUICKBOOKS_TOKEN_URL,
-      quickBooksApp: quickBooksApp(config),
+      quickBooksApp: quickBooksApp(config), quickBooksLimiter: new RealmLimiter(redis, config.QUEUE_PREFIX),
       shopify: { config, box },
     }),
     async close() {

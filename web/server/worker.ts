@@ -16,7 +16,7 @@ import { checkAllWooWebhooks } from './woo-webhook-health';
 import { runWooOrderImport } from './woo-order-import';
 import { orderImportJobId, unfinishedOrderImports } from '../../core/stores/order-imports';
 import { RetryableError, SettleError } from '../../core/errors';
-import { redisConnection, scheduleEvery, startBullWorker } from '../../connectors/queue/bullmq';
+import { redisConnection, retryLater, scheduleEvery, startBullWorker } from '../../connectors/queue/bullmq';
 import { reconcile } from './reconciliation-jobs';
 import { applyShopifyWebhook } from '../../connectors/shopify/apply-webhook';
 import type { QueueName } from '../../core/jobs/queue';
@@ -69,7 +69,7 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
   const connection = redisConnection(services.redisUrl);
   connection.on('error', (error) => log.warn({ err: error.message }, 'redis connection problem'));
   const workers: Worker[] = (Object.keys(HANDLERS) as QueueName[]).map((name) =>
-    startBullWorker(name, connection, services.config.QUEUE_PREFIX, async (job) => {
+    startBullWorker(name, connection, services.config.QUEUE_PREFIX, async (job, token) => {
       try {
         const outcome = await HANDLERS[name](services, job);
         log.info({ queue: name, job: job.id, outcome }, 'job done');
@@ -77,6 +77,7 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
       } catch (error) {
         if (job.data.outboxId) await recordOutboxFailure(services.db, String(job.data.outboxId), (error as Error).message).catch(() => undefined);
         log.warn({ queue: name, job: job.id, attempt: job.attemptsMade + 1, err: (error as Error).message }, 'job failed');
+        if (error instanceof RetryableError && error.retryAfterMs && token) await retryLater(job, token, error.retryAfterMs);
         // A problem a person must fix (bad credentials, a refused document) is not retried blindly.
         if (error instanceof SettleError && !(error instanceof RetryableError)) throw new UnrecoverableError(error.message);
         throw error;

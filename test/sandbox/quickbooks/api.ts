@@ -56,6 +56,12 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
     next();
   });
 
+  router.use((_req: Request, _res: Response, next: NextFunction) => {
+    if (store.serverErrors <= 0) return next();
+    store.serverErrors--;
+    throw faults.system('The sandbox was told to fail this request (fault switch)');
+  });
+
   router.use((req: Request, _res: Response, next: NextFunction) => {
     const mv = req.query.minorversion;
     if (mv !== undefined) {
@@ -65,8 +71,11 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
     next();
   });
 
-  /** Runs `op` once per requestid per company; later calls get the first reply verbatim. */
-  const once = (req: Request, res: Response, op: () => Promise<Reply>): Promise<void> => {
+  /**
+   * Runs `op` once per requestid per company; later calls get the first reply verbatim. `beforeFirstReply`
+   * runs before the reply of the call that did the work (the crash tests' hold), never before a replay.
+   */
+  const once = (req: Request, res: Response, op: () => Promise<Reply>, beforeFirstReply?: () => Promise<void>): Promise<void> => {
     const rid = typeof req.query.requestid === 'string' ? req.query.requestid : undefined;
     const run = async (): Promise<Reply> => {
       try {
@@ -76,11 +85,15 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
         return { status: f.status, body: f.body(store.isoNow()) };
       }
     };
-    if (!rid) return run().then((r) => send(res, r));
     const ids = companyOf(res).requestIds;
-    let pending = ids.get(rid);
-    if (!pending) ids.set(rid, (pending = run()));
-    return pending.then((r) => send(res, r));
+    let pending = rid ? ids.get(rid) : undefined;
+    const first = !pending;
+    if (!pending) pending = run();
+    if (rid && first) ids.set(rid, pending);
+    return pending.then(async (r) => {
+      if (first && r.status === 200) await beforeFirstReply?.();
+      send(res, r);
+    });
   };
 
   router.get('/query', (req: Request, res: Response) => {
@@ -143,7 +156,7 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
       // operation=void is Invoice's form (not served here); SalesReceipt voids via update&include=void.
       else throw faults.unsupportedOperation(String(operation), name);
       return { status: 200, body: { [name]: entity, time: store.isoNow() } };
-    });
+    }, operation === undefined ? () => store.hold.beforeReply(name, res) : undefined);
   });
 
   router.get('/:entity/:id', (req: Request, res: Response) => {

@@ -80,6 +80,24 @@ export function controlRouter(store: SandboxStore, books: Books): express.Router
     res.json({ realm_id: company.realmId, company_name: company.companyName, home_currency: company.homeCurrency, documents });
   });
 
+  // Crash tests: hold the reply to the next create of an entity; how many were held; let them go.
+  router.post('/hold', (req: Request, res: Response) => {
+    const entity = (req.body as Record<string, unknown> | undefined)?.entity;
+    if (typeof entity !== 'string' || !Object.values(ENTITY_BY_PATH).includes(entity)) return void res.status(400).json({ error: 'entity must be a QuickBooks entity name' });
+    store.hold.arm(entity);
+    res.json({ armed: entity });
+  });
+  router.post('/server-errors', (req: Request, res: Response) => {
+    const count = Number((req.body as Record<string, unknown> | undefined)?.count);
+    if (!Number.isInteger(count) || count < 0) return void res.status(400).json({ error: 'count must be a whole number' });
+    res.json({ server_errors: (store.serverErrors = count) });
+  });
+  router.get('/hold', (_req: Request, res: Response) => void res.json({ held: store.hold.held }));
+  router.post('/hold/release', (_req: Request, res: Response) => {
+    store.hold.release();
+    res.json({ released: true });
+  });
+
   // Moves the sandbox clock (token expiry, rate-limit window) without waiting.
   router.post('/clock/advance', (req: Request, res: Response) => {
     const seconds = Number((req.body as Record<string, unknown> | undefined)?.seconds);

@@ -41,6 +41,12 @@ export interface QuickBooksSandbox {
   createCompany(opts: { client_id: string; home_currency?: string; company_name?: string }): Promise<SandboxCompany>;
   documents(realmId: string): Promise<{ realm_id: string; documents: Record<string, Record<string, unknown>[]> }>;
   advanceClock(seconds: number): Promise<void>;
+  /** Crash tests: the next create of `entity` is stored, its reply held until released or the caller hangs up. */
+  holdNextReply(entity: string): Promise<void>;
+  heldReplies(): Promise<number>;
+  /** Fault switch: the next `count` API requests fail with a 500 SystemFault. */
+  failNextRequests(count: number): Promise<void>;
+  releaseReplies(): Promise<void>;
   contractViolations(): Promise<ContractViolation[]>;
 }
 
@@ -96,6 +102,10 @@ export async function startQuickBooksSandbox(opts: { port?: number; host?: strin
     advanceClock: async (seconds) => {
       await call('POST', '/clock/advance', { seconds });
     },
+    holdNextReply: async (entity) => void (await call('POST', '/hold', { entity })),
+    failNextRequests: async (count) => void (await call('POST', '/server-errors', { count })),
+    heldReplies: async () => (await call<{ held: number }>('GET', '/hold')).held,
+    releaseReplies: async () => void (await call('POST', '/hold/release', {})),
     contractViolations: async () => (await call<{ violations: ContractViolation[] }>('GET', '/contract-violations')).violations,
   };
 }

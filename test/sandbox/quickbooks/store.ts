@@ -1,6 +1,7 @@
 // In-memory state of the sandbox: Intuit apps, companies (realms) with their books, OAuth
 // tokens, and a sandbox clock that tests can move forward (token expiry without waiting).
 import { randomBytes, randomInt } from 'node:crypto';
+import { ReplyHold } from './hold';
 
 export const ACCESS_TOKEN_TTL_S = 3600;
 export const REFRESH_TOKEN_TTL_S = 15552000; // 180 days, as x_refresh_token_expires_in says
@@ -54,6 +55,10 @@ export interface Token {
 const secret = (prefix: string, bytes = 24): string => `${prefix}${randomBytes(bytes).toString('base64url')}`;
 
 export class SandboxStore {
+  /** Crash tests: the next create of an entity is stored, its reply held. */
+  readonly hold = new ReplyHold();
+  /** Fault switch: the next n API requests fail with Intuit's 500 SystemFault (after counting against the limits). */
+  serverErrors = 0;
   readonly apps = new Map<string, string>(); // client_id → client_secret
   readonly companies = new Map<string, Company>();
   readonly accessTokens = new Map<string, Token>();
