@@ -65,17 +65,23 @@ export async function signUpAndConnect(
   const keys = await call<{ consumer_key: string; consumer_secret: string }>(`${sandboxes.woo.url}_sandbox/api-keys`, { body: { permissions: 'read_write' } });
   await call(`${settleUrl}/api/connections/woocommerce`, { method: 'PUT', apiKey, body: { siteUrl: sandboxes.woo.url, consumerKey: keys.consumer_key, consumerSecret: keys.consumer_secret } });
 
-  const app = await call<{ client_id: string; client_secret: string }>(`${sandboxes.quickbooks.url}/_sandbox/apps`, { body: {} });
-  const company = await call<{ realm_id: string; access_token: string; refresh_token: string; expires_in: number }>(
-    `${sandboxes.quickbooks.url}/_sandbox/companies`, { body: { client_id: app.client_id, company_name: name, home_currency: yen ? 'JPY' : 'USD' } },
-  );
-  await call(`${settleUrl}/api/connections/quickbooks`, {
-    method: 'PUT', apiKey,
-    body: { realmId: company.realm_id, clientId: app.client_id, clientSecret: app.client_secret, accessToken: company.access_token, refreshToken: company.refresh_token, expiresIn: company.expires_in },
-  });
+  const company = await connectQuickBooks(sandboxes, settleUrl, apiKey, name, yen ? 'JPY' : 'USD');
 
   const woo = new WooCommerceRestApi({ url: sandboxes.woo.url, consumerKey: keys.consumer_key, consumerSecret: keys.consumer_secret, version: 'wc/v3' });
-  return { merchantId: merchant.id, apiKey, stripeAccount, woo, realmId: company.realm_id, quickBooksAccessToken: company.access_token };
+  return { merchantId: merchant.id, apiKey, stripeAccount, woo, realmId: company.realmId, quickBooksAccessToken: company.accessToken };
+}
+
+/** A new company in the QuickBooks sandbox, connected to the merchant `bearer` signs in as (an API key or a Shopify session token). */
+export async function connectQuickBooks(sandboxes: Sandboxes, settleUrl: string, bearer: string, name: string, homeCurrency = 'USD') {
+  const app = await call<{ client_id: string; client_secret: string }>(`${sandboxes.quickbooks.url}/_sandbox/apps`, { body: {} });
+  const company = await call<{ realm_id: string; access_token: string; refresh_token: string; expires_in: number }>(
+    `${sandboxes.quickbooks.url}/_sandbox/companies`, { body: { client_id: app.client_id, company_name: name, home_currency: homeCurrency } },
+  );
+  await call(`${settleUrl}/api/connections/quickbooks`, {
+    method: 'PUT', apiKey: bearer,
+    body: { realmId: company.realm_id, clientId: app.client_id, clientSecret: app.client_secret, accessToken: company.access_token, refreshToken: company.refresh_token, expiresIn: company.expires_in },
+  });
+  return { realmId: company.realm_id, accessToken: company.access_token };
 }
 
 export interface WooOrderView {
