@@ -7,6 +7,7 @@
  * Shopify's side is a fake gateway that records what Settle told it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SettleError } from '../../core/errors';
 import { findPaymentForOrder } from '../../core/payments/payments';
 import { findSession, sessionWorkId } from '../../core/payments/sessions/sessions';
 import { stripeClient } from '../../connectors/stripe/client';
@@ -160,6 +161,20 @@ describe('payment sessions', () => {
     // Posted again after it was resolved (a late retry): the same page, nothing new.
     const late = await post('/shopify/payments/sessions', body);
     expect(paymentIdOf(late.body.redirect_url)).toBe(paymentId);
+  });
+
+  it('paid, but Shopify refuses the session (it expired meanwhile): the charge is refunded once, the hold released, and the merchant told', async () => {
+    const refusing = { ...world.gateway, resolvePayment: async () => { throw new SettleError('shopify_session_refused', 'Shopify refused paymentSessionResolve: the session is expired', 409); } };
+    const sale = await paidSession('sale', '40.00');
+    const hold = await paidSession('authorization', '25.00');
+    await answerAll(world, refusing);
+    await answerAll(world, refusing); // a retried job: nothing more
+    const sdk = stripeClient(account.secret_key, stripe.url);
+    const intentOf = async (gid: string) => (await findPaymentForOrder(settle.services.db, merchantId, 'shopify', gid))!.processorRef;
+    const saleIntent = await intentOf(sale.body.gid);
+    expect((await sdk.refunds.list({ limit: 10 })).data.filter((r) => r.payment_intent === saleIntent).map((r) => r.amount)).toEqual([4000]);
+    expect((await sdk.paymentIntents.retrieve(await intentOf(hold.body.gid))).status).toBe('canceled');
+    for (const { body } of [sale, hold]) expect((await findSession(settle.services.db, SHOP, 'payment', body.id))?.outcome).toBe('rejected');
   });
 });
 

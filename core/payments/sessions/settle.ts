@@ -40,7 +40,17 @@ export async function answerShopifySession(settle: Settle, gateway: PaymentSessi
   switch (session.kind) {
     case 'payment': {
       if (payment.status === 'authorized' || payment.status === 'succeeded') {
-        const { nextUrl } = await gateway.resolvePayment(ref);
+        let nextUrl: string | null;
+        try {
+          ({ nextUrl } = await gateway.resolvePayment(ref));
+        } catch (error) {
+          if (!(error instanceof SettleError && error.code === 'shopify_session_refused')) throw error;
+          // Shopify will make no order for this money (the session expired or was closed meanwhile):
+          // the shopper must not pay for nothing. The hold is released, or the charge refunded, once.
+          await giveBack(settle, session, payment, error.message);
+          const merchantMessage = `Settle: Shopify refused the paid session (${error.message}); the shopper's money was given back.`;
+          return done(`payment session ${session.sessionId} refused by Shopify; the money went back to the shopper`, { resolved: false, reason: 'PROCESSING_ERROR', merchantMessage });
+        }
         // The shopper's way back after paying: Shopify's order status page.
         if (nextUrl) await setReturnUrl(settle.db, payment.id, nextUrl);
         // Resolved, Shopify makes the order and marks it paid itself: the merchant's list says so.
@@ -133,4 +143,15 @@ async function answerRefund(settle: Settle, gateway: PaymentSessionsGateway, ses
   }
   // Still with the processor (or the bank): asked again later, it finds the same refund.
   throw new RetryableError(`refund ${now.id} for Shopify's refund session ${session.sessionId} is ${now.status}`);
+}
+
+/** Releases the hold, or refunds the charge, of a payment Shopify will not record (once: the refund is named after the session). */
+async function giveBack(settle: Settle, session: ShopifySession, payment: Payment, why: string): Promise<void> {
+  if (payment.status === 'authorized') {
+    await cancelPayment(settle, session.merchantId, payment.id);
+    return;
+  }
+  await requestRefund(settle, session.merchantId, payment.id, {
+    reason: `Shopify refused the payment session: ${why}`.slice(0, 500), origin: 'store', storeRefundId: `shopify-refused-${session.sessionId}`.slice(0, 64),
+  });
 }
