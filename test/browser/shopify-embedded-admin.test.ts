@@ -122,9 +122,10 @@ describe('in Chromium: Settle inside Shopify admin', { timeout: 120_000 }, () =>
 
   for (const kind of ['expired', 'forged'] as const) {
     it(`a ${kind} session token gets 401 and the embedded admin says so`, async () => {
-      await page.reload();
+      // Every token the admin page issues from now on is bad (switched before the reload, so no good one slips in between).
       admin.tokenKind = kind;
       const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/payments' && r.status() === 401);
+      await page.reload();
       await app.getByRole('heading', { name: 'Payments', exact: true }).waitFor();
       expect((await refused).status()).toBe(401);
       await app.getByText('Reload Settle from your Shopify admin.').waitFor();
