@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { eventually } from '../support/settle-process';
 import { startSettleStack, type SettleStack } from '../support/stack';
 import { adminSignInLink, signUpAndConnect, type ConnectedMerchant } from '../support/journey';
-import { launchChromium, newPerson, screenshot } from '../support/browser';
+import { launchChromium, newPerson, screenshot, typeCardDetails } from '../support/browser';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/app/dist/', import.meta.url));
 
@@ -76,9 +76,7 @@ describe('in the browser: the merchant sells through a payment link', { timeout:
     await shopper.getByLabel('Name (optional)').fill('Ivy Chandler');
     await screenshot(shopper, 'payment-link-shopper');
     await shopper.getByRole('button', { name: 'Continue to payment' }).click();
-    await shopper.getByLabel('Card number').pressSequentially('4242 4242 4242 4242');
-    await shopper.getByLabel('Expiry (MM / YY)').pressSequentially('12 / 30');
-    await shopper.getByLabel('Security code').pressSequentially('123');
+    await typeCardDetails(shopper, '4242424242424242');
     await shopper.getByRole('button', { name: 'Pay $25.00' }).click();
     await shopper.getByRole('alert').getByText('Payment received — thank you').waitFor();
 

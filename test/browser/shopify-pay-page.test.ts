@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, newPerson, screenshot } from '../support/browser';
+import { launchChromium, newPerson, screenshot, typeCardDetails } from '../support/browser';
 import {
   ORDER_STATUS, SHOP_NAME, answerShopify, applyStripeEvents, paymentIdOf, paymentSessionBody, postAsShopify, startShopifySessionsWorld,
   type ShopifySessionsWorld,
@@ -43,9 +43,7 @@ describe('in the browser: paying a Shopify checkout on Settle’s page', { timeo
     expect(await cancel.getAttribute('href')).toBe(session.payment_method.data.cancel_url);
     await screenshot(page, 'shopify-checkout-open');
 
-    await page.getByLabel('Card number').pressSequentially('4242 4242 4242 4242');
-    await page.getByLabel('Expiry (MM / YY)').pressSequentially('12 / 30');
-    await page.getByLabel('Security code').pressSequentially('123');
+    await typeCardDetails(page, '4242424242424242');
     await page.getByRole('button', { name: 'Pay $42.50' }).click();
     await page.getByText(`You paid $42.50 to ${SHOP_NAME} (Checkout).`).waitFor();
     expect(await cancel.isVisible()).toBe(false);
