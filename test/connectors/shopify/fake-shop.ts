@@ -1,10 +1,10 @@
 /**
- * A stand-in for one shop's Admin GraphQL API, for the Shopify store and billing tests until the
- * sandbox (test/sandbox/shopify) serves the same: every request is validated and executed with
+ * A stand-in for one shop's Admin GraphQL API, for the Shopify store and Payments Apps tests until
+ * they move onto the sandbox (test/sandbox/shopify): every request is validated and executed with
  * graphql-js against Shopify's real 2026-07 schema, so a document or a variable Shopify would refuse
- * is refused here too; resolvers over a little state hold the variants and their stock, orders with
- * their transactions and refunds, and the app's plan subscriptions. refundCreate honours the
- * `@idempotent` key. Answers carry Shopify's `extensions.cost`.
+ * is refused here too; resolvers over a little state hold the variants and their stock, and orders
+ * with their transactions and refunds. refundCreate honours the `@idempotent` key. Answers carry
+ * Shopify's `extensions.cost`.
  */
 // Resolver inputs are coerced against Shopify's schema before they arrive, so they are read loosely here.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -56,7 +56,6 @@ export interface FakeOrder {
   email: string | null; sourceIdentifier: string | null; currency: string; lines: Line[]; transactions: Transaction[];
   refunds: { id: string; note: string | null; amount: Money }[]; customerEmail: string | null;
 }
-export interface FakeSubscription { id: string; name: string; status: string; test: boolean; trialDays: number; price: Money; interval: string; returnUrl: string }
 
 const bag = (m: Money) => ({ shopMoney: { amount: toDecimal(m), currencyCode: m.currency }, presentmentMoney: { amount: toDecimal(m), currencyCode: m.currency } });
 const page = <T>(nodes: T[]) => ({ nodes, pageInfo: { hasNextPage: false, endCursor: null } });
@@ -69,7 +68,6 @@ const total = (o: FakeOrder) => sum(o.lines.map((l) => l.total), o.currency);
 export class FakeShop {
   variants: FakeVariant[] = [];
   orders: FakeOrder[] = [];
-  subscriptions: FakeSubscription[] = [];
   customers = new Map<string, { firstName?: string; lastName?: string }>();
   readonly operations: string[] = [];
   private readonly idempotent = new Map<string, unknown>();
@@ -98,11 +96,6 @@ export class FakeShop {
     return order;
   }
 
-  /** The merchant accepts (or declines) the plan on Shopify's confirmation page. */
-  answerPlan(id: string, status: 'ACTIVE' | 'DECLINED') {
-    const subscription = this.subscriptions.find((s) => s.id === id);
-    if (subscription) subscription.status = status;
-  }
 
   private orderView(o: FakeOrder) {
     const outstanding = money(Math.max(0, total(o).amount - paid(o).amount), o.currency);
@@ -127,12 +120,6 @@ export class FakeShop {
     };
   }
 
-  private subscriptionView(s: FakeSubscription) {
-    return {
-      ...s, createdAt: new Date().toISOString(), currentPeriodEnd: null,
-      lineItems: [{ id: this.id('AppSubscriptionLineItem'), plan: { pricingDetails: { __typename: 'AppRecurringPricing', interval: s.interval, price: { amount: toDecimal(s.price), currencyCode: s.price.currency } } } }],
-    };
-  }
 
   private findOrder(id: string) {
     return this.orders.find((o) => o.id === id);
@@ -226,24 +213,6 @@ export class FakeShop {
       if (key) this.idempotent.set(key, answer);
       return answer;
     },
-    appSubscriptionCreate: (args: { name: string; lineItems: Record<string, any>[]; returnUrl: string; test?: boolean; trialDays?: number }) => {
-      const pricing = args.lineItems[0]!.plan.appRecurringPricingDetails;
-      const subscription: FakeSubscription = {
-        id: this.id('AppSubscription'), name: args.name, status: 'PENDING', test: args.test ?? false, trialDays: args.trialDays ?? 0,
-        price: fromDecimal(pricing.price.amount, pricing.price.currencyCode), interval: pricing.interval ?? 'EVERY_30_DAYS', returnUrl: args.returnUrl,
-      };
-      this.subscriptions.push(subscription);
-      const confirmationUrl = `https://${this.shop}/admin/charges/settle/${subscription.id.split('/').pop()}/RecurringApplicationCharge/confirm_recurring_application_charge`;
-      return { appSubscription: this.subscriptionView(subscription), confirmationUrl, userErrors: [] };
-    },
-    node: ({ id }: { id: string }) => {
-      const subscription = this.subscriptions.find((s) => s.id === id);
-      return subscription ? { __typename: 'AppSubscription', ...this.subscriptionView(subscription) } : null;
-    },
-    currentAppInstallation: () => ({
-      id: 'gid://shopify/AppInstallation/1',
-      activeSubscriptions: this.subscriptions.filter((s) => s.status === 'ACTIVE').map((s) => this.subscriptionView(s)),
-    }),
   };
 
   answer(body: { query: string; variables?: Record<string, unknown> }): Promise<unknown> {
