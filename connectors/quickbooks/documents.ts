@@ -2,7 +2,6 @@ import type { BooksDocument } from '../../core/books/books';
 import type { AccountRole } from '../../core/ledger/accounts';
 import type { Money } from '../../core/money';
 import { qbAmount, ref } from './mapping';
-import type { QuickBooksReferences } from './references';
 
 /** A QuickBooks entity ready to create: its type and the body QuickBooks receives (without requestid). */
 export interface QuickBooksEntity {
@@ -13,10 +12,20 @@ export interface QuickBooksEntity {
 }
 
 /**
+ * What a document refers to in the company: QuickBooksReferences finds or creates them; a preview
+ * only names them.
+ */
+export interface DocumentReferences {
+  account(role: AccountRole): Promise<string>;
+  item(role: AccountRole): Promise<string>;
+  customer(who: { name: string; email: string }): Promise<string>;
+}
+
+/**
  * The mapping from Settle's books document to the QuickBooks entity that records it. Pure apart from
  * the references (accounts, items, customers) it looks up or creates; the transport is QuickBooksBooks.
  */
-export async function toQuickBooks(document: BooksDocument, refs: QuickBooksReferences): Promise<QuickBooksEntity> {
+export async function toQuickBooks(document: BooksDocument, refs: DocumentReferences): Promise<QuickBooksEntity> {
   switch (document.kind) {
     case 'sale_receipt':
     case 'refund_receipt': {
@@ -72,7 +81,7 @@ export async function toQuickBooks(document: BooksDocument, refs: QuickBooksRefe
 }
 
 /** Receipt lines: one service item per ledger role, so QuickBooks books each to the role's account. */
-async function itemLines(lines: { role: AccountRole; description: string; amount: Money }[], refs: QuickBooksReferences) {
+async function itemLines(lines: { role: AccountRole; description: string; amount: Money }[], refs: DocumentReferences) {
   const result = [];
   for (const line of lines) {
     result.push({

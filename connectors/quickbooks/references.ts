@@ -3,6 +3,7 @@ import type { BooksMapping } from '../../core/books/mapping';
 import { ACCOUNT_ROLES, type AccountRole } from '../../core/ledger/accounts';
 import { SettleError } from '../../core/errors';
 import { accountTypeFor, ref } from './mapping';
+import type { DocumentReferences } from './documents';
 
 /** The client unwraps a create's `{ SalesReceipt: {…} }` answer to the entity itself. */
 export type Created = { Id?: string; SyncToken?: string };
@@ -15,7 +16,7 @@ export type Send = <T>(run: (cb: (error: unknown, body?: unknown) => void) => vo
  * what the merchant mapped, or else found or created under the documented default name (and
  * remembered in the mapping for next time).
  */
-export class QuickBooksReferences {
+export class QuickBooksReferences implements DocumentReferences {
   constructor(
     private readonly qbo: QuickBooks,
     private readonly mapping: BooksMapping,
