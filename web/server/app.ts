@@ -33,6 +33,8 @@ import { shopifySessionTokenMerchant } from './routes/shopify-session-token';
 import { shopifyPaymentSessionRoutes } from './routes/shopify-payment-sessions';
 import { quickBooksConnectRoutes } from './routes/quickbooks-connect';
 import { quickBooksWebhookRoutes } from './routes/quickbooks-webhooks';
+import { quickBooksAppRoutes } from './routes/quickbooks-app';
+import { legalRoutes } from './routes/legal';
 import { embeddedAdminPage } from './embedded-admin';
 import { shopifyPlanRoutes } from './routes/shopify-plan';
 
@@ -60,7 +62,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(shopifyInstallRoutes(services));
   app.use(shopifyPlanRoutes(services, auth));
   app.use(stripeConnectRoutes(services, auth));
-  app.use(quickBooksConnectRoutes(services, auth), quickBooksWebhookRoutes(services, auth));
+  app.use(quickBooksConnectRoutes(services, auth), quickBooksWebhookRoutes(services, auth), quickBooksAppRoutes(services), legalRoutes());
   app.use(merchantRoutes(services, auth, tokens));
   app.use(wooAuthorizeRoutes(services, auth, tokens));
   app.use(wooConnectionRoutes(services, auth));
