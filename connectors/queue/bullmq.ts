@@ -94,8 +94,10 @@ export function startBullWorker(
   prefix: string,
   handle: (job: Job, token?: string) => Promise<unknown>,
   concurrency = 4,
+  lockMs = 30_000,
 ): Worker {
-  return new Worker(name, handle, { connection, prefix, concurrency });
+  // A crashed worker's jobs are taken over once their claim lapses: checked every half claim.
+  return new Worker(name, handle, { connection, prefix, concurrency, lockDuration: lockMs, stalledInterval: Math.ceil(lockMs / 2) });
 }
 
 /**

@@ -79,6 +79,15 @@ export async function sweepMerchant(settle: Settle, merchantId: string, options:
 
 type Progress = (stage: string, done: number, total: number) => Promise<void>;
 
+/**
+ * Just the first step of the sweep: Stripe's events since the cursor that the inbox lacks, applied.
+ * Run when Settle's server starts, because webhooks Stripe sent while it was down come back only on
+ * Stripe's retry schedule (the first retry an hour later); the cursor keeps it to what is new.
+ */
+export async function catchUpMissedEvents(settle: Settle, merchantId: string): Promise<{ read: number; recovered: number }> {
+  return recoverMissedEvents(settle, merchantId, async () => undefined);
+}
+
 async function recoverMissedEvents(settle: Settle, merchantId: string, progress: Progress): Promise<{ read: number; recovered: number }> {
   const processor = await settle.platforms.processorFor(merchantId);
   if (!processor.eventsSince) return { read: 0, recovered: 0 };

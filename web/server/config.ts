@@ -62,6 +62,12 @@ const schema = z.object({
   RECONCILIATION_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
   /** Store orders the sweep re-reads per run (0: rely on store webhooks alone). */
   RECONCILIATION_STORE_READS: z.coerce.number().int().min(0).default(200),
+  /**
+   * How long a job stays claimed by a worker that stopped answering (it renews the claim every half of
+   * this while it runs). A worker that crashed holds its jobs this long, plus at most half again for
+   * the next stalled-job check, before another worker takes them over.
+   */
+  JOB_LOCK_MS: z.coerce.number().int().min(2_000).default(30_000),
 });
 
 export type Config = z.infer<typeof schema> & { publicUrl: string; dataDir: string; encryptionKey: Buffer };

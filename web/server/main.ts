@@ -4,6 +4,7 @@ import { createLogger } from './logger';
 import { openServices, RedisUnavailableError } from './services';
 import { createApp } from './app';
 import { startWorker } from './worker';
+import { catchUpJobId } from './reconciliation-jobs';
 
 /**
  * Starts Settle. `--with-worker` runs the worker in the same process: required on the embedded
@@ -30,6 +31,10 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     log.info({ port }, `Settle listening on http://${config.HOST}:${port}`);
+    // Webhooks sent while this server was down come back only on the platforms' retry schedules
+    // (Stripe's first retry is an hour later): the worker asks Stripe for what was missed now.
+    await services.jobs.enqueue('reconciliation', catchUpJobId(Date.now()), { catchUp: true }).catch((error: Error) =>
+      log.warn({ err: error.message }, 'could not queue the catch-up of missed webhooks'));
     process.send?.({ ready: true, port });
   } else {
     log.info('Settle worker running');

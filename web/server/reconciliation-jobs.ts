@@ -1,9 +1,12 @@
 import type { Job } from 'bullmq';
-import { merchantsToSweep, sweepMerchant } from '../../core/reconciliation/sweep';
+import { catchUpMissedEvents, merchantsToSweep, sweepMerchant } from '../../core/reconciliation/sweep';
 import type { Services } from './services';
 
 /** The job id of one merchant's sweep: one waiting or running sweep per merchant and tick. */
 export const sweepJobId = (merchantId: string, tick: string | number) => `sweep-${merchantId}-${tick}`;
+
+/** The job a starting server queues: every merchant's missed Stripe events caught up (see catchUpMissedEvents). */
+export const catchUpJobId = (startedAt: number) => `catch-up-${startedAt}`;
 
 /**
  * The reconciliation queue's jobs. The scheduled tick (no merchant) fans out one sweep job per
@@ -12,11 +15,18 @@ export const sweepJobId = (merchantId: string, tick: string | number) => `sweep-
  */
 export async function reconcile(services: Services, job: Job): Promise<string> {
   const merchantId = typeof job.data.merchantId === 'string' ? job.data.merchantId : undefined;
+  const catchUp = job.data.catchUp === true;
   if (!merchantId) {
     const merchants = await merchantsToSweep(services.db);
     const tick = job.timestamp;
-    for (const id of merchants) await services.jobs.enqueue('reconciliation', sweepJobId(id, tick), { merchantId: id });
-    return `sweep queued for ${merchants.length} merchants`;
+    for (const id of merchants) {
+      await services.jobs.enqueue('reconciliation', catchUp ? `${String(job.id)}-${id}` : sweepJobId(id, tick), { merchantId: id, catchUp });
+    }
+    return `${catchUp ? 'catch-up' : 'sweep'} queued for ${merchants.length} merchants`;
+  }
+  if (catchUp) {
+    const { read, recovered } = await catchUpMissedEvents(services, merchantId);
+    return `caught up: ${recovered} of ${read} Stripe events had not arrived as webhooks`;
   }
   const outcome = await sweepMerchant(services, merchantId, {
     graceMs: services.config.RECONCILIATION_GRACE_MS,

@@ -82,7 +82,7 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
         if (error instanceof SettleError && !(error instanceof RetryableError)) throw new UnrecoverableError(error.message);
         throw error;
       }
-    }),
+    }, 4, services.config.JOB_LOCK_MS),
   );
   for (const w of workers) w.on('error', (error) => log.warn({ err: error.message }, 'worker error'));
   if (services.config.RECONCILIATION_SWEEP_MS > 0) {
