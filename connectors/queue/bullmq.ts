@@ -2,7 +2,7 @@ import { DelayedError, Queue, Worker, type Job, type ConnectionOptions } from 'b
 import { Redis } from 'ioredis';
 import type { JobQueue, QueueName } from '../../core/jobs/queue';
 
-export const QUEUE_NAMES: QueueName[] = ['inbound', 'store', 'books', 'processor', 'reports', 'reconciliation', 'shopify', 'imports', 'quickbooks'];
+export const QUEUE_NAMES: QueueName[] = ['inbound', 'store', 'books', 'processor', 'reports', 'reconciliation', 'shopify', 'imports', 'quickbooks', 'alerts'];
 
 /** Retry policy: exponential backoff from 1 s; a job still failing after 8 tries waits for the sweep. */
 const JOB_OPTIONS = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 };
@@ -88,14 +88,33 @@ export async function scheduleEvery(connection: ConnectionOptions, prefix: strin
   }
 }
 
+/** How a job ended: `delayed` is one given back to wait (retryLater), not a failure. */
+export type JobOutcome = 'completed' | 'failed' | 'delayed';
+export type JobObserver = (queue: QueueName, seconds: number, outcome: JobOutcome) => void;
+
 export function startBullWorker(
   name: QueueName,
   connection: ConnectionOptions,
   prefix: string,
   handle: (job: Job, token?: string) => Promise<unknown>,
   concurrency = 4,
+  observe?: JobObserver,
 ): Worker {
-  return new Worker(name, handle, { connection, prefix, concurrency });
+  const timed = observe
+    ? async (job: Job, token?: string) => {
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
+      try {
+        const result = await handle(job, token);
+        observe(name, seconds(), 'completed');
+        return result;
+      } catch (error) {
+        observe(name, seconds(), error instanceof DelayedError ? 'delayed' : 'failed');
+        throw error;
+      }
+    }
+    : handle;
+  return new Worker(name, timed, { connection, prefix, concurrency });
 }
 
 /**

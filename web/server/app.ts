@@ -35,6 +35,10 @@ import { quickBooksConnectRoutes } from './routes/quickbooks-connect';
 import { quickBooksWebhookRoutes } from './routes/quickbooks-webhooks';
 import { embeddedAdminPage } from './embedded-admin';
 import { shopifyPlanRoutes } from './routes/shopify-plan';
+import { metricsRoutes } from './routes/metrics';
+import { statusRoutes } from './routes/status';
+import { alertRoutes } from './routes/alerts';
+import { observeWebhooks } from './metrics';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -53,6 +57,8 @@ export function createApp(services: Services, log: Logger): Express {
   const tokens = new SessionTokens(services.config.encryptionKey);
   const auth = requireMerchant(services.db, tokens, services.config.SHOPIFY_API_KEY ? shopifySessionTokenMerchant(services) : undefined);
   app.use(healthRoutes(services));
+  app.use(metricsRoutes(services));
+  app.use('/webhooks', observeWebhooks);
   app.use(stripeConnectWebhookRoutes(services)); // before /webhooks/stripe/:merchantId
   app.use(webhookRoutes(services));
   app.use(wooWebhookRoutes(services, auth));
@@ -75,6 +81,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(paymentLinkRoutes(services, auth));
   app.use(paymentLinkPageRoutes(services));
   app.use(reconciliationRoutes(services, auth));
+  app.use(statusRoutes(services, auth), alertRoutes(services, auth));
   mountWebPages(app, services);
   app.use(notFound);
   app.use(errorHandler);
