@@ -30,13 +30,19 @@ const WHAT_WAITS: Record<string, string> = {
 
 /** Everything wrong for one merchant now. Each check is one query; none calls another system. */
 export async function currentConditions(db: Queryable, merchantId: string, thresholds: AlertThresholds): Promise<AlertCondition[]> {
-  const [disconnected, quiet, backlog, payouts] = await Promise.all([
+  const [disconnected, refused, quiet, backlog, payouts] = await Promise.all([
     disconnectedPlatforms(db, merchantId),
+    refusedWebhooks(db, merchantId, thresholds.quietWebhookHours),
     quietStripeWebhooks(db, merchantId, thresholds.quietWebhookHours),
     booksBacklog(db, merchantId, thresholds.booksBacklogMinutes),
     unexplainedPayouts(db, merchantId),
   ]);
-  return [...disconnected, ...quiet, ...backlog, ...payouts];
+  // One alert per kind and subject: Stripe's webhooks may be both refused and missing.
+  const seen = new Set<string>();
+  return [...disconnected, ...refused, ...quiet, ...backlog, ...payouts].filter((c) => {
+    const key = `${c.kind}\n${c.subject}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 async function disconnectedPlatforms(db: Queryable, merchantId: string): Promise<AlertCondition[]> {
@@ -51,6 +57,36 @@ async function disconnectedPlatforms(db: Queryable, merchantId: string): Promise
       kind: 'platform_disconnected' as const, subject: r.platform,
       title: `${capitalise(name)} is not connected`,
       message: `${capitalise(name)} ${how}. ${WHAT_WAITS[r.platform] ?? ''}`.trim(),
+    };
+  });
+}
+
+/** Refusals that count: a few in the window, and none of the platform's deliveries accepted since the last. */
+const REFUSALS_BEFORE_ALERT = 3;
+
+/**
+ * Deliveries refused because their signature did not match (Settle's secret and the platform's
+ * differ: the store was reconnected, the secret was changed there), and nothing accepted since.
+ */
+async function refusedWebhooks(db: Queryable, merchantId: string, hours: number): Promise<AlertCondition[]> {
+  const rows = await db.query<{ platform: string; refused: string | number }>(
+    `SELECT r.platform, sum(r.refused) AS refused FROM webhook_refusals r
+      WHERE r.merchant_id = $1 AND r.day >= (now() - make_interval(hours => $2))::date
+      GROUP BY r.platform
+     HAVING sum(r.refused) >= $3
+        AND max(r.last_refused_at) > now() - make_interval(hours => $2)
+        AND max(r.last_refused_at) > coalesce(CASE r.platform
+              WHEN 'woocommerce' THEN (SELECT max(received_at) FROM woo_store_changes WHERE merchant_id = $1 AND source = 'webhook')
+              ELSE (SELECT max(received_at) FROM inbox WHERE merchant_id = $1 AND platform = r.platform) END, '-infinity')`,
+    [merchantId, hours, REFUSALS_BEFORE_ALERT],
+  );
+  return rows.map((r) => {
+    const store = r.platform === 'woocommerce';
+    return {
+      kind: 'webhooks_failing' as const, subject: r.platform,
+      title: store ? "Your store's webhooks are failing" : `${capitalise(PLATFORM_NAMES[r.platform] ?? r.platform)}'s webhooks are failing`,
+      message: `Settle turned away ${Number(r.refused)} message(s) from ${PLATFORM_NAMES[r.platform] ?? r.platform} because their signature did not match, ` +
+        `so orders and payments may not update. ${store ? 'Connect the store again in Settle' : 'Connect it again in Settle'} so both sides share the same secret.`,
     };
   });
 }

@@ -10,11 +10,12 @@ import type { Database } from '../../core/storage/database';
 import { createMerchant } from '../../core/merchants/merchants';
 import { checkAlerts, emailAlerts, listAlerts, setAlertEmail, type AlertMailer } from '../../core/alerts/alerts';
 import { merchantStatus } from '../../core/alerts/status';
+import { recordWebhookRefusal } from '../../core/alerts/refusals';
 import { DATABASES } from '../support/databases';
 
 const THRESHOLDS = { booksBacklogMinutes: 60, quietWebhookHours: 24 };
 
-describe.each(DATABASES)('alert conditions on $name', ({ open }) => {
+describe.each(DATABASES)('alert conditions on $name', { timeout: 60_000 }, ({ open }) => {
   let db: Database;
   let merchantId: string;
   let otherId: string;
@@ -22,7 +23,7 @@ describe.each(DATABASES)('alert conditions on $name', ({ open }) => {
   // One database per adapter (PGlite takes seconds to migrate); each test has merchants of its own.
   beforeAll(async () => {
     db = await open();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await db.close();
   });
@@ -73,6 +74,22 @@ describe.each(DATABASES)('alert conditions on $name', ({ open }) => {
     await checkAlerts(db, merchantId, THRESHOLDS);
     expect(await openKinds()).toEqual(['webhooks_failing:stripe']);
     await db.query(`INSERT INTO inbox (merchant_id, platform, event_id, event_type, payload) VALUES ($1, 'stripe', 'evt_1', 'charge.succeeded', '{}')`, [merchantId]);
+    await checkAlerts(db, merchantId, THRESHOLDS);
+    expect(await openKinds()).toEqual([]);
+  });
+
+  it("webhooks failing: the store's deliveries refused (bad signature) three times, cleared by one accepted since", async () => {
+    for (let i = 0; i < 2; i++) await recordWebhookRefusal(db, merchantId, 'woocommerce');
+    await recordWebhookRefusal(db, 'mer_nobody_has_this_id_xx', 'woocommerce'); // a stranger's guess: nothing kept
+    await checkAlerts(db, merchantId, THRESHOLDS);
+    expect(await openKinds()).toEqual([]);
+    await recordWebhookRefusal(db, merchantId, 'woocommerce');
+    await checkAlerts(db, merchantId, THRESHOLDS);
+    expect(await openKinds()).toEqual(['webhooks_failing:woocommerce']);
+    expect((await listAlerts(db, merchantId))[0]!.message).toContain('Settle turned away 3 message(s) from your WooCommerce store');
+    await db.query(
+      `INSERT INTO woo_store_changes (merchant_id, resource, resource_id, modified_at, topic, source, payload, received_at)
+       VALUES ($1, 'order', 7, '2026-01-01T00:00:00', 'order.updated', 'webhook', '{}', now() + interval '1 second')`, [merchantId]);
     await checkAlerts(db, merchantId, THRESHOLDS);
     expect(await openKinds()).toEqual([]);
   });

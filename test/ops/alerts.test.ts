@@ -79,6 +79,24 @@ describe('alerts in the admin and by email', { timeout: 120_000 }, () => {
     expect(mailbox.received).toHaveLength(1);
   });
 
+  it("the store's webhooks refused for a bad signature: an alert and an email saying so", async () => {
+    // Settle's webhooks are set up in the store (and their secret made), as the scheduled check does.
+    expect((await api('/api/connections/woocommerce/webhooks/check', { method: 'POST', body: {} })).status).toBe(200);
+    for (let i = 0; i < 3; i++) {
+      const refused = await fetch(`${stack.settleUrl}/webhooks/woocommerce/${merchant.merchantId}`, {
+        method: 'POST', body: '{"id":1}',
+        headers: { 'Content-Type': 'application/json', 'X-WC-Webhook-Topic': 'order.updated', 'X-WC-Webhook-Signature': 'c2lnbmVkIHdpdGggYW4gb2xkIHNlY3JldA==' },
+      });
+      expect(refused.status).toBe(401);
+    }
+    const alerts = await eventually(async () => (await api('/api/alerts')).body.alerts, (a) => a.length > 0);
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'webhooks_failing', subject: 'woocommerce', title: "Your store's webhooks are failing" })]);
+    const mail = await eventually(async () => mailbox.received, (r) => r.length === 2);
+    expect(mail[1]!.subject).toBe("Settle: Your store's webhooks are failing");
+    expect(mail[1]!.text).toContain('because their signature did not match');
+    expect((await merchantApi(stack.settleUrl, other.apiKey, '/api/alerts')).body.alerts).toEqual([]);
+  });
+
   it('never logs the mail server password', () => {
     expect(stack.worker.output()).toContain('alerts checked');
     expect(stack.worker.output()).not.toContain(mailbox.password);

@@ -39,6 +39,7 @@ import { metricsRoutes } from './routes/metrics';
 import { statusRoutes } from './routes/status';
 import { alertRoutes } from './routes/alerts';
 import { observeWebhooks } from './metrics';
+import { recordWebhookRefusal } from '../../core/alerts/refusals';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -58,7 +59,7 @@ export function createApp(services: Services, log: Logger): Express {
   const auth = requireMerchant(services.db, tokens, services.config.SHOPIFY_API_KEY ? shopifySessionTokenMerchant(services) : undefined);
   app.use(healthRoutes(services));
   app.use(metricsRoutes(services));
-  app.use('/webhooks', observeWebhooks);
+  app.use('/webhooks', observeWebhooks((merchantId, platform) => void recordWebhookRefusal(services.db, merchantId, platform).catch(() => undefined)));
   app.use(stripeConnectWebhookRoutes(services)); // before /webhooks/stripe/:merchantId
   app.use(webhookRoutes(services));
   app.use(wooWebhookRoutes(services, auth));

@@ -54,17 +54,25 @@ for (const queue of QUEUE_NAMES) {
 }
 onPlatformTrouble((platform, kind) => platformTrouble.inc({ platform, kind }));
 
-/** Counts and times each webhook delivery (mounted before the webhook routes). */
-export const observeWebhooks: RequestHandler = (req, res, next) => {
-  const platform = webhookPlatform(req.originalUrl);
-  if (!platform) return next();
-  const stop = webhookSeconds.startTimer({ platform });
-  res.once('finish', () => {
-    stop();
-    webhooks.inc({ platform, status: String(res.statusCode) });
-  });
-  next();
-};
+/**
+ * Counts and times each webhook delivery (mounted before the webhook routes). A delivery to one
+ * merchant's address refused as unsigned or wrongly signed (400/401) is also told to `onRefused`,
+ * after the answer went out, for the "webhooks failing" alert.
+ */
+export function observeWebhooks(onRefused: (merchantId: string, platform: string) => void): RequestHandler {
+  return (req, res, next) => {
+    const platform = webhookPlatform(req.originalUrl);
+    if (!platform) return next();
+    const stop = webhookSeconds.startTimer({ platform });
+    res.once('finish', () => {
+      stop();
+      webhooks.inc({ platform, status: String(res.statusCode) });
+      const merchantId = /^\/webhooks\/(?:stripe|woocommerce)\/(mer_[\w-]{22})(?:\?|$)/.exec(req.originalUrl)?.[1];
+      if (merchantId && (res.statusCode === 400 || res.statusCode === 401)) onRefused(merchantId, platform);
+    });
+    next();
+  };
+}
 
 function webhookPlatform(url: string): string | undefined {
   const [, root, platform, next] = url.split('?')[0]!.split('/');

@@ -20,3 +20,14 @@ CREATE INDEX alerts_by_merchant ON alerts (merchant_id, first_seen_at DESC);
 
 -- Where the merchant wants alert emails (none: alerts show in the admin only).
 ALTER TABLE merchants ADD COLUMN alert_email text;
+
+-- Webhook deliveries refused for a known merchant (the signature did not match: a wrong or stale
+-- secret), per platform and day. Counted, not kept: only to tell the merchant their webhooks fail.
+CREATE TABLE webhook_refusals (
+  merchant_id      text NOT NULL REFERENCES merchants(id),
+  platform         text NOT NULL,
+  day              date NOT NULL,
+  refused          int NOT NULL DEFAULT 0,
+  last_refused_at  timestamptz NOT NULL,
+  PRIMARY KEY (merchant_id, platform, day)
+);
