@@ -107,7 +107,7 @@ function requestLogging(log: Logger): RequestHandler {
   const http = pinoHttp({
     logger: log,
     genReqId: requestId,
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
   });
   if (log.isLevelEnabled('info')) return http;
   return (req, res, next) => {
