@@ -88,33 +88,14 @@ export async function scheduleEvery(connection: ConnectionOptions, prefix: strin
   }
 }
 
-/** How a job ended: `delayed` is one given back to wait (retryLater), not a failure. */
-export type JobOutcome = 'completed' | 'failed' | 'delayed';
-export type JobObserver = (queue: QueueName, seconds: number, outcome: JobOutcome) => void;
-
 export function startBullWorker(
   name: QueueName,
   connection: ConnectionOptions,
   prefix: string,
   handle: (job: Job, token?: string) => Promise<unknown>,
   concurrency = 4,
-  observe?: JobObserver,
 ): Worker {
-  const timed = observe
-    ? async (job: Job, token?: string) => {
-      const started = performance.now();
-      const seconds = () => (performance.now() - started) / 1000;
-      try {
-        const result = await handle(job, token);
-        observe(name, seconds(), 'completed');
-        return result;
-      } catch (error) {
-        observe(name, seconds(), error instanceof DelayedError ? 'delayed' : 'failed');
-        throw error;
-      }
-    }
-    : handle;
-  return new Worker(name, timed, { connection, prefix, concurrency });
+  return new Worker(name, handle, { connection, prefix, concurrency });
 }
 
 /**
@@ -124,4 +105,25 @@ export function startBullWorker(
 export async function retryLater(job: Job, token: string, ms: number): Promise<never> {
   await job.moveToDelayed(Date.now() + ms, token);
   throw new DelayedError();
+}
+
+/** How a job attempt ended (one given back to wait with retryLater is neither, and is not reported). */
+export type JobOutcome = 'completed' | 'failed';
+export type JobObserver = (queue: QueueName, seconds: number, outcome: JobOutcome) => void;
+
+/**
+ * The job timing hook: tells `observe` how long each attempt of the worker's jobs ran and how it
+ * ended, from BullMQ's own events (an attempt starts 'active', ends 'completed' or 'failed').
+ */
+export function observeJobs(worker: Worker, queue: QueueName, observe: JobObserver): void {
+  const started = new Map<string, number>();
+  const end = (job: Job | undefined, outcome: JobOutcome) => {
+    const at = job?.id ? started.get(job.id) : undefined;
+    if (at === undefined) return;
+    started.delete(job!.id!);
+    observe(queue, (performance.now() - at) / 1000, outcome);
+  };
+  worker.on('active', (job) => void (job.id && started.set(job.id, performance.now())));
+  worker.on('completed', (job) => end(job, 'completed'));
+  worker.on('failed', (job) => end(job, 'failed'));
 }

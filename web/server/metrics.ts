@@ -26,7 +26,7 @@ const webhookSeconds = new Histogram({
   labelNames: ['platform'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
 });
 const jobSeconds = new Histogram({
-  name: 'settle_job_duration_seconds', help: 'Time a worker job ran, by queue and outcome (completed, failed, delayed: given back to wait for a platform limit).',
+  name: 'settle_job_duration_seconds', help: 'Time a worker job attempt ran, by queue and outcome (completed, failed).',
   labelNames: ['queue', 'outcome'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry],
 });
 const jobFailures = new Counter({

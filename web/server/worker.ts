@@ -16,7 +16,7 @@ import { checkAllWooWebhooks } from './woo-webhook-health';
 import { runWooOrderImport } from './woo-order-import';
 import { orderImportJobId, unfinishedOrderImports } from '../../core/stores/order-imports';
 import { RetryableError, SettleError } from '../../core/errors';
-import { redisConnection, retryLater, scheduleEvery, startBullWorker } from '../../connectors/queue/bullmq';
+import { observeJobs, redisConnection, retryLater, scheduleEvery, startBullWorker } from '../../connectors/queue/bullmq';
 import { reconcile } from './reconciliation-jobs';
 import { applyShopifyWebhook } from '../../connectors/shopify/apply-webhook';
 import type { QueueName } from '../../core/jobs/queue';
@@ -94,9 +94,10 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
         if (error instanceof SettleError && !(error instanceof RetryableError)) throw new UnrecoverableError(error.message);
         throw error;
       }
-    }, undefined, observeJob),
+    }),
   );
   for (const w of workers) w.on('error', (error) => log.warn({ err: error.message }, 'worker error'));
+  for (const w of workers) observeJobs(w, w.name as QueueName, observeJob);
   if (services.config.RECONCILIATION_SWEEP_MS > 0) {
     scheduleEvery(connection, services.config.QUEUE_PREFIX, 'reconciliation', 'reconciliation-sweep', services.config.RECONCILIATION_SWEEP_MS, {}).catch((error: Error) =>
       log.warn({ err: error.message }, 'could not schedule the reconciliation sweep'),
