@@ -2,7 +2,7 @@ import { DelayedError, Queue, Worker, type Job, type ConnectionOptions } from 'b
 import { Redis } from 'ioredis';
 import type { JobQueue, QueueName } from '../../core/jobs/queue';
 
-export const QUEUE_NAMES: QueueName[] = ['inbound', 'store', 'books', 'processor', 'reports', 'reconciliation', 'shopify', 'imports', 'quickbooks'];
+export const QUEUE_NAMES: QueueName[] = ['inbound', 'store', 'books', 'processor', 'reports', 'reconciliation', 'shopify', 'imports', 'quickbooks', 'alerts'];
 
 /** Retry policy: exponential backoff from 1 s; a job still failing after 8 tries waits for the sweep. */
 const JOB_OPTIONS = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 };
@@ -107,4 +107,25 @@ export function startBullWorker(
 export async function retryLater(job: Job, token: string, ms: number): Promise<never> {
   await job.moveToDelayed(Date.now() + ms, token);
   throw new DelayedError();
+}
+
+/** How a job attempt ended (one given back to wait with retryLater is neither, and is not reported). */
+export type JobOutcome = 'completed' | 'failed';
+export type JobObserver = (queue: QueueName, seconds: number, outcome: JobOutcome) => void;
+
+/**
+ * The job timing hook: tells `observe` how long each attempt of the worker's jobs ran and how it
+ * ended, from BullMQ's own events (an attempt starts 'active', ends 'completed' or 'failed').
+ */
+export function observeJobs(worker: Worker, queue: QueueName, observe: JobObserver): void {
+  const started = new Map<string, number>();
+  const end = (job: Job | undefined, outcome: JobOutcome) => {
+    const at = job?.id ? started.get(job.id) : undefined;
+    if (at === undefined) return;
+    started.delete(job!.id!);
+    observe(queue, (performance.now() - at) / 1000, outcome);
+  };
+  worker.on('active', (job) => void (job.id && started.set(job.id, performance.now())));
+  worker.on('completed', (job) => end(job, 'completed'));
+  worker.on('failed', (job) => end(job, 'failed'));
 }

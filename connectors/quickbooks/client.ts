@@ -1,5 +1,6 @@
 import QuickBooks from 'node-quickbooks';
 import { RetryableError, SettleError } from '../../core/errors';
+import { notePlatformTrouble, troubleOf } from '../platform-trouble';
 import { needsReview } from './explain';
 import type { ConnectionStatus } from '../../core/merchants/connections';
 
@@ -49,6 +50,8 @@ function quickBooksFailure(error: unknown, doing: string): Error {
   const fault = e.Fault ?? e.response?.data?.Fault;
   const status = e.response?.status;
   const first = fault?.Error?.[0];
+  const trouble = troubleOf(status);
+  if (trouble) notePlatformTrouble('quickbooks', trouble);
   if (status === 429) return new RetryableError(`QuickBooks is throttling requests while ${doing}`, 60_000);
   if (status === undefined && !fault) return new RetryableError(`QuickBooks did not answer while ${doing}: ${e.message ?? 'no response'}`);
   if (status !== undefined && status >= 500) return new RetryableError(`QuickBooks failed while ${doing} (${status})`);

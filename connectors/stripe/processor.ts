@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { CardSetupSession, OffSessionOutcome, PaymentProcessor, ShopperSession } from '../../core/payments/processor';
 import { RetryableError, SettleError } from '../../core/errors';
+import { notePlatformTrouble, troubleOf } from '../platform-trouble';
 import { ProcessorAccessEndedError } from '../../core/payments/processor';
 import type { ConnectionStatus } from '../../core/merchants/connections';
 import { disputeEvidenceParams, disputeFactsFrom, failureMessageOf, stripeAmount, movementFrom, paymentFactsFrom, payoutFactsFrom, processorEventFrom, refundFactsFrom } from './mapping';
@@ -300,6 +301,8 @@ export async function unknownOutcomeIsRetryable<T>(call: () => Promise<T>): Prom
       return await call();
     } catch (error) {
       const e = error as { type?: string; statusCode?: number; message?: string; code?: string };
+      const trouble = e.type === 'StripeRateLimitError' ? 'throttled' : troubleOf(e.statusCode);
+      if (trouble) notePlatformTrouble('stripe', trouble);
       if (e.type === 'StripeRateLimitError' && attempt < THROTTLE_RETRIES) {
         await new Promise((r) => setTimeout(r, 250 * 2 ** attempt * (0.5 + Math.random())));
         continue;

@@ -1,5 +1,6 @@
 import WooCommerceRestApiModule from '@woocommerce/woocommerce-rest-api';
 import { RetryableError, SettleError } from '../../core/errors';
+import { notePlatformTrouble, troubleOf } from '../platform-trouble';
 
 export interface WooSettings {
   siteUrl: string;
@@ -35,6 +36,8 @@ export function wooClient(settings: WooSettings, secrets: WooSecrets): WooCommer
 export function wooFailure(error: unknown, doing: string): Error {
   const e = error as { response?: { status: number; data?: { code?: string; message?: string } }; message?: string };
   const status = e.response?.status;
+  const trouble = troubleOf(status);
+  if (trouble) notePlatformTrouble('woocommerce', trouble);
   if (status === undefined || status >= 500 || status === 429) {
     return new RetryableError(`WooCommerce did not answer while ${doing}: ${e.message ?? 'no response'}`);
   }

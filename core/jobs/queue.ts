@@ -1,5 +1,5 @@
 /** The queues Settle's worker drains. */
-export type QueueName = 'inbound' | 'store' | 'books' | 'processor' | 'reports' | 'reconciliation' | 'shopify' | 'imports' | 'quickbooks';
+export type QueueName = 'inbound' | 'store' | 'books' | 'processor' | 'reports' | 'reconciliation' | 'shopify' | 'imports' | 'quickbooks' | 'alerts';
 
 /**
  * The job-queue port (BullMQ on Redis in connectors/queue). `jobId` is Settle's own id for the work,

@@ -37,6 +37,11 @@ import { quickBooksAppRoutes } from './routes/quickbooks-app';
 import { legalRoutes } from './routes/legal';
 import { embeddedAdminPage } from './embedded-admin';
 import { shopifyPlanRoutes } from './routes/shopify-plan';
+import { metricsRoutes } from './routes/metrics';
+import { statusRoutes } from './routes/status';
+import { alertRoutes } from './routes/alerts';
+import { observeWebhooks } from './metrics';
+import { recordWebhookRefusal } from '../../core/alerts/refusals';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -55,6 +60,8 @@ export function createApp(services: Services, log: Logger): Express {
   const tokens = new SessionTokens(services.config.encryptionKey);
   const auth = requireMerchant(services.db, tokens, services.config.SHOPIFY_API_KEY ? shopifySessionTokenMerchant(services) : undefined);
   app.use(healthRoutes(services));
+  app.use(metricsRoutes(services));
+  app.use('/webhooks', observeWebhooks((merchantId, platform) => void recordWebhookRefusal(services.db, merchantId, platform).catch(() => undefined)));
   app.use(stripeConnectWebhookRoutes(services)); // before /webhooks/stripe/:merchantId
   app.use(webhookRoutes(services));
   app.use(wooWebhookRoutes(services, auth));
@@ -77,6 +84,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(paymentLinkRoutes(services, auth));
   app.use(paymentLinkPageRoutes(services));
   app.use(reconciliationRoutes(services, auth));
+  app.use(statusRoutes(services, auth), alertRoutes(services, auth));
   mountWebPages(app, services);
   app.use(notFound);
   app.use(errorHandler);
@@ -101,7 +109,7 @@ function requestLogging(log: Logger): RequestHandler {
   const http = pinoHttp({
     logger: log,
     genReqId: requestId,
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
   });
   if (log.isLevelEnabled('info')) return http;
   return (req, res, next) => {

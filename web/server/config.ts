@@ -27,6 +27,20 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long a SIGTERM waits for requests in flight before cutting their connections. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (it is open otherwise). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Where the worker serves its own /metrics (the server serves /metrics on PORT); 0 = the worker serves none. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Alert emails go out through this mail server (smtp://user:pass@host:587 or smtps://…:465); unset = alerts show in the admin only. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  /** The From of alert emails, e.g. "Settle <alerts@example.com>". */
+  ALERT_FROM: z.string().min(3).default('Settle <alerts@settle.invalid>'),
+  /** How often the worker checks every merchant for alerts (a repeatable job on the 'alerts' queue); 0 = never. */
+  ALERTS_CHECK_MS: z.coerce.number().int().min(0).default(5 * 60_000),
+  /** Books work waiting longer than this raises "Your books are falling behind". */
+  ALERT_BOOKS_BACKLOG_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** Payments taken but no Stripe webhook for this many hours raises "Stripe's messages are not reaching Settle". */
+  ALERT_QUIET_WEBHOOK_HOURS: z.coerce.number().int().min(1).default(24),
   STRIPE_API_BASE: z.url().default('https://api.stripe.com'),
   /** Stripe Connect (merchants connect their Standard accounts through OAuth): Settle's platform settings. */
   STRIPE_CONNECT_CLIENT_ID: z.string().regex(/^ca_\w+$/, 'must be a Connect client id (ca_...)').optional(),

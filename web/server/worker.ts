@@ -16,7 +16,7 @@ import { checkAllWooWebhooks } from './woo-webhook-health';
 import { runWooOrderImport } from './woo-order-import';
 import { orderImportJobId, unfinishedOrderImports } from '../../core/stores/order-imports';
 import { RetryableError, SettleError } from '../../core/errors';
-import { redisConnection, retryLater, scheduleEvery, startBullWorker } from '../../connectors/queue/bullmq';
+import { observeJobs, redisConnection, retryLater, scheduleEvery, startBullWorker } from '../../connectors/queue/bullmq';
 import { reconcile } from './reconciliation-jobs';
 import { applyShopifyWebhook } from '../../connectors/shopify/apply-webhook';
 import type { QueueName } from '../../core/jobs/queue';
@@ -24,6 +24,9 @@ import { answerShopifySession } from '../../core/payments/sessions/settle';
 import { appPaymentSessions, ShopifyPaymentSessionsGateway } from '../../connectors/shopify/payment-sessions-gateway';
 import { applyQuickBooksChange, startQuickBooksCatchUp } from './quickbooks-changes';
 import type { Services } from './services';
+import { runAlertChecks } from './alert-jobs';
+import { observeJob, serveMetrics } from './metrics';
+import { SmtpAlertMailer } from '../../connectors/mail/smtp';
 
 type Handler = (services: Services, job: Job) => Promise<string>;
 
@@ -52,6 +55,15 @@ const HANDLERS: Record<QueueName, Handler> = {
   // A connected store's recent orders, read a page at a time with the progress on the import.
   imports: (s, job) => runWooOrderImport(s, String(job.data.importId)),
   quickbooks: (s, job) => applyQuickBooksChange(s, Number(job.data.inboxId)),
+  // The scheduled check: alerts raised, emailed (when SMTP_URL is set) and resolved.
+  alerts: (s) => runAlertChecks(s, alertMailer(s)),
+};
+
+const mailers = new WeakMap<Services, SmtpAlertMailer>();
+const alertMailer = (s: Services) => {
+  if (!s.config.SMTP_URL) return undefined;
+  if (!mailers.has(s)) mailers.set(s, new SmtpAlertMailer(s.config.SMTP_URL, s.config.ALERT_FROM));
+  return mailers.get(s);
 };
 
 /** Shopify's Payments Apps API, reached through the shop URL template (the sandbox's in tests). */
@@ -85,11 +97,22 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
     }, 4, services.config.JOB_LOCK_MS),
   );
   for (const w of workers) w.on('error', (error) => log.warn({ err: error.message }, 'worker error'));
+  for (const w of workers) observeJobs(w, w.name as QueueName, observeJob);
   if (services.config.RECONCILIATION_SWEEP_MS > 0) {
     scheduleEvery(connection, services.config.QUEUE_PREFIX, 'reconciliation', 'reconciliation-sweep', services.config.RECONCILIATION_SWEEP_MS, {}).catch((error: Error) =>
       log.warn({ err: error.message }, 'could not schedule the reconciliation sweep'),
     );
   }
+
+  if (services.config.ALERTS_CHECK_MS > 0) {
+    scheduleEvery(connection, services.config.QUEUE_PREFIX, 'alerts', 'alerts-check', services.config.ALERTS_CHECK_MS, {}).catch((error: Error) =>
+      log.warn({ err: error.message }, 'could not schedule the alert check'),
+    );
+  }
+  const metrics = services.config.METRICS_PORT > 0
+    ? serveMetrics({ port: services.config.METRICS_PORT, host: services.config.HOST, token: services.config.METRICS_TOKEN, counts: () => services.jobs.counts() })
+    : undefined;
+  metrics?.catch((error: Error) => log.warn({ err: error.message }, 'could not serve the worker\'s /metrics'));
 
   // WooCommerce never retries a disabled webhook: the check repairs it and back-fills what it missed.
   // A check still running when the next is due is not started twice (each store's check is safe to repeat).
@@ -125,6 +148,9 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
       clearInterval(timer);
       clearInterval(wooCheck);
       quickBooksCatchUp.stop();
+      mailers.get(services)?.close();
+      const server = await metrics?.catch(() => undefined);
+      server?.close();
       await Promise.all(workers.map((w) => w.close()));
       connection.disconnect();
     },

@@ -4,6 +4,7 @@ import { createGraphQLClient } from '@shopify/graphql-client';
 import { CostBuckets, type QueryCost } from './cost-bucket';
 import { ShopifyAccessRevoked, ShopifyQueryError, ShopifyUnavailable, ShopifyUserErrors } from './errors';
 import type { ShopifyUserError } from './documents/types';
+import { notePlatformTrouble, troubleOf } from '../../platform-trouble';
 
 /** A shop Settle holds an offline access token for (H5's session storage gives it). */
 export interface ShopAccess {
@@ -107,6 +108,8 @@ export class ShopifyGraphql {
   private retryDelay(response: ClientResponse<unknown>, operation: string): number | undefined {
     const status = response.errors?.networkStatusCode;
     const throttled = response.errors?.graphQLErrors?.some((e) => e.extensions?.code === 'THROTTLED');
+    const trouble = throttled ? 'throttled' : troubleOf(status);
+    if (trouble) notePlatformTrouble('shopify', trouble);
     if (throttled) {
       // Wait until the bucket holds what the query asked for (Shopify just said where it stands);
       // without a throttleStatus to go by, a second.

@@ -1,5 +1,5 @@
 // The admin's screens, Payments, Payouts, Exceptions, Disputes, Reports and Payment links, as tabs. The choice is kept in the
-// URL's hash (#payouts, #exceptions, #disputes, #reports, #payment-links) so a reload or a shared link opens the same screen.
+// URL's hash (#payouts, #exceptions, #disputes, #reports, #payment-links, #status) so a reload or a shared link opens the same screen.
 import { lazy, Suspense, useState } from 'react';
 import { Card, Page, SkeletonBodyText, Tabs } from '@shopify/polaris';
 import { PaymentsPage } from './PaymentsPage';
@@ -7,10 +7,12 @@ import { PayoutsPage } from './PayoutsPage';
 import { DisputesPage } from './DisputesPage';
 import { ExceptionsPage } from './ExceptionsPage';
 import { StoreConnectionPage } from './StoreConnectionPage';
+import { AlertsBanner } from './alerts/AlertsBanner';
 // The charts library is most of the admin's weight: loaded only when Reports is opened.
 const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
 // Opened by few merchants and seldom: kept out of the first load too.
 const PaymentLinksPage = lazy(() => import('./PaymentLinksPage').then((m) => ({ default: m.PaymentLinksPage })));
+const StatusPage = lazy(() => import('./status/StatusPage').then((m) => ({ default: m.StatusPage })));
 
 const TABS = [
   { id: 'payments', content: 'Payments', panelID: 'payments-panel' },
@@ -20,8 +22,9 @@ const TABS = [
   { id: 'reports', content: 'Reports', panelID: 'reports-panel' },
   { id: 'payment-links', content: 'Payment links', panelID: 'payment-links-panel' },
   { id: 'woocommerce', content: 'WooCommerce', panelID: 'woocommerce-panel' },
+  { id: 'status', content: 'Status', panelID: 'status-panel' },
 ];
-const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage, StoreConnectionPage];
+const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage, StoreConnectionPage, StatusPage];
 
 export function AdminApp() {
   const [selected, setSelected] = useState(() => Math.max(0, TABS.findIndex((t) => `#${t.id}` === window.location.hash)));
@@ -35,6 +38,7 @@ export function AdminApp() {
 
   return (
     <>
+      <AlertsBanner />
       {/* Lined up with the Page below it (Polaris' default page width and padding). */}
       <div style={{ maxWidth: '62.375rem', margin: '0 auto', padding: 'var(--p-space-400) var(--p-space-400) 0' }}>
         <Tabs tabs={TABS} selected={selected} onSelect={select} />

@@ -10,6 +10,8 @@ import { useRefreshing } from './useRefreshing';
 import { StatusBadge } from './StatusBadge';
 import { disputeBadge, disputeReason } from './dispute-labels';
 import { DisputeEvidenceForm } from './DisputeEvidenceForm';
+import { HelpPanel } from './help/HelpPanel';
+import { DISPUTE_HELP } from './help/help-text';
 
 function DisputesTable({ disputes, selectedId, onSelect }: { disputes: DisputeRow[]; selectedId: string | null; onSelect: (id: string) => void }) {
   const rows = disputes.map((d, index) => (
@@ -61,6 +63,7 @@ export function DisputesPage() {
         ) : null}
         <Layout.Section>
           <BlockStack gap="400">
+            <HelpPanel topic={DISPUTE_HELP} />
             {data ? (
               <Card padding="0">
                 <DisputesTable disputes={data.disputes} selectedId={selectedId} onSelect={setSelectedId} />

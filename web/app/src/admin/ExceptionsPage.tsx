@@ -3,6 +3,8 @@
 // the chosen one, its audit trail. The sweep's progress shows while it runs.
 import { useCallback, useState } from 'react';
 import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, EmptyState, IndexTable, InlineStack, Layout, Page, ProgressBar, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
+import { HelpPanel } from './help/HelpPanel';
+import { EXCEPTIONS_HELP } from './help/help-text';
 import { fetchAudit, fetchExceptions, KIND_LABELS, post, type ExceptionRow } from './exceptions-api';
 import { useRefreshing } from './useRefreshing';
 import { formatDate } from './format';
@@ -97,6 +99,7 @@ export function ExceptionsPage() {
         ) : null}
         <Layout.Section>
           <BlockStack gap="400">
+            <HelpPanel topic={EXCEPTIONS_HELP} />
             {data ? (
               data.exceptions.length === 0 ? (
                 <Card><EmptyState heading="Everything agrees" image={EMPTY_IMAGE}><p>Your store, Stripe and your books match.</p></EmptyState></Card>

@@ -5,6 +5,8 @@ import { useCallback, useState } from 'react';
 import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Text, TextField } from '@shopify/polaris';
 import { displayMoney } from '../money';
 import type { PaymentRow } from './api';
+import { HelpPanel } from './help/HelpPanel';
+import { REFUND_HELP } from './help/help-text';
 import { capturePayment, fetchRefunds, refundPayment, releasePayment, toDecimalText, toMinorUnits, type RefundRow } from './actions-api';
 import { formatDate, locale } from './format';
 import { useRefreshing } from './useRefreshing';
@@ -109,6 +111,7 @@ export function PaymentActions({ payment }: { payment: PaymentRow }) {
         {payment.status === 'succeeded' ? (
           <BlockStack gap="200">
             <Text as="h3" variant="headingSm">Refunds</Text>
+            <HelpPanel topic={REFUND_HELP} />
             <RefundHistory refunds={refunds} />
             {left > 0 ? (
               <InlineStack gap="200" blockAlign="end">
