@@ -28,9 +28,10 @@ export class QuickBooksBooks implements Books {
   }
 
   async post(document: BooksDocument, requestId: string): Promise<PostedDocument> {
+    await this.refs.closingDate.check(document); // a closed period: the bookkeeper's review queue, nothing sent
     const { entity, body, what } = await toQuickBooks(document, this.refs);
     const create = this.qbo[`create${entity}`].bind(this.qbo) as (body: unknown, cb: (error: unknown, body?: unknown) => void) => void;
-    return this.created(entity, await this.send<Created>((cb) => create({ ...body, requestId }, cb), what));
+    return this.created(entity, await this.send<Created>((cb) => create({ ...body, requestId }, cb), what).catch((e: unknown) => this.refs.explainRefusal(e, document)));
   }
 
   async readTotal(documentType: string, documentId: string, currency: string): Promise<Money | null | undefined> {

@@ -59,8 +59,8 @@ function quickBooksFailure(error: unknown, doing: string): Error {
     return new SettleError('books_access_denied', `QuickBooks refused Settle's connection while ${doing}; reconnect QuickBooks.`, 502);
   }
   const detail = first ? `${first.Message ?? ''} ${first.Detail ?? ''}`.trim() : (e.message ?? 'unknown fault');
-  // 610 Object Not Found: deleted, or never there.
-  if (first?.code === '610') return new SettleError('books_not_found', `QuickBooks has no such document (${doing})`, 404);
+  // 610 Object Not Found: deleted, or never there. Naming a field, it is a reference made inactive: a person must fix it.
+  if (first?.code === '610' && !first.element) return new SettleError('books_not_found', `QuickBooks has no such document (${doing})`, 404);
   // 6240 Duplicate Name Exists: another job created the same account, item or customer first.
   if (first?.code === '6240') return new SettleError('books_duplicate_name', `QuickBooks refused ${doing}: ${detail}`, 409);
   // Anything else Intuit validated and refused needs a person: it goes to the bookkeeper's review queue.

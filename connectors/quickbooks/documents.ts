@@ -17,7 +17,8 @@ export interface QuickBooksEntity {
  */
 export interface DocumentReferences {
   account(role: AccountRole): Promise<string>;
-  item(role: AccountRole): Promise<string>;
+  /** The item a receipt line is sold as: a product's item by SKU, otherwise the role's. */
+  item(role: AccountRole, product?: { sku: string }): Promise<string>;
   customer(who: { name: string; email: string }): Promise<string>;
 }
 
@@ -80,15 +81,21 @@ export async function toQuickBooks(document: BooksDocument, refs: DocumentRefere
   }
 }
 
-/** Receipt lines: one service item per ledger role, so QuickBooks books each to the role's account. */
-async function itemLines(lines: { role: AccountRole; description: string; amount: Money }[], refs: DocumentReferences) {
+/**
+ * Receipt lines: a product of the order is sold as the item mapped to its SKU (with its quantity);
+ * shipping, tax and income without products as one service item per ledger role, so QuickBooks
+ * books each to the role's account.
+ */
+async function itemLines(lines: { role: AccountRole; description: string; amount: Money; product?: { sku: string; quantity: number } }[], refs: DocumentReferences) {
   const result = [];
   for (const line of lines) {
+    // Qty × UnitPrice must equal Amount: a total that does not divide evenly is one unit at the total.
+    const qty = line.product && line.product.quantity > 0 && line.amount.amount % line.product.quantity === 0 ? line.product.quantity : 1;
     result.push({
       Amount: qbAmount(line.amount),
       Description: line.description,
       DetailType: 'SalesItemLineDetail',
-      SalesItemLineDetail: { ItemRef: ref(await refs.item(line.role)), Qty: 1, UnitPrice: qbAmount(line.amount) },
+      SalesItemLineDetail: { ItemRef: ref(await refs.item(line.role, line.product)), Qty: qty, UnitPrice: qbAmount({ ...line.amount, amount: line.amount.amount / qty }) },
     });
   }
   return result;

@@ -18,6 +18,35 @@ export function accountTypeFor(role: AccountRole): { AccountType: string; Accoun
   }
 }
 
+/**
+ * The QuickBooks account types an account must have to stand for a role: the mapping step offers
+ * only these, and refuses another (a bank account cannot take sales income).
+ */
+export function fittingAccountTypes(role: AccountRole): string[] {
+  switch (ACCOUNT_ROLES[role].type) {
+    case 'income':
+      return ['Income', 'Other Income'];
+    case 'liability':
+      return ['Other Current Liability'];
+    case 'expense':
+      return ['Expense', 'Other Expense'];
+    case 'bank':
+      // A clearing account is often set up as an other current asset rather than a bank.
+      return role === 'bank' ? ['Bank'] : ['Bank', 'Other Current Asset'];
+  }
+}
+
+/** Mapping keys: the account of a role, the item of a SKU, the fallback item (the income item). */
+export const mappingKeys = {
+  account: (role: AccountRole) => `account:${role}`,
+  itemForSku: (sku: string) => `item:sku:${sku}`,
+  /** Products without a SKU, or whose SKU has no item, are sold as the income item. */
+  fallbackItem: 'item:income',
+  customer: (emailOrName: string) => `customer:${emailOrName.toLowerCase()}`,
+} as const;
+
+/** Sends one request to QuickBooks within the company's limits (see QuickBooksBooks.send). */
+export type Send = <T>(run: (cb: (error: unknown, body?: unknown) => void) => void, doing: string) => Promise<T>;
 
 export interface Ref {
   value: string;

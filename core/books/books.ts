@@ -8,8 +8,11 @@ export type BooksDocument =
       date: string;
       reference: string;
       customer: { name: string; email: string };
-      /** Amounts credited to each role (income, shipping, tax); their sum is what was deposited. */
-      lines: { role: AccountRole; description: string; amount: Money }[];
+      /**
+       * Amounts credited to each role (income, shipping, tax); their sum is what was deposited.
+       * Income is split into one line per product of the order when the store says what was sold.
+       */
+      lines: { role: AccountRole; description: string; amount: Money; product?: { sku: string; quantity: number } }[];
       depositTo: AccountRole;
       memo: string;
     }

@@ -3,6 +3,7 @@ import type { StoreOrder } from '../stores/store';
 import { ACCOUNT_ROLES } from '../ledger/accounts';
 import { money } from '../money';
 import type { BooksDocument } from './books';
+import { productLines } from './product-lines';
 
 type Part = { part: string; document: BooksDocument };
 
@@ -27,8 +28,15 @@ export function booksDocumentsFor(entry: EntryWithPostings, order?: StoreOrder):
     fee ? [{ part: 'fee', document: { kind: 'expense', date, reference, paidFrom: 'stripe_clearing', expense: 'processing_fees', amount: fee.amount, memo: `Stripe fee: ${memo}` } }] : [];
 
   switch (entry.kind) {
-    case 'sale':
-      return [{ part: 'receipt', document: { kind: 'sale_receipt', date, reference, customer, lines: lines(-1), depositTo: 'stripe_clearing', memo } }, ...feePart()];
+    case 'sale': {
+      // The income line becomes one line per product the order lists (its item found by SKU).
+      type ReceiptLine = Extract<BooksDocument, { kind: 'sale_receipt' }>['lines'][number];
+      const receiptLines = lines(-1).flatMap((line): ReceiptLine[] => {
+        const products = line.role === 'income' && order ? productLines(line.amount, order.lines) : [];
+        return products.length === 0 ? [line] : products.map((p) => ({ role: line.role, description: p.name, amount: p.amount, product: { sku: p.sku, quantity: p.quantity } }));
+      });
+      return [{ part: 'receipt', document: { kind: 'sale_receipt', date, reference, customer, lines: receiptLines, depositTo: 'stripe_clearing', memo } }, ...feePart()];
+    }
     case 'refund':
       if (lines(-1).length > 0 || lines(1).length === 0) break; // not the plain shape: post it as a journal
       return [{ part: 'refund', document: { kind: 'refund_receipt', date, reference, customer, lines: lines(1), refundFrom: 'stripe_clearing', memo } }, ...feePart()];

@@ -24,6 +24,15 @@ export class BooksMapping {
     );
   }
 
+  /** Every mapping whose key starts with `prefix` (e.g. "item:sku:"), key → id. */
+  async entries(prefix: string): Promise<Map<string, string>> {
+    const rows = await this.db.query<{ key: string; external_id: string }>(
+      `SELECT key, external_id FROM books_mapping WHERE merchant_id = $1 AND left(key, length($2)) = $2 ORDER BY key`,
+      [this.merchantId, prefix],
+    );
+    return new Map(rows.map((r) => [r.key, r.external_id]));
+  }
+
   /** The mapped id, or the one `create` finds or makes (remembered for next time). */
   async resolve(key: string, create: () => Promise<string>): Promise<string> {
     const known = await this.get(key);

@@ -42,6 +42,7 @@ import { statusRoutes } from './routes/status';
 import { alertRoutes } from './routes/alerts';
 import { observeWebhooks } from './metrics';
 import { recordWebhookRefusal } from '../../core/alerts/refusals';
+import { booksMappingRoutes } from './routes/books-mapping';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -85,6 +86,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(paymentLinkPageRoutes(services));
   app.use(reconciliationRoutes(services, auth));
   app.use(statusRoutes(services, auth), alertRoutes(services, auth));
+  app.use(booksMappingRoutes(services, auth));
   mountWebPages(app, services);
   app.use(notFound);
   app.use(errorHandler);

@@ -159,6 +159,11 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
     }, operation === undefined ? () => store.hold.beforeReply(name, res) : undefined);
   });
 
+  // The company's Preferences are read without an id (node-quickbooks getPreferences).
+  router.get('/preferences', (_req: Request, res: Response) => {
+    res.json({ Preferences: books.read(companyOf(res), 'Preferences', '1'), time: store.isoNow() });
+  });
+
   router.get('/:entity/:id', (req: Request, res: Response) => {
     const name = entityFrom(req);
     const entity = books.read(companyOf(res), name, String(req.params.id));

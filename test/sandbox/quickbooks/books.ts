@@ -8,6 +8,7 @@ import { isObj, present, type Obj } from './rule-kit';
 import { applyPostings, Rules, type Posting } from './rules';
 import type { Company, Entity, SandboxStore } from './store';
 import { depositsLinking } from './txn-rules';
+import { initialPreferences, PREFERENCES_ID, refuseInClosedPeriod } from './preferences';
 import type { XsdValidator } from './xsd-validator';
 
 /** URL segment (what node-quickbooks sends, lower-cased) → entity name. */
@@ -21,7 +22,11 @@ export const ENTITY_BY_PATH: Record<string, string> = {
   refundreceipt: 'RefundReceipt',
   journalentry: 'JournalEntry',
   deposit: 'Deposit',
+  preferences: 'Preferences',
 };
+
+/** Entities dated by TxnDate: QuickBooks refuses them in a closed period (preferences.ts). */
+const DATED = new Set(['SalesReceipt', 'RefundReceipt', 'Purchase', 'Transfer', 'JournalEntry', 'Deposit']);
 
 /** Transactions QuickBooks deletes with POST ?operation=delete (name lists such as Account,
  * Customer and Item cannot be deleted, only made inactive). */
@@ -72,6 +77,22 @@ export class Books {
    * (the default DepositToAccountRef of a SalesReceipt). It gets Id "1". */
   seed(company: Company): void {
     this.insert(company, 'Account', { Name: 'Undeposited Funds', AccountType: 'Other Current Asset', AccountSubType: 'UndepositedFunds' });
+    this.insert(company, 'Preferences', initialPreferences(company));
+  }
+
+  /** The company's one Preferences entity. */
+  preferences(company: Company): Entity | undefined {
+    return this.store.table(company, 'Preferences').get(PREFERENCES_ID);
+  }
+
+  /** The bookkeeper closes the books up to `date` in QuickBooks' settings (null reopens them). */
+  setBookCloseDate(company: Company, date: string | null): Entity {
+    const current = this.preferences(company);
+    if (!current) throw faults.notFound('Preferences', PREFERENCES_ID);
+    const { AccountingInfoPrefs: prefs, ...rest } = structuredClone(current);
+    const { BookCloseDate: _old, ...accounting } = (prefs ?? {}) as Obj;
+    const updated = { ...rest, AccountingInfoPrefs: date ? { ...accounting, BookCloseDate: date } : accounting };
+    return this.changed(company, 'Preferences', this.save(company, 'Preferences', updated, current), 'Update');
   }
 
   render(company: Company, entityName: string, e: Entity): Entity {
@@ -120,6 +141,7 @@ export class Books {
     for (const k of READ_ONLY) delete draft[k];
     if (existing) draft.Id = existing.Id; // lets the unique-name rule skip the entity itself
     const postings = this.rules.prepare(company, entityName, draft);
+    if (DATED.has(entityName)) refuseInClosedPeriod(this.preferences(company), draft.TxnDate, existing?.TxnDate);
     const now = this.store.isoNow();
     const id = existing?.Id ?? this.store.nextId(company, entityName);
     const meta = existing?.MetaData as Obj | undefined;
@@ -143,6 +165,8 @@ export class Books {
 
   async create(company: Company, entityName: string, body: unknown): Promise<Entity> {
     if (!isObj(body)) throw faults.invalid(entityName, 'Request body must be a JSON object');
+    // A company has its one Preferences: it is read and updated, never created.
+    if (entityName === 'Preferences') throw faults.unsupportedOperation('create', entityName);
     await this.checkRequest(entityName, body);
     const { Id: _ignored, SyncToken: _ignored2, ...rest } = body;
     const created = this.insert(company, entityName, rest);
@@ -177,6 +201,7 @@ export class Books {
     if (!DELETABLE.has(entityName)) throw faults.unsupportedOperation('delete', entityName);
     const { current } = await this.target(company, entityName, body);
     this.refuseIfDeposited(company, entityName, current.Id);
+    refuseInClosedPeriod(this.preferences(company), current.TxnDate);
     const key = `${company.realmId}/${entityName}/${current.Id}`;
     const old = this.postings.get(key);
     if (old) applyPostings(company, this.store.table(company, 'Account'), old, -1);
@@ -196,6 +221,7 @@ export class Books {
     if (!VOIDABLE.has(entityName)) throw faults.unsupportedOperation('void', entityName);
     const { current } = await this.target(company, entityName, body);
     this.refuseIfDeposited(company, entityName, current.Id);
+    refuseInClosedPeriod(this.preferences(company), current.TxnDate);
     const { Id: _id, SyncToken: _token, ...rest } = structuredClone(current);
     const lines = (Array.isArray(rest.Line) ? rest.Line : []).filter(isObj).map((l) => {
       const d = l.SalesItemLineDetail;

@@ -69,6 +69,15 @@ export function controlRouter(store: SandboxStore, books: Books): express.Router
     });
   });
 
+  // The bookkeeper's "Close the books" setting (Account and settings > Advanced): { BookCloseDate: 'YYYY-MM-DD' | null }.
+  router.put('/companies/:realmId/preferences/book-close-date', (req: Request, res: Response) => {
+    const company = store.companies.get(String(req.params.realmId));
+    if (!company) return void res.status(404).json({ error: 'unknown realm' });
+    const date = (req.body as Record<string, unknown> | undefined)?.BookCloseDate;
+    if (date !== null && !(typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date))) return void res.status(400).json({ error: 'BookCloseDate is a date (YYYY-MM-DD) or null' });
+    res.json({ Preferences: books.setBookCloseDate(company, date) });
+  });
+
   router.get('/companies/:realmId/documents', (req: Request, res: Response) => {
     const company = store.companies.get(String(req.params.realmId));
     if (!company) {

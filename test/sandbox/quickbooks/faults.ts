@@ -54,6 +54,10 @@ export const faults = {
     validation('2010', 'Request has invalid or unsupported property', `XSD (${entity}): ${errors.join(' | ')}`),
   notFound: (entity: string, id: string) =>
     validation('610', 'Object Not Found', `Object Not Found : Something you're trying to use has been made inactive or deleted. ${entity} Id=${id}`),
+  // A reference to a name-list entity (item, account, customer) made inactive — QuickBooks'
+  // "delete" of a name — per Intuit's "Handling common errors" page; element names the field.
+  inactiveRef: (element: string) =>
+    validation('610', 'Object Not Found', "Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts.", element),
   business: (detail: string) => business(detail),
   // Unconfirmed: Intuit's documentation says a journal entry's debits must equal its credits
   // but no source available here quotes the fault for an unbalanced one. It is assumed to be

@@ -41,6 +41,8 @@ export interface QuickBooksSandbox {
   createCompany(opts: { client_id: string; home_currency?: string; company_name?: string }): Promise<SandboxCompany>;
   documents(realmId: string): Promise<{ realm_id: string; documents: Record<string, Record<string, unknown>[]> }>;
   advanceClock(seconds: number): Promise<void>;
+  /** The bookkeeper closes the books up to `date` (YYYY-MM-DD) in the company's settings; null reopens them. */
+  setBookCloseDate(realmId: string, date: string | null): Promise<void>;
   /** Crash tests: the next create of `entity` is stored, its reply held until released or the caller hangs up. */
   holdNextReply(entity: string): Promise<void>;
   heldReplies(): Promise<number>;
@@ -101,6 +103,9 @@ export async function startQuickBooksSandbox(opts: { port?: number; host?: strin
     documents: (realmId) => call('GET', `/companies/${encodeURIComponent(realmId)}/documents`),
     advanceClock: async (seconds) => {
       await call('POST', '/clock/advance', { seconds });
+    },
+    setBookCloseDate: async (realmId, date) => {
+      await call('PUT', `/companies/${encodeURIComponent(realmId)}/preferences/book-close-date`, { BookCloseDate: date });
     },
     holdNextReply: async (entity) => void (await call('POST', '/hold', { entity })),
     failNextRequests: async (count) => void (await call('POST', '/server-errors', { count })),

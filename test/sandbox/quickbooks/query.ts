@@ -138,6 +138,8 @@ function fieldOf(entity: Record<string, unknown>, path: string): unknown {
     v = key === undefined ? undefined : obj[key];
   }
   if (typeof v === 'object' && v !== null && 'value' in v) return (v as { value: unknown }).value;
+  // An email address compares by its Address (Customer where PrimaryEmailAddr = 'a@b.c').
+  if (typeof v === 'object' && v !== null && 'Address' in v) return (v as { Address: unknown }).Address;
   return v;
 }
 

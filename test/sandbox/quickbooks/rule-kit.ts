@@ -27,7 +27,9 @@ export class RuleKit {
     }
     const id = isObj(ref) ? ref.value : undefined;
     if (typeof id !== 'string' && typeof id !== 'number') throw faults.invalidRef(path, JSON.stringify(ref));
-    if (!this.store.table(company, target).has(String(id))) throw faults.invalidRef(path, id);
+    const referenced = this.store.table(company, target).get(String(id));
+    if (!referenced) throw faults.invalidRef(path, id);
+    if (referenced.Active === false) throw faults.inactiveRef(path);
     return String(id);
   }
 

@@ -5,11 +5,13 @@ import { BlockStack, Button, Card, InlineStack, Text } from '@shopify/polaris';
 import { disconnectQuickBooks, fetchConnections } from './connections-api';
 import { ConnectToQuickBooksButton } from './ConnectToQuickBooksButton';
 import { useRefreshing } from './useRefreshing';
+import { MappingStep } from './books/MappingStep';
 
 export function QuickBooksCard() {
   const { data } = useRefreshing(fetchConnections, 'Something went wrong loading your connections.');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [mapping, setMapping] = useState(false);
   const quickBooks = data?.connections.find((c) => c.platform === 'quickbooks');
   const connected = quickBooks?.status === 'active';
 
@@ -33,9 +35,14 @@ export function QuickBooksCard() {
         {connected ? (
           <InlineStack gap="400" blockAlign="center" align="space-between">
             <Text as="p">Your sales, fees, refunds and payouts are posted to QuickBooks company {quickBooks.settings?.realmId ?? ''}.</Text>
-            <Button tone="critical" onClick={() => void disconnect()} loading={busy}>
-              Disconnect
-            </Button>
+            <InlineStack gap="200">
+              <Button onClick={() => setMapping(!mapping)} disclosure={mapping ? 'up' : 'down'}>
+                Accounts and products
+              </Button>
+              <Button tone="critical" onClick={() => void disconnect()} loading={busy}>
+                Disconnect
+              </Button>
+            </InlineStack>
           </InlineStack>
         ) : (
           <BlockStack gap="200">
@@ -47,6 +54,7 @@ export function QuickBooksCard() {
             </div>
           </BlockStack>
         )}
+        {connected && mapping ? <MappingStep /> : null}
         {problem ? <Text as="p" tone="critical">{problem}</Text> : null}
       </BlockStack>
     </Card>
