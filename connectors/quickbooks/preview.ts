@@ -15,7 +15,7 @@ type Callback = (error: unknown, body?: unknown) => void;
  * "(new) Name" instead, so opening the review queue never changes the merchant's QuickBooks.
  */
 class PreviewReferences implements DocumentReferences {
-  /** Reference value → the name the bookkeeper sees. */
+  /** "Entity:reference value" → the name the bookkeeper sees (ids are per entity in QuickBooks). */
   readonly names = new Map<string, string>();
   readonly wouldCreate: string[] = [];
   private readonly seen = new Map<string, Promise<string>>();
@@ -49,16 +49,16 @@ class PreviewReferences implements DocumentReferences {
     if (mapped) {
       const found = await this.read(entity, mapped);
       // Mapped to something QuickBooks no longer has: posting would be refused (the review queue explains it).
-      this.names.set(mapped, found ? (found[field] ?? mapped) : `(missing in QuickBooks) ${entity} ${mapped}`);
+      this.names.set(`${entity}:${mapped}`, found ? (found[field] ?? mapped) : `(missing in QuickBooks) ${entity} ${mapped}`);
       return mapped;
     }
     const found = await this.find(entity, field, defaultName);
     if (found) {
-      this.names.set(found.Id, found[field] ?? defaultName);
+      this.names.set(`${entity}:${found.Id}`, found[field] ?? defaultName);
       return found.Id;
     }
     const label = `(new) ${defaultName}`;
-    this.names.set(label, label);
+    this.names.set(`${entity}:${label}`, label);
     this.wouldCreate.push(label);
     return label;
   }
@@ -89,6 +89,9 @@ export async function previewInQuickBooks(qbo: QuickBooks, mapping: BooksMapping
   return { documentType: entity, what, body: nameReferences(body, refs.names) as Record<string, unknown>, wouldCreate: [...new Set(refs.wouldCreate)] };
 }
 
+/** The entity a reference field points at: CustomerRef, ItemRef, …AccountRef. */
+const refEntity = (key: string) => (key === 'CustomerRef' ? 'Customer' : key === 'ItemRef' ? 'Item' : key.endsWith('AccountRef') ? 'Account' : undefined);
+
 /** Adds `name` to every `…Ref: {value}` in the body. */
 function nameReferences(value: unknown, names: Map<string, string>): unknown {
   if (Array.isArray(value)) return value.map((v) => nameReferences(v, names));
@@ -96,9 +99,8 @@ function nameReferences(value: unknown, names: Map<string, string>): unknown {
   const result: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     const ref = inner as { value?: unknown };
-    result[key] = key.endsWith('Ref') && ref && typeof ref.value === 'string' && names.has(ref.value)
-      ? { ...ref, name: names.get(ref.value) }
-      : nameReferences(inner, names);
+    const name = key.endsWith('Ref') && ref && typeof ref.value === 'string' ? names.get(`${refEntity(key)}:${ref.value}`) : undefined;
+    result[key] = name === undefined ? nameReferences(inner, names) : { ...ref, name };
   }
   return result;
 }

@@ -68,22 +68,25 @@ export class BooksAwaitingApproval extends SettleError {
 export type ApprovalGate = { requestId: string } | { hold: BooksAwaitingApproval | null };
 
 /**
- * May this part be posted now? The request id it answers derives from the entry and part; after the
- * bookkeeper undid the part's document and posts it again, it names the new attempt, so QuickBooks
- * does not answer with the document it already voided.
+ * May this part be posted now? The request id it answers derives from the entry and part, and names
+ * the attempt after each decision to post the part anew (a refusal retried or its mapping fixed, an
+ * undone document posted again): QuickBooks answers a request id it has seen with its first reply,
+ * so the same id would get the old refusal, or the document already voided, back. The attempt count
+ * only moves on a person's recorded decision, so a crash and replay still names the same attempt.
  */
 export async function approvalGate(
   db: Queryable, part: { merchantId: string; entryId: string; part: string; document: BooksDocument },
 ): Promise<ApprovalGate> {
-  const [state] = await db.query<{ status: string | null; reason: string | null; dismissed: boolean; undone: number }>(
+  const [state] = await db.query<{ status: string | null; reason: string | null; dismissed: boolean; attempts: number }>(
     `SELECT (SELECT status FROM books_approvals WHERE entry_id = $1 AND part = $2) AS status,
             (SELECT reason FROM books_approvals WHERE entry_id = $1 AND part = $2) AS reason,
             EXISTS (SELECT 1 FROM books_review_items WHERE entry_id = $1 AND part = $2 AND resolution = 'dismissed') AS dismissed,
-            (SELECT count(*) FROM books_undone_documents WHERE entry_id = $1 AND part = $2)::int AS undone`,
+            (SELECT count(*) FROM books_undone_documents WHERE entry_id = $1 AND part = $2)::int
+              + (SELECT count(*) FROM books_review_items WHERE entry_id = $1 AND part = $2 AND resolution IN ('retried', 'mapping_fixed'))::int AS attempts`,
     [part.entryId, part.part],
   );
   const base = `${part.entryId}.${part.part}`;
-  const requestId = state && state.undone > 0 ? `${base}.again${state.undone}` : base;
+  const requestId = state && state.attempts > 0 ? `${base}.again${state.attempts}` : base;
   if (state?.status === 'rejected' || state?.dismissed) return { hold: null };
   if (state?.status === 'approved') return { requestId };
   if (state?.status === 'waiting') return { hold: new BooksAwaitingApproval(state.reason ?? 'not approved yet') };

@@ -21,12 +21,15 @@ export interface SyncLogRow {
   entryDescription: string;
   paymentId: string | null;
   status: SyncStatus;
+  /** Undone and not yet posted again (the entry's part has no document in the books now). */
+  canPostAgain: boolean;
   undone: { at: Date; by: string; operation: string } | null;
 }
 
 type Row = {
   request_id: string; posted_at: Date; document_type: string; document_id: string; amount: string; currency: string; entry_id: string;
   kind: string; description: string; payment_id: string | null; undone_at: Date | null; undone_by: string | null; undo_operation: string | null;
+  posted_again: boolean;
 };
 
 /** Newest first, `perPage` at a time; `total` counts every row the filter keeps. */
@@ -35,10 +38,10 @@ export async function syncLog(
 ): Promise<{ rows: SyncLogRow[]; total: number }> {
   const where = options.status === 'posted' ? 'WHERE l.undone_at IS NULL' : options.status === 'undone' ? 'WHERE l.undone_at IS NOT NULL' : '';
   const all = `
-    SELECT d.request_id, d.posted_at, d.document_type, d.document_id, d.amount, d.currency, d.entry_id, d.undone_at, d.undone_by, d.undo_operation
+    SELECT d.request_id, d.posted_at, d.document_type, d.document_id, d.amount, d.currency, d.entry_id, d.undone_at, d.undone_by, d.undo_operation, false AS posted_again
       FROM books_documents d WHERE d.merchant_id = $1
     UNION ALL
-    SELECT u.request_id, u.posted_at, u.document_type, u.document_id, u.amount, u.currency, u.entry_id, u.undone_at, u.undone_by, u.undo_operation
+    SELECT u.request_id, u.posted_at, u.document_type, u.document_id, u.amount, u.currency, u.entry_id, u.undone_at, u.undone_by, u.undo_operation, true AS posted_again
       FROM books_undone_documents u WHERE u.merchant_id = $1`;
   const [count] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${all}) l ${where}`, [merchantId]);
   const rows = await db.query<Row>(
@@ -53,7 +56,7 @@ function toRow(r: Row): SyncLogRow {
   return {
     id: r.request_id, date: r.posted_at, documentType: r.document_type, documentId: r.document_id,
     amount: { amount: Number(r.amount), currency: r.currency }, entryId: r.entry_id, entryKind: r.kind, entryDescription: r.description,
-    paymentId: r.payment_id, status: r.undone_at ? 'undone' : 'posted',
+    paymentId: r.payment_id, status: r.undone_at ? 'undone' : 'posted', canPostAgain: Boolean(r.undone_at) && !r.posted_again,
     undone: r.undone_at ? { at: r.undone_at, by: r.undone_by ?? '', operation: r.undo_operation ?? '' } : null,
   };
 }
@@ -111,10 +114,10 @@ export async function postAgain(db: Database, merchantId: string, requestId: str
 async function findLogRow(db: Queryable, merchantId: string, requestId: string): Promise<SyncLogRow | undefined> {
   const rows = await db.query<Row>(
     `SELECT l.*, e.kind, e.description, e.payment_id FROM (
-       SELECT request_id, posted_at, document_type, document_id, amount, currency, entry_id, undone_at, undone_by, undo_operation
+       SELECT request_id, posted_at, document_type, document_id, amount, currency, entry_id, undone_at, undone_by, undo_operation, false AS posted_again
          FROM books_documents WHERE merchant_id = $1 AND request_id = $2
        UNION ALL
-       SELECT request_id, posted_at, document_type, document_id, amount, currency, entry_id, undone_at, undone_by, undo_operation
+       SELECT request_id, posted_at, document_type, document_id, amount, currency, entry_id, undone_at, undone_by, undo_operation, true AS posted_again
          FROM books_undone_documents WHERE merchant_id = $1 AND request_id = $2) l JOIN ledger_entries e ON e.id = l.entry_id`,
     [merchantId, requestId],
   );

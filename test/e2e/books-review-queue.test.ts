@@ -18,7 +18,7 @@ interface Waiting { id: string; entryId: string; kind: string; amount: { amount:
 interface Review { waiting: Waiting[]; refused: { id: string }[]; rules: { everything: boolean } }
 interface LogRow {
   id: string; documentType: string; documentId: string; amount: { amount: number }; entryId: string; paymentId: string | null;
-  status: 'posted' | 'undone'; undone: { by: string; operation: string } | null; link: string | null;
+  status: 'posted' | 'undone'; canPostAgain: boolean; undone: { by: string; operation: string } | null; link: string | null;
 }
 interface Log { documents: LogRow[]; total: number; page: number; perPage: number }
 
@@ -137,7 +137,7 @@ describe('the bookkeeper\'s review queue', { timeout: 240_000 }, () => {
     expect(inQuickBooks).toMatchObject({ TotalAmt: 0, PrivateNote: expect.stringMatching(/^Voided/) });
     expect(await postings()).toBe(ledgerBefore);
     expect((await call(`/api/books/documents/${receipt.id}/undo`, { body: {} })).body).toMatchObject({ error: { code: 'document_already_undone' } });
-    expect((await log('?status=undone')).documents.map((d) => d.id)).toEqual([receipt.id]);
+    expect((await log('?status=undone')).documents.map((d) => ({ id: d.id, canPostAgain: d.canPostAgain }))).toEqual([{ id: receipt.id, canPostAgain: true }]);
 
     const again = await call(`/api/books/documents/${receipt.id}/post-again`, { body: {} });
     expect(again).toEqual({ status: 200, body: { id: receipt.id, status: 'posting_again' } });
@@ -146,6 +146,8 @@ describe('the bookkeeper\'s review queue', { timeout: 240_000 }, () => {
     const entryDocs = (await log()).documents.filter((d) => d.entryId === receipt.entryId && d.documentType === 'SalesReceipt');
     expect(entryDocs.map((d) => d.status).sort()).toEqual(['posted', 'undone']);
     expect(entryDocs.find((d) => d.status === 'posted')!.id).toBe(`${receipt.entryId}.receipt.again1`);
+    expect(entryDocs.find((d) => d.status === 'undone')!.canPostAgain).toBe(false);
+    expect((await call(`/api/books/documents/${receipt.id}/post-again`, { body: {} })).body).toMatchObject({ error: { code: 'document_not_undone' } });
   });
 
   it('undo after the bookkeeper edited the document in QuickBooks: the stale SyncToken is read again and the undo retried once', async () => {
@@ -168,6 +170,36 @@ describe('the bookkeeper\'s review queue', { timeout: 240_000 }, () => {
     expect(undone.body.document).toMatchObject({ status: 'undone', undone: { operation: 'deleted' } });
     const purchases = (await readBooks(stack.sandboxes, m.realmId)).documents.Purchase ?? [];
     expect(purchases.map((p) => p.Id)).not.toContain(fee.documentId);
+  });
+
+  it('a refusal: retry asks QuickBooks again (a new request id, or QuickBooks would repeat its refusal); fixing the mapping posts it', async () => {
+    interface Refused { id: string; entryId: string; explanation: string; fix: { kind: string; refusedId: string; keys: string[] } | null }
+    const refusals = async () => (await call<{ refused: Refused[] }>('/api/books/review')).body.refused;
+    const item = ((await readBooks(stack.sandboxes, m.realmId)).documents.Item ?? []).find((i) => i.Name === 'Sales income (Settle)')!;
+    // The bookkeeper once mapped Settle's sales to an item QuickBooks no longer has.
+    await db.query(`UPDATE books_mapping SET external_id = '9999' WHERE merchant_id = $1 AND key = 'item:income'`, [m.merchantId]);
+    await saleOf(stack.settleUrl, m, '30.00');
+    const [refused] = await eventually(refusals, (r) => r.length === 1, 60_000);
+    expect(refused!.fix).toEqual({ kind: 'item', refusedId: '9999', keys: ['item:income'] });
+    expect((await call(`/api/books/review/${refused!.id}/approve`, { body: {} })).body).toMatchObject({ error: { code: 'not_waiting_for_approval' } });
+
+    expect((await call(`/api/books/review/${refused!.id}/retry`, { body: {} })).body).toEqual({ id: refused!.id, status: 'retried' });
+    const [again] = await eventually(refusals, (r) => r.length === 1 && r[0]!.id !== refused!.id, 60_000);
+    const asked = await db.query<{ request_id: string }>('SELECT request_id FROM books_review_items WHERE entry_id = $1 ORDER BY id', [refused!.entryId]);
+    expect(asked.map((r) => r.request_id)).toEqual([`${refused!.entryId}.receipt`, `${refused!.entryId}.receipt.again1`]);
+
+    const wrong = await call(`/api/books/review/${again!.id}/mapping`, { method: 'PUT', body: { externalId: '424242' } });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body).toMatchObject({ error: { code: 'unknown_books_reference' } });
+    expect((await call(`/api/books/review/${again!.id}/mapping`, { method: 'PUT', body: {} })).status).toBe(400);
+    const fixed = await call(`/api/books/review/${again!.id}/mapping`, { method: 'PUT', body: { externalId: item.Id, by: 'Bea Bookkeeper' } });
+    expect(fixed.body).toEqual({ id: again!.id, status: 'mapping_fixed', keys: ['item:income'], externalId: item.Id });
+    const receipt = await eventually(
+      async () => (await salesReceipts(stack.sandboxes, m.realmId)).find((r) => r.TotalAmt === 30) as unknown as { Line: { SalesItemLineDetail?: { ItemRef: { value: string } } }[] } | undefined,
+      (r) => r !== undefined, 60_000,
+    );
+    expect(receipt!.Line[0]?.SalesItemLineDetail?.ItemRef.value).toBe(item.Id);
+    expect(await refusals()).toEqual([]);
   });
 
   it("another merchant cannot see or act on this merchant's queue, log or documents", async () => {

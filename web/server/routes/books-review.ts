@@ -70,7 +70,7 @@ export function booksReviewRoutes(services: Services, auth: RequestHandler): Rou
     APP_PAGE[documentType] ? `${services.config.QUICKBOOKS_APP_URL.replace(/\/?$/, '/')}${APP_PAGE[documentType]}?txnId=${encodeURIComponent(documentId)}` : null;
   const logView = (d: SyncLogRow) => ({
     id: d.id, date: d.date.toISOString(), documentType: d.documentType, documentId: d.documentId, amount: d.amount, amountFormatted: formatMoney(d.amount),
-    entryId: d.entryId, entryKind: d.entryKind, entryDescription: d.entryDescription, paymentId: d.paymentId, status: d.status,
+    entryId: d.entryId, entryKind: d.entryKind, entryDescription: d.entryDescription, paymentId: d.paymentId, status: d.status, canPostAgain: d.canPostAgain,
     undone: d.undone && { ...d.undone, at: d.undone.at.toISOString() }, link: link(d.documentType, d.documentId),
   });
   /**
