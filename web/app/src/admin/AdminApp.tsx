@@ -11,6 +11,8 @@ import { StoreConnectionPage } from './StoreConnectionPage';
 const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
 // Opened by few merchants and seldom: kept out of the first load too.
 const PaymentLinksPage = lazy(() => import('./PaymentLinksPage').then((m) => ({ default: m.PaymentLinksPage })));
+// The bookkeeper's review queue (#books-review): approvals, refusals, rules, sync log and undo.
+const ReviewQueuePage = lazy(() => import('./books/ReviewQueuePage').then((m) => ({ default: m.ReviewQueuePage })));
 
 const TABS = [
   { id: 'payments', content: 'Payments', panelID: 'payments-panel' },
@@ -20,8 +22,9 @@ const TABS = [
   { id: 'reports', content: 'Reports', panelID: 'reports-panel' },
   { id: 'payment-links', content: 'Payment links', panelID: 'payment-links-panel' },
   { id: 'woocommerce', content: 'WooCommerce', panelID: 'woocommerce-panel' },
+  { id: 'books-review', content: 'Books review', panelID: 'books-review-panel' },
 ];
-const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage, StoreConnectionPage];
+const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage, StoreConnectionPage, ReviewQueuePage];
 
 export function AdminApp() {
   const [selected, setSelected] = useState(() => Math.max(0, TABS.findIndex((t) => `#${t.id}` === window.location.hash)));
