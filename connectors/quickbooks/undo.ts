@@ -36,10 +36,16 @@ export async function undoInQuickBooks(qbo: QuickBooks, send: Send, documentType
     return { operation: 'deleted' };
   };
   try {
-    return await attempt(syncToken ?? (await currentToken(qbo, send, documentType, documentId)));
+    try {
+      return await attempt(syncToken ?? (await currentToken(qbo, send, documentType, documentId)));
+    } catch (error) {
+      if (!(error instanceof BooksNeedsReview && error.fault.code === '5010')) throw error;
+      return await attempt(await currentToken(qbo, send, documentType, documentId));
+    }
   } catch (error) {
-    if (!(error instanceof BooksNeedsReview && error.fault.code === '5010')) throw error;
-    return attempt(await currentToken(qbo, send, documentType, documentId));
+    // Someone already deleted it in QuickBooks: it is out of the books, which is what undo asks.
+    if (error instanceof SettleError && error.code === 'books_not_found') return { operation: 'deleted' };
+    throw error;
   }
 }
 

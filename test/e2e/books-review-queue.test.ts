@@ -202,6 +202,19 @@ describe('the bookkeeper\'s review queue', { timeout: 240_000 }, () => {
     expect(await refusals()).toEqual([]);
   });
 
+  it('undo of a document someone already deleted in QuickBooks records it as deleted', async () => {
+    const row = (await log('?status=posted')).documents.find((d) => d.documentType === 'SalesReceipt' && d.amount.amount === 3000)!;
+    const current = (await salesReceipts(stack.sandboxes, m.realmId)).find((r) => r.Id === row.documentId)!;
+    const deleted = await fetch(`${stack.sandboxes.quickbooks.apiBaseUrl}${m.realmId}/salesreceipt?operation=delete&minorversion=75`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${m.quickBooksAccessToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ Id: current.Id, SyncToken: current.SyncToken }),
+    });
+    expect(deleted.status).toBe(200);
+    const undone = await call<{ document: LogRow }>(`/api/books/documents/${row.id}/undo`, { body: {} });
+    expect(undone.body.document).toMatchObject({ status: 'undone', undone: { operation: 'deleted' } });
+  });
+
   it("another merchant cannot see or act on this merchant's queue, log or documents", async () => {
     const other = (await (await fetch(`${stack.settleUrl}/api/merchants`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Nosy Shop' }),
