@@ -1,5 +1,5 @@
 import type QuickBooks from 'node-quickbooks';
-import type { Books, BooksDocument, PostedDocument } from '../../core/books/books';
+import type { Books, BooksChoice, BooksDocument, BooksPreview, PostedDocument, UndoneDocument } from '../../core/books/books';
 import type { BooksMapping } from '../../core/books/mapping';
 import { fromDecimal, type Money } from '../../core/money';
 import { call } from './client';
@@ -7,6 +7,8 @@ import type { RealmLimiter } from './limiter';
 import { SettleError } from '../../core/errors';
 import { toQuickBooks } from './documents';
 import { missingId, QuickBooksReferences, type Created } from './references';
+import { choicesInQuickBooks, previewInQuickBooks } from './preview';
+import { undoInQuickBooks } from './undo';
 
 /** One merchant's QuickBooks Online company as core's Books port. */
 export class QuickBooksBooks implements Books {
@@ -15,7 +17,7 @@ export class QuickBooksBooks implements Books {
 
   constructor(
     private readonly qbo: QuickBooks,
-    mapping: BooksMapping,
+    private readonly mapping: BooksMapping,
     /** Intuit's per-company limits, shared by all of the worker's jobs; absent in one-off tools. */
     private readonly limiter?: { realmId: string; limiter: RealmLimiter },
   ) {
@@ -53,5 +55,18 @@ export class QuickBooksBooks implements Books {
 
   private created(type: string, body: Created): PostedDocument {
     return { documentType: type, documentId: body.Id ?? missingId(type), ...(body.SyncToken ? { syncToken: body.SyncToken } : {}) };
+  }
+
+  // The review queue's operations (connectors/quickbooks/preview.ts, undo.ts), sent within the same limits.
+  preview(document: BooksDocument): Promise<BooksPreview> {
+    return previewInQuickBooks(this.qbo, this.mapping, (run, doing) => this.send(run, doing), document);
+  }
+
+  undo(documentType: string, documentId: string, syncToken?: string): Promise<UndoneDocument> {
+    return undoInQuickBooks(this.qbo, (run, doing) => this.send(run, doing), documentType, documentId, syncToken);
+  }
+
+  choices(kind: 'account' | 'item'): Promise<BooksChoice[]> {
+    return choicesInQuickBooks(this.qbo, (run, doing) => this.send(run, doing), kind);
   }
 }

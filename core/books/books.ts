@@ -38,6 +38,33 @@ export interface PostedDocument {
   syncToken?: string;
 }
 
+/**
+ * What a document would be in the books, without creating anything there: the books' own body (as
+ * it would be sent) with each account, item and customer named, and the ones that do not exist yet
+ * marked "(new) Name" (posting would create them).
+ */
+export interface BooksPreview {
+  documentType: string;
+  /** In the bookkeeper's words ("the sales receipt"). */
+  what: string;
+  body: Record<string, unknown>;
+  /** The accounts, items and customers posting would create first ("(new) Stripe fees"). */
+  wouldCreate: string[];
+}
+
+/** A posted document taken back: voided (it stays, with zero amounts) or deleted, as the books allow for its type. */
+export interface UndoneDocument {
+  operation: 'voided' | 'deleted';
+  /** The books' version after a void; none after a delete. */
+  syncToken?: string;
+}
+
+/** An account or item in the books the bookkeeper can choose when fixing a mapping. */
+export interface BooksChoice {
+  id: string;
+  name: string;
+}
+
 /** The books port: one merchant's accounting company (QuickBooks Online). */
 export interface Books {
   /**
@@ -52,6 +79,15 @@ export interface Books {
    * what Settle posted.
    */
   readTotal?(documentType: string, documentId: string, currency: string): Promise<Money | null | undefined>;
+  /** What posting the document would send, creating nothing (the review queue's preview). */
+  preview?(document: BooksDocument): Promise<BooksPreview>;
+  /**
+   * Voids or deletes a posted document. `syncToken` is the version Settle knows; when the books have
+   * a newer one (the bookkeeper edited it meanwhile) the document is read again and taken back once more.
+   */
+  undo?(documentType: string, documentId: string, syncToken?: string): Promise<UndoneDocument>;
+  /** The active accounts or items in the books, for the bookkeeper to choose from. */
+  choices?(kind: 'account' | 'item'): Promise<BooksChoice[]>;
 }
 
 /** The document's amount as the books show it: a receipt's total, a journal's debits. */

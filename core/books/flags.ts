@@ -25,10 +25,13 @@ export interface PostedBooksDocument {
   currency: string;
 }
 
-/** The document Settle posted under this type and id, if it is one of Settle's. */
+/**
+ * The document Settle posted under this type and id, if it is one of Settle's and still in the books
+ * (one Settle took back itself is not the bookkeeper's change to flag).
+ */
 export async function findPostedDocument(db: Queryable, merchantId: string, documentType: string, documentId: string): Promise<PostedBooksDocument | undefined> {
   const rows = await db.query<{ entry_id: string; amount: string; currency: string }>(
-    'SELECT entry_id, amount, currency FROM books_documents WHERE merchant_id = $1 AND document_type = $2 AND document_id = $3 LIMIT 1',
+    'SELECT entry_id, amount, currency FROM books_documents WHERE merchant_id = $1 AND document_type = $2 AND document_id = $3 AND undone_at IS NULL LIMIT 1',
     [merchantId, documentType, documentId],
   );
   const r = rows[0];

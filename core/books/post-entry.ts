@@ -5,6 +5,7 @@ import { findPayment, storeOrderOf } from '../payments/payments';
 import { booksDocumentsFor } from './documents';
 import { documentTotal } from './books';
 import { addReviewItem, BooksNeedsReview } from './review';
+import { approvalGate, type BooksAwaitingApproval } from './approval';
 
 /**
  * Posts a ledger entry to the merchant's books. Each part's request id derives from the entry, so
@@ -25,10 +26,13 @@ export async function postEntryToBooks(settle: Settle, outboxId: string): Promis
   const posted = new Set(
     (await settle.db.query<{ part: string }>('SELECT part FROM books_documents WHERE entry_id = $1', [entry.id])).map((r) => r.part),
   );
-  let refused: BooksNeedsReview | undefined;
+  let refused: BooksNeedsReview | BooksAwaitingApproval | undefined;
   for (const { part, document } of booksDocumentsFor(entry, order)) {
     if (posted.has(part)) continue;
-    const requestId = `${entry.id}.${part}`;
+    // The bookkeeper's rules: the part posts now, waits for approval, or was rejected (never posted).
+    const gate = await approvalGate(settle.db, { merchantId: item.merchantId, entryId: entry.id, part, document });
+    if ('hold' in gate) { refused ??= gate.hold ?? undefined; continue; }
+    const requestId = gate.requestId;
     let result;
     try {
       result = await books.post(document, requestId);

@@ -43,6 +43,7 @@ import { alertRoutes } from './routes/alerts';
 import { observeWebhooks } from './metrics';
 import { recordWebhookRefusal } from '../../core/alerts/refusals';
 import { booksMappingRoutes } from './routes/books-mapping';
+import { booksReviewRoutes } from './routes/books-review';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -87,6 +88,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(reconciliationRoutes(services, auth));
   app.use(statusRoutes(services, auth), alertRoutes(services, auth));
   app.use(booksMappingRoutes(services, auth));
+  app.use(booksReviewRoutes(services, auth));
   mountWebPages(app, services);
   app.use(notFound);
   app.use(errorHandler);

@@ -49,6 +49,8 @@ const schema = z.object({
   STRIPE_CONNECT_BASE: z.url().default('https://connect.stripe.com'),
   QUICKBOOKS_API_BASE: z.url().default('https://quickbooks.api.intuit.com/v3/company/'),
   QUICKBOOKS_TOKEN_URL: z.url().default('https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'),
+  /** QuickBooks' web app, where the sync log links each posted document (app.sandbox.qbo.intuit.com for Intuit's sandbox companies). */
+  QUICKBOOKS_APP_URL: z.url().default('https://app.qbo.intuit.com/app/'),
   /** "Connect to QuickBooks": Settle's app at Intuit (Keys & credentials); QuickBooks is pasted-tokens only when unset. */
   QUICKBOOKS_CLIENT_ID: z.string().min(8, "must be the Intuit app's client id").optional(),
   QUICKBOOKS_CLIENT_SECRET: z.string().min(8, "must be the Intuit app's client secret").optional(),

@@ -13,6 +13,8 @@ const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m
 // Opened by few merchants and seldom: kept out of the first load too.
 const PaymentLinksPage = lazy(() => import('./PaymentLinksPage').then((m) => ({ default: m.PaymentLinksPage })));
 const StatusPage = lazy(() => import('./status/StatusPage').then((m) => ({ default: m.StatusPage })));
+// The bookkeeper's review queue (#books-review): approvals, refusals, rules, sync log and undo.
+const ReviewQueuePage = lazy(() => import('./books/ReviewQueuePage').then((m) => ({ default: m.ReviewQueuePage })));
 
 const TABS = [
   { id: 'payments', content: 'Payments', panelID: 'payments-panel' },
@@ -22,9 +24,10 @@ const TABS = [
   { id: 'reports', content: 'Reports', panelID: 'reports-panel' },
   { id: 'payment-links', content: 'Payment links', panelID: 'payment-links-panel' },
   { id: 'woocommerce', content: 'WooCommerce', panelID: 'woocommerce-panel' },
+  { id: 'books-review', content: 'Books review', panelID: 'books-review-panel' },
   { id: 'status', content: 'Status', panelID: 'status-panel' },
 ];
-const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage, StoreConnectionPage, StatusPage];
+const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage, StoreConnectionPage, ReviewQueuePage, StatusPage];
 
 export function AdminApp() {
   const [selected, setSelected] = useState(() => Math.max(0, TABS.findIndex((t) => `#${t.id}` === window.location.hash)));
