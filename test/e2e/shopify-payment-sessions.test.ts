@@ -16,7 +16,7 @@ import { ShopifyPaymentSessions } from '../../connectors/shopify/payments-apps';
 import { stripeClient } from '../../connectors/stripe/client';
 import { startShopifySandbox, type ShopifySandbox } from '../sandbox/shopify';
 import { confirmAsShopper } from '../support/journey';
-import { SHOP, answerShopify as answerAll, applyStripeEvents, paymentIdOf, startShopifySessionsWorld, type ShopifySessionsWorld } from '../support/shopify-payment-sessions';
+import { SHOP, answerShopify as answerAll, applyStripeEvents, paymentIdOf, reachCheckout, startShopifySessionsWorld, type ShopifySessionsWorld } from '../support/shopify-payment-sessions';
 
 type Summary = { id: string; gid: string; state: string; redirectUrl: string | null; orderId: string; attempts: { status: number | null }[] };
 
@@ -41,7 +41,13 @@ describe('Shopify payment sessions against the Shopify sandbox', { timeout: 90_0
     // The install (OAuth, connectors/shopify/sessions.ts) is tested on its own: here its offline token is used as shop-access gives it.
     const token = await shopify.install(SHOP, clientId, ['write_payment_gateways', 'write_payment_sessions']);
     const app = shopifyApp({ SHOPIFY_API_KEY: clientId, SHOPIFY_API_SECRET: 'shpss_unused_here', SHOPIFY_SCOPES: 'write_payment_sessions', SHOPIFY_SHOP_URL: shopify.shopUrlTemplate, publicUrl: settleUrl })!;
-    gateway = new ShopifyPaymentSessionsGateway(async (shop) => new ShopifyPaymentSessions(new ShopifyGraphql(app, { shop, accessToken: token }, { api: 'payments-apps' })));
+    const sessionsFor = async (shop: string) => new ShopifyPaymentSessions(new ShopifyGraphql(app, { shop, accessToken: token }, { api: 'payments-apps' }));
+    gateway = new ShopifyPaymentSessionsGateway(sessionsFor);
+    // Shopify offers Settle at checkout only once Settle says the merchant is ready (Stripe connected, plan accepted).
+    await expect(shopify.startPaymentSession(SHOP, { clientId, amount: '1.00' })).rejects.toThrow(/paymentsAppConfigure/);
+    // Two checks waited (Stripe connected, the plan accepted); each reads the facts now, so both say ready.
+    expect(await reachCheckout(world, sessionsFor)).toEqual([`${SHOP} offers Settle at checkout`, `${SHOP} offers Settle at checkout`]);
+    expect(shopify.paymentsConfiguration(SHOP, clientId)).toMatchObject({ ready: true, externalHandle: world.merchantId });
   }, 60_000);
   afterAll(async () => {
     await world?.close();
