@@ -74,6 +74,7 @@ export function paymentFactsFrom(intent: Stripe.PaymentIntent): PaymentFacts {
     // Stripe cancels an authorization left uncaptured for 7 days with the reason "automatic".
     expired: intent.status === 'canceled' && intent.cancellation_reason === 'automatic',
     failureMessage: intent.last_payment_error ? failureMessageOf(intent.last_payment_error, chargeOf(intent)) : null,
+    declineCode: intent.last_payment_error ? (intent.last_payment_error.decline_code || intent.last_payment_error.code || null) : null,
     methodType: methodTypeOf(chargeOf(intent)),
     sale: saleMovementOf(intent),
     // API 2023-08-16 names the invoice an intent pays (stripe@23's types no longer do).

@@ -18,7 +18,10 @@ import { startShopifySandbox, type ShopifySandbox } from '../sandbox/shopify';
 import { confirmAsShopper } from '../support/journey';
 import { SHOP, answerShopify as answerAll, applyStripeEvents, paymentIdOf, reachCheckout, startShopifySessionsWorld, type ShopifySessionsWorld } from '../support/shopify-payment-sessions';
 
-type Summary = { id: string; gid: string; state: string; redirectUrl: string | null; orderId: string; attempts: { status: number | null }[] };
+/** Stripe's decline code in the answer the shopper's browser got. */
+const declineOf = (intent: { error?: object }) => (intent.error as { decline_code?: string } | undefined)?.decline_code;
+
+type Summary = { id: string; gid: string; state: string; redirectUrl: string | null; orderId: string; attempts: { status: number | null }[]; outcome: { reason?: string; merchantMessage?: string | null } | null };
 
 describe('Shopify payment sessions against the Shopify sandbox', { timeout: 90_000 }, () => {
   let shopify: ShopifySandbox;
@@ -89,6 +92,48 @@ describe('Shopify payment sessions against the Shopify sandbox', { timeout: 90_0
     const payment = await findPaymentForOrder(world.settle.services.db, world.merchantId, 'shopify', started.gid);
     const refunds = await stripeClient(world.account.secret_key, world.stripe.url).refunds.list({ payment_intent: payment!.processorRef });
     expect(refunds.data.map((r) => r.amount)).toEqual([2500]);
+  });
+
+  it('a decline a retry can fix keeps the checkout open, and the shopper pays with another card; a lost card closes it: the payment canceled, the session rejected as PICK_UP_CARD', async () => {
+    const open = (await shopify.startPaymentSession(SHOP, { clientId, amount: '15.00', kind: 'sale' })) as Summary;
+    const openPayment = paymentIdOf(open.redirectUrl ?? '');
+    expect(declineOf(await confirmAsShopper(world.settle.url, openPayment, '4000000000009995'))).toBe('insufficient_funds');
+    await applyStripeEvents(world);
+    await answerShopify();
+    await answerShopify();
+    expect(session(open.id).state).toBe('PENDING');
+    expect((await confirmAsShopper(world.settle.url, openPayment)).status).toBe('succeeded');
+    await applyStripeEvents(world);
+    await answerShopify();
+    expect(session(open.id).state).toBe('RESOLVED');
+
+    const lost = (await shopify.startPaymentSession(SHOP, { clientId, amount: '16.00', kind: 'sale' })) as Summary;
+    const lostPayment = paymentIdOf(lost.redirectUrl ?? '');
+    expect(declineOf(await confirmAsShopper(world.settle.url, lostPayment, '4000000000009987'))).toBe('lost_card');
+    await applyStripeEvents(world);
+    await answerShopify(); // the decline is counted, and it ends the checkout…
+    await answerShopify(); // …which closes it
+    expect(session(lost.id)).toMatchObject({ state: 'REJECTED', outcome: { reason: 'PICK_UP_CARD', merchantMessage: expect.stringContaining('lost_card') } });
+    // The page can take no money for a checkout Shopify was told is over.
+    const payment = await findPaymentForOrder(world.settle.services.db, world.merchantId, 'shopify', lost.gid);
+    expect(payment?.status).toBe('canceled');
+    expect((await stripeClient(world.account.secret_key, world.stripe.url).paymentIntents.retrieve(payment!.processorRef)).status).toBe('canceled');
+    const page = (await (await fetch(`${world.settle.url}/api/pay/${lostPayment}`)).json()) as { status: string; stripe?: unknown };
+    expect(page).toMatchObject({ status: 'canceled' });
+    expect(page.stripe).toBeUndefined();
+  });
+
+  it('three declines on one checkout close it with the last decline’s reason', async () => {
+    const tried = (await shopify.startPaymentSession(SHOP, { clientId, amount: '17.00', kind: 'sale' })) as Summary;
+    const paymentId = paymentIdOf(tried.redirectUrl ?? '');
+    for (const card of ['4000000000000002', '4000000000009995', '4000000000000127']) {
+      expect(session(tried.id).state).toBe('PENDING');
+      expect((await confirmAsShopper(world.settle.url, paymentId, card)).error).toBeDefined();
+      await applyStripeEvents(world);
+      await answerShopify();
+      await answerShopify();
+    }
+    expect(session(tried.id)).toMatchObject({ state: 'REJECTED', outcome: { reason: 'INCORRECT_CVC' } });
   });
 
   it('an authorization is resolved when held, and a capture session captures it', async () => {

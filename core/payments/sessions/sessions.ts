@@ -30,6 +30,9 @@ export interface ShopifySession {
   rejectReason: string | null;
   merchantMessage: string | null;
   nextUrl: string | null;
+  /** Declined attempts on Settle's page so far, and the last one's code (sessions/declines.ts). */
+  declines: number;
+  lastDecline: string | null;
 }
 
 /** What Shopify posted, parsed (amounts already in minor units). */
@@ -65,12 +68,12 @@ export const PAYMENT_SESSION_GID = 'gid://shopify/PaymentSession/';
 type Row = {
   shop: string; kind: SessionKind; session_id: string; gid: string; merchant_id: string; payment_id: string; amount: number | string; currency: string;
   test: boolean; details: ShopifySession['details']; outcome: ShopifySession['outcome']; reject_reason: string | null; merchant_message: string | null;
-  next_url: string | null; request_hash: string;
+  next_url: string | null; request_hash: string; declines: number; last_decline: string | null;
 };
 const fromRow = (r: Row): ShopifySession => ({
   shop: r.shop, kind: r.kind, sessionId: r.session_id, gid: r.gid, merchantId: r.merchant_id, paymentId: r.payment_id,
   amount: { amount: Number(r.amount), currency: r.currency }, test: r.test, details: r.details, outcome: r.outcome,
-  rejectReason: r.reject_reason, merchantMessage: r.merchant_message, nextUrl: r.next_url,
+  rejectReason: r.reject_reason, merchantMessage: r.merchant_message, nextUrl: r.next_url, declines: r.declines ?? 0, lastDecline: r.last_decline ?? null,
 });
 
 async function findRow(db: Queryable, shop: string, kind: SessionKind, sessionId: string): Promise<Row | undefined> {
@@ -176,17 +179,19 @@ export async function takeFollowUpSession(settle: Settle, merchantId: string, re
 /** The outbox id of the work that answers a session, after `event` (a status the payment reached, or "received"). */
 export const sessionWorkId = (s: Pick<ShopifySession, 'shop' | 'kind' | 'sessionId'>, event: string) =>
   `shopify-session:${s.kind}:${s.shop}:${s.sessionId}:${event}`;
-const sessionPayload = (s: ShopifySession) => ({ shop: s.shop, kind: s.kind, sessionId: s.sessionId });
+export const sessionPayload = (s: Pick<ShopifySession, 'shop' | 'kind' | 'sessionId'>) => ({ shop: s.shop, kind: s.kind, sessionId: s.sessionId });
 
 /**
  * In the settlement's transaction: the work that answers the payment session behind `payment`, now
- * that it reached `status` (authorized, succeeded or canceled); none for any other payment.
+ * that it reached `status` (authorized, succeeded or canceled), or was declined (`declined-<event>`,
+ * one piece of work per decline); none for any other payment.
  */
-export async function paymentSessionWork(tx: Queryable, payment: Payment, status: 'authorized' | 'succeeded' | 'canceled') {
+export async function paymentSessionWork(tx: Queryable, payment: Payment, status: 'authorized' | 'succeeded' | 'canceled' | `declined-${string}`) {
   if (payment.storePlatform !== 'shopify' || !payment.orderId.startsWith(PAYMENT_SESSION_GID)) return [];
   const session = await paymentSessionOf(tx, payment.id);
   if (!session || session.outcome !== 'open') return [];
-  return [{ id: sessionWorkId(session, status), topic: 'store.shopify_session' as const, payload: sessionPayload(session) }];
+  const payload: Record<string, string> = { ...sessionPayload(session), ...(status.startsWith('declined-') ? { declined: 'true' } : {}) };
+  return [{ id: sessionWorkId(session, status), topic: 'store.shopify_session' as const, payload }];
 }
 
 /** Keeps how Shopify's session ended (and, for a payment, where Shopify sends the shopper next). */
