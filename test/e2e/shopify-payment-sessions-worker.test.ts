@@ -101,11 +101,15 @@ describe('Shopify payment session through Settle’s worker', { timeout: 180_000
     expect(resolved.state).toBe('RESOLVED');
 
     // The sale is in Settle's ledger and, as one sales receipt, in the merchant's QuickBooks.
-    const ledger = async () => (await admin<{ entries: { kind: string; postings: { account: string; debit: string | null; credit: string | null }[] }[] }>('/api/ledger/entries')).body;
+    const ledger = async () => (await admin<{ entries: { kind: string; description: string; postings: { account: string; debit: string | null; credit: string | null }[] }[] }>('/api/ledger/entries')).body;
     const sold = await eventually(ledger, (l) => l.entries.some((e) => e.kind === 'sale'));
-    expect(sold.entries.find((e) => e.kind === 'sale')!.postings.find((p) => p.account === 'Sales income')?.credit).toBe('$64.00');
+    const sale = sold.entries.find((e) => e.kind === 'sale')!;
+    expect(sale.postings.find((p) => p.account === 'Sales income')?.credit).toBe('$64.00');
+    // Shopify names no order in the session: the entry names the session's id, the payment ID on Shopify's order.
+    expect(sale.description).toBe(`Sale: order Checkout ${started.id}`);
     const receipts = await eventually(async () => (await readBooks(stack.sandboxes, books.realmId)).documents.SalesReceipt ?? [], (r) => r.length > 0);
     expect(receipts.map((r) => r.TotalAmt)).toEqual([64]);
+    expect(JSON.stringify(receipts[0])).toContain(started.id);
 
     // The merchant refunds $24.00 in Shopify admin: Shopify posts a refund session, Settle refunds once at Stripe and resolves it.
     const refund = (await shopify.startFollowUpSession(SHOP, 'refund', { paymentId: started.gid, amount: '24.00' })) as { id: string };

@@ -136,6 +136,39 @@ describe('Shopify payment sessions against the Shopify sandbox', { timeout: 90_0
     expect(session(tried.id)).toMatchObject({ state: 'REJECTED', outcome: { reason: 'INCORRECT_CVC' } });
   });
 
+  /** What the payment page does for a bank debit: the IBAN straight to Stripe as a sepa_debit method, the mandate accepted. */
+  async function payBySepaDebit(paymentId: string, iban: string) {
+    const page = (await (await fetch(`${world.settle.url}/api/pay/${paymentId}`)).json()) as { stripe: { apiBase: string; publishableKey: string; paymentIntentId: string; clientSecret: string } };
+    const post = async (path: string, form: Record<string, string>) => (await (await fetch(`${page.stripe.apiBase}${path}`, {
+      method: 'POST', headers: { Authorization: `Bearer ${page.stripe.publishableKey}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form),
+    })).json()) as { id: string; status?: string };
+    const method = await post('/v1/payment_methods', { type: 'sepa_debit', 'sepa_debit[iban]': iban, 'billing_details[name]': 'Ada Shopper', 'billing_details[email]': 'ada@example.com' });
+    return post(`/v1/payment_intents/${page.stripe.paymentIntentId}/confirm`, {
+      payment_method: method.id, client_secret: page.stripe.clientSecret, 'mandate_data[customer_acceptance][type]': 'online',
+      'mandate_data[customer_acceptance][online][ip_address]': '203.0.113.7', 'mandate_data[customer_acceptance][online][user_agent]': 'Mozilla/5.0 (shopper)',
+    });
+  }
+  const bankAnswers = async () => {
+    await fetch(`${world.stripe.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ seconds: 60 }) });
+    await applyStripeEvents(world);
+    await answerShopify();
+    await answerShopify();
+  };
+
+  it('a SEPA debit leaves the session pending at Shopify until the bank answers: resolved when it pays, rejected with the bank’s reason when it refuses', async () => {
+    const paid = (await shopify.startPaymentSession(SHOP, { clientId, amount: '100.00', currency: 'EUR', kind: 'sale' })) as Summary;
+    expect((await payBySepaDebit(paymentIdOf(paid.redirectUrl ?? ''), 'DE89370400440532013000')).status).toBe('processing');
+    const refused = (await shopify.startPaymentSession(SHOP, { clientId, amount: '50.00', currency: 'EUR', kind: 'sale' })) as Summary;
+    expect((await payBySepaDebit(paymentIdOf(refused.redirectUrl ?? ''), 'DE62370400440532013001')).status).toBe('processing');
+    await applyStripeEvents(world);
+    await answerShopify();
+    for (const s of [paid, refused]) expect(session(s.id).outcome).toMatchObject({ state: 'PENDING', reason: 'NETWORK_ACTION_REQUIRED' });
+
+    await bankAnswers();
+    expect(session(paid.id).state).toBe('RESOLVED');
+    expect(session(refused.id)).toMatchObject({ state: 'REJECTED', outcome: { reason: 'INSUFFICIENT_FUNDS', merchantMessage: expect.stringContaining('bank refused the debit') } });
+  });
+
   it('an authorization is resolved when held, and a capture session captures it', async () => {
     const { started } = await paidCheckout('80.00', 'authorization');
     expect(session(started.id).state).toBe('RESOLVED');

@@ -43,7 +43,7 @@ export async function startShopifySessionsWorld(): Promise<ShopifySessionsWorld>
   const said = (what: string) => async (s: { gid: string }, r?: { code: string }) => void told.push(`${what} ${s.gid}${r ? ` ${r.code}` : ''}`);
   const gateway: PaymentSessionsGateway = {
     resolvePayment: async (s) => (told.push(`resolve ${s.gid}`), { nextUrl: ORDER_STATUS }),
-    rejectPayment: said('reject'), resolveRefund: said('resolve'), rejectRefund: said('reject'),
+    rejectPayment: said('reject'), pendingPayment: async (s) => void told.push(`pending ${s.gid}`), resolveRefund: said('resolve'), rejectRefund: said('reject'),
     resolveCapture: said('resolve'), rejectCapture: said('reject'), resolveVoid: said('resolve'), rejectVoid: said('reject'),
   };
   return {

@@ -15,6 +15,11 @@ describe('when a declined card ends a Shopify checkout', () => {
     expect(judgeDecline('generic_decline', MAX_DECLINES)).toMatchObject({ final: true, why: expect.stringContaining('(last: generic_decline)') });
   });
 
+  it('a bank debit refused by the bank ends it at once: the shopper left the page days ago', () => {
+    expect(judgeDecline('insufficient_funds', 1, 'sepa_debit')).toMatchObject({ final: true, why: expect.stringContaining('bank refused the debit (insufficient_funds)') });
+    expect(judgeDecline('insufficient_funds', 1, 'card')).toEqual({ final: false, left: MAX_DECLINES - 1 });
+  });
+
   it('a session closed by its declines says why; one never declined, or still open to tries, does not', () => {
     expect(closedForDeclines({ declines: 0, lastDecline: null })).toBeNull();
     expect(closedForDeclines({ declines: 1, lastDecline: 'insufficient_funds' })).toBeNull();

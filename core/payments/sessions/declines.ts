@@ -21,19 +21,26 @@ const FINAL_DECLINES = new Set([
   'revocation_of_authorization', 'revocation_of_all_authorizations', 'stop_payment_order', 'expired_card',
 ]);
 
+/**
+ * Bank debits fail days after the shopper left Settle's page: nobody is there to try again, so the
+ * first failure closes the checkout.
+ */
+const BANK_DEBITS = new Set(['sepa_debit', 'us_bank_account', 'bacs_debit', 'au_becs_debit', 'acss_debit']);
+
 export type DeclineVerdict = { final: false; left: number } | { final: true; why: string };
 
 /** What the `declines`-th decline of a checkout (counting this one) with `declineCode` means for it. */
-export function judgeDecline(declineCode: string | null, declines: number): DeclineVerdict {
+export function judgeDecline(declineCode: string | null, declines: number, methodType: string | null = null): DeclineVerdict {
+  if (methodType && BANK_DEBITS.has(methodType)) return { final: true, why: `the shopper's bank refused the debit${declineCode ? ` (${declineCode})` : ''}` };
   if (declineCode && FINAL_DECLINES.has(declineCode)) return { final: true, why: `the bank refused the card for good (${declineCode})` };
   if (declines >= MAX_DECLINES) return { final: true, why: `${declines} cards or attempts were declined on this checkout${declineCode ? ` (last: ${declineCode})` : ''}` };
   return { final: false, left: MAX_DECLINES - declines };
 }
 
 /** Why the session's declines so far closed its checkout (its rejection then names the bank's reason), or null when they did not. */
-export function closedForDeclines(session: Pick<ShopifySession, 'declines' | 'lastDecline'>): string | null {
+export function closedForDeclines(session: Pick<ShopifySession, 'declines' | 'lastDecline'>, methodType: string | null = null): string | null {
   if (session.declines === 0) return null;
-  const verdict = judgeDecline(session.lastDecline, session.declines);
+  const verdict = judgeDecline(session.lastDecline, session.declines, methodType);
   return verdict.final ? verdict.why : null;
 }
 
@@ -54,7 +61,7 @@ export async function noteDecline(settle: Settle, session: ShopifySession, payme
         WHERE shop = $1 AND kind = $2 AND session_id = $3 RETURNING declines`,
       [session.shop, session.kind, session.sessionId, facts.declineCode ?? null],
     );
-    const judged = judgeDecline(facts.declineCode ?? null, row!.declines);
+    const judged = judgeDecline(facts.declineCode ?? null, row!.declines, facts.methodType);
     if (judged.final) await addToOutbox(tx, { id: closing, merchantId: session.merchantId, topic: 'store.shopify_session', payload: { ...sessionPayload(session), closing: 'true' } });
     return judged;
   });
@@ -74,7 +81,7 @@ export async function closeDeclinedCheckout(settle: Settle, session: ShopifySess
   const processor = await settle.platforms.processorFor(payment.merchantId);
   const facts = await processor.cancel({ processorRef: payment.processorRef, idempotencyKey: `cancel-${payment.id}` });
   if (facts.status !== 'canceled') return undefined;
-  const message = `${payment.failureMessage ?? 'The card was declined.'} Settle closed this checkout: ${closedForDeclines(session) ?? 'the card was declined'}.`;
+  const message = `${payment.failureMessage ?? 'The card was declined.'} Settle closed this checkout: ${closedForDeclines(session, payment.paymentMethodType) ?? 'the card was declined'}.`;
   await settle.db.transaction((tx) => setPaymentStatus(tx, payment.id, 'canceled', message));
   return { ...payment, status: 'canceled', failureMessage: message };
 }

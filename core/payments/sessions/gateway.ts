@@ -39,6 +39,8 @@ export interface PaymentSessionsGateway {
   resolvePayment(session: SessionRef): Promise<{ nextUrl: string | null }>;
   /** Answers the reason the platform was given, when it chose one more precise than `reason.code`. */
   rejectPayment(session: SessionRef, reason: Rejection<PaymentRejection>): Promise<{ code: string } | void>;
+  /** The payment is on its way but not final (a bank debit the bank has not answered): the platform waits until `until`. */
+  pendingPayment(session: SessionRef, until: Date): Promise<void>;
   resolveRefund(session: SessionRef): Promise<void>;
   rejectRefund(session: SessionRef, reason: Rejection<'PROCESSING_ERROR'>): Promise<void>;
   resolveCapture(session: SessionRef): Promise<void>;

@@ -47,7 +47,7 @@ export interface PaymentSessionRequest {
   cancelUrl: string;
   group?: string;
   locale?: string;
-  /** The order's name when Shopify gives one; the page says "Checkout" otherwise. */
+  /** The order's name when Shopify gives one; the page says "Checkout" otherwise, the books "Checkout <session id>". */
   orderName?: string;
 }
 
@@ -113,7 +113,9 @@ export async function takePaymentSession(settle: Settle, merchantId: string, req
   const earlier = await findRow(settle.db, request.shop, 'payment', request.sessionId);
   if (earlier) return withPayment(settle, sameRequest(earlier, hash));
 
-  const orderNumber = request.orderName ?? 'Checkout';
+  // Shopify names no order in a payment session: its id (the payment ID on the Shopify order's
+  // transaction) is what the merchant's books, Stripe and the admin can find the sale by.
+  const orderNumber = request.orderName ?? `Checkout ${request.sessionId}`;
   const captureMethod: CaptureMethod = request.kind === 'authorization' ? 'manual' : 'automatic';
   const processor = await settle.platforms.processorFor(merchantId);
   processor.assertChargeable(request.amount);
@@ -183,10 +185,10 @@ export const sessionPayload = (s: Pick<ShopifySession, 'shop' | 'kind' | 'sessio
 
 /**
  * In the settlement's transaction: the work that answers the payment session behind `payment`, now
- * that it reached `status` (authorized, succeeded or canceled), or was declined (`declined-<event>`,
+ * that it reached `status` (authorized, processing, succeeded or canceled), or was declined (`declined-<event>`,
  * one piece of work per decline); none for any other payment.
  */
-export async function paymentSessionWork(tx: Queryable, payment: Payment, status: 'authorized' | 'succeeded' | 'canceled' | `declined-${string}`) {
+export async function paymentSessionWork(tx: Queryable, payment: Payment, status: 'authorized' | 'processing' | 'succeeded' | 'canceled' | `declined-${string}`) {
   if (payment.storePlatform !== 'shopify' || !payment.orderId.startsWith(PAYMENT_SESSION_GID)) return [];
   const session = await paymentSessionOf(tx, payment.id);
   if (!session || session.outcome !== 'open') return [];

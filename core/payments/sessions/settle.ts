@@ -10,6 +10,12 @@ import { findSession, recordSessionOutcome, type SessionKind, type ShopifySessio
 import { closeDeclinedCheckout, closedForDeclines, noteDecline } from './declines';
 
 /**
+ * How long Shopify is asked to wait for a bank debit: SEPA debits take up to 14 business days to
+ * succeed or fail, so three weeks (the bank's answer then resolves or rejects the session).
+ */
+const BANK_DEBIT_WAIT_MS = 21 * 24 * 3600_000;
+
+/**
  * Answers one Shopify session (the "store" queue's `shopify-session:…` work). What it answers is
  * read from Settle's facts now, not from the event that queued it, so running it twice (a crash
  * after Shopify heard, a retried job) sends the same answer, which the gateway takes as done.
@@ -68,7 +74,7 @@ export async function answerShopifySession(settle: Settle, gateway: PaymentSessi
         return done(`payment session ${session.sessionId} resolved`, { resolved: true, nextUrl });
       }
       if (payment.status === 'canceled') {
-        const why = closedForDeclines(session);
+        const why = closedForDeclines(session, payment.paymentMethodType);
         if (why) {
           const merchantMessage = `Settle closed the checkout after the card was declined: ${why}.`;
           const sent = await gateway.rejectPayment(ref, { code: 'CARD_DECLINED', declineCode: session.lastDecline ?? undefined, merchantMessage });
@@ -78,6 +84,11 @@ export async function answerShopifySession(settle: Settle, gateway: PaymentSessi
         const merchantMessage = `Settle: the card payment ${payment.processorRef} was canceled before it was taken${payment.failureMessage ? `. ${payment.failureMessage}` : '.'}`;
         await gateway.rejectPayment(ref, { code: 'PROCESSING_ERROR', merchantMessage });
         return done(`payment session ${session.sessionId} rejected`, { resolved: false, reason: 'PROCESSING_ERROR', merchantMessage });
+      }
+      if (payment.status === 'processing') {
+        // Told again on a retry: Shopify takes the same pending answer as done.
+        await gateway.pendingPayment(ref, new Date(Date.now() + BANK_DEBIT_WAIT_MS));
+        return done(`payment session ${session.sessionId} pending: the bank has not answered yet`);
       }
       return done(`payment session ${session.sessionId} still waits for the shopper (${payment.status})`);
     }
