@@ -40,6 +40,8 @@ export interface ShopifyBillingOptions {
   plan?: SettlePlan;
   /** How long an accepted plan is trusted before Shopify is asked again (webhooks also update it). */
   recheckAfterMs?: number;
+  /** Told, in the recording's transaction, when the plan becomes active or stops being active. */
+  onActiveChange?: (db: Queryable, shop: string, status: PlanStatus) => Promise<void>;
 }
 
 const STATUS: Record<SubscriptionStatus, PlanStatus> = {
@@ -117,12 +119,14 @@ export class ShopifyBilling {
   }
 
   private async record(shop: string, state: PlanState): Promise<PlanState> {
+    const before = (await this.db.query<{ status: PlanStatus }>('SELECT status FROM shopify_plan_subscriptions WHERE shop = $1', [shop]))[0]?.status ?? 'none';
     await this.db.query(
       `INSERT INTO shopify_plan_subscriptions (shop, subscription_id, status, test, confirmation_url, checked_at) VALUES ($1, $2, $3, $4, $5, now())
        ON CONFLICT (shop) DO UPDATE SET subscription_id = EXCLUDED.subscription_id, status = EXCLUDED.status, test = EXCLUDED.test,
          confirmation_url = EXCLUDED.confirmation_url, checked_at = now()`,
       [shop, state.subscriptionId, state.status, state.test, state.confirmationUrl],
     );
+    if ((before === 'active') !== (state.status === 'active')) await this.options.onActiveChange?.(this.db, shop, state.status);
     return state;
   }
 }

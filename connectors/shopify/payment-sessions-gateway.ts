@@ -4,13 +4,13 @@ import type { CaptureRejection, PaymentRejection, PaymentSessionsGateway, Reject
 import { shopifyApp } from './app';
 import { ShopifyGraphql, type ShopifyGraphqlOptions } from './graphql/client';
 import { ShopifyUserErrors } from './graphql/errors';
-import { ShopifyPaymentSessions } from './payments-apps';
+import { rejectionCodeFor, ShopifyPaymentSessions } from './payments-apps';
 import { shopAccess } from './shop-access';
 
 /** Shopify's Payments Apps API for one shop, reached with the shop's offline token. */
 export type PaymentSessionsFor = (shop: string) => Promise<ShopifyPaymentSessions>;
 
-type Wanted = 'RESOLVED' | 'REJECTED';
+type Wanted = 'RESOLVED' | 'REJECTED' | 'PENDING';
 
 /**
  * Core's PaymentSessionsGateway over ShopifyPaymentSessions (the shared, throttle-aware client):
@@ -31,8 +31,13 @@ export class ShopifyPaymentSessionsGateway implements PaymentSessionsGateway {
     return { nextUrl: session.nextAction?.context.redirectUrl ?? null };
   }
   async rejectPayment(s: SessionRef, reason: Rejection<PaymentRejection>) {
-    await this.answer(s, 'REJECTED', (api) => api.rejectPayment(s.gid, reason.code, shown(reason)));
+    // A declined card is named as Shopify names it (EXPIRED_CARD, PICK_UP_CARD…), from Stripe's decline code.
+    const code = reason.declineCode ? rejectionCodeFor(reason.declineCode) : reason.code;
+    await this.answer(s, 'REJECTED', (api) => api.rejectPayment(s.gid, code, shown(reason)));
+    return { code };
   }
+  // Only a bank debit waits: its answer comes from the bank, days later (NETWORK_ACTION_REQUIRED).
+  async pendingPayment(s: SessionRef, until: Date) { await this.answer(s, 'PENDING', (api) => api.paymentPending(s.gid, 'NETWORK_ACTION_REQUIRED', until)); }
   async resolveRefund(s: SessionRef) { await this.answer(s, 'RESOLVED', (api) => api.resolveRefund(s.gid)); }
   async rejectRefund(s: SessionRef, reason: Rejection<'PROCESSING_ERROR'>) { await this.answer(s, 'REJECTED', (api) => api.rejectRefund(s.gid, shown(reason))); }
   async resolveCapture(s: SessionRef) { await this.answer(s, 'RESOLVED', (api) => api.resolveCapture(s.gid)); }

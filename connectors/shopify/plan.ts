@@ -6,6 +6,7 @@ import { shopifyApp, type ShopifyAppSettings } from './app';
 import { ShopifyBilling } from './billing';
 import { ShopifyGraphql } from './graphql/client';
 import { shopAccess } from './shop-access';
+import { askCheckoutReadiness } from '../../core/payments/sessions/readiness';
 import type { SubscriptionStatus } from './graphql/documents/billing';
 
 export interface PlanServices {
@@ -21,6 +22,8 @@ export interface PlanServices {
 export function settleBilling(services: PlanServices, db: Queryable = services.db): ShopifyBilling {
   return new ShopifyBilling(db, {
     testCharges: services.config.NODE_ENV !== 'production',
+    // Checkout offers Settle only while the plan is accepted (readiness.ts tells Shopify).
+    onActiveChange: planChanged,
     // Back into Shopify admin, where Settle's embedded page opens and shows the accepted plan.
     returnUrl: (shop) => `https://${shop}/admin/apps/${services.config.SHOPIFY_API_KEY ?? ''}`,
     async clientFor(shop) {
@@ -62,4 +65,12 @@ export async function planSubscriptionUpdated(services: PlanServices, tx: Querya
   const test = services.config.NODE_ENV !== 'production';
   const state = await settleBilling(services, tx).subscriptionUpdated(shop, id, status as SubscriptionStatus, test);
   return `plan ${state.status}`;
+}
+
+/** For the plan's record: a change into or out of "active" may change what checkout offers. */
+async function planChanged(db: Queryable, shop: string, status: string): Promise<void> {
+  const rows = await db.query<{ merchant_id: string }>(
+    `SELECT merchant_id FROM connections WHERE platform = 'shopify' AND settings->>'shop' = $1 AND settings->>'status' = 'active'`, [shop],
+  );
+  if (rows[0]) await askCheckoutReadiness(db, rows[0].merchant_id, `plan ${status}`);
 }

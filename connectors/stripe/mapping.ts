@@ -74,11 +74,18 @@ export function paymentFactsFrom(intent: Stripe.PaymentIntent): PaymentFacts {
     // Stripe cancels an authorization left uncaptured for 7 days with the reason "automatic".
     expired: intent.status === 'canceled' && intent.cancellation_reason === 'automatic',
     failureMessage: intent.last_payment_error ? failureMessageOf(intent.last_payment_error, chargeOf(intent)) : null,
+    declineCode: intent.last_payment_error ? declineCodeOf(intent.last_payment_error, chargeOf(intent)) : null,
     methodType: methodTypeOf(chargeOf(intent)),
     sale: saleMovementOf(intent),
     // API 2023-08-16 names the invoice an intent pays (stripe@23's types no longer do).
     invoiceRef: idOf((intent as unknown as { invoice?: string | { id: string } | null }).invoice),
   };
+}
+
+/** The decline's code: the card's decline_code, else the error's; a bank debit that failed later has its bank's reason on the charge. */
+function declineCodeOf(error: { code?: string; decline_code?: string }, charge: Stripe.Charge | null): string | null {
+  if (error.code === 'payment_intent_payment_attempt_failed') return charge?.failure_code ?? error.code;
+  return error.decline_code || error.code || null;
 }
 
 /** Stripe's method type; for a card in Apple Pay / Google Pay, the wallet (Stripe marks it on the card). */

@@ -1,5 +1,6 @@
 import type { Queryable } from '../storage/database';
 import type { SecretBox } from '../secrets/secret-box';
+import { askCheckoutReadiness } from '../payments/sessions/readiness';
 
 export type Platform = 'stripe' | 'woocommerce' | 'quickbooks' | 'shopify';
 
@@ -34,6 +35,8 @@ export class ConnectionStore {
        ON CONFLICT (merchant_id, platform) DO UPDATE SET settings = EXCLUDED.settings, secrets = EXCLUDED.secrets, updated_at = now()`,
       [connection.merchantId, connection.platform, JSON.stringify(connection.settings), this.box.seal(JSON.stringify(connection.secrets))],
     );
+    // A Shopify shop's checkout offers Settle only while a processor is connected.
+    if (connection.platform === 'stripe') await askCheckoutReadiness(this.db, connection.merchantId, 'stripe connected');
   }
 
   async find<S, K>(merchantId: string, platform: Platform): Promise<Connection<S, K> | undefined> {
@@ -75,5 +78,6 @@ export async function endConnection(db: Queryable, merchantId: string, platform:
       RETURNING merchant_id`,
     [merchantId, platform, status, accountId],
   );
+  if (rows.length > 0 && platform === 'stripe') await askCheckoutReadiness(db, merchantId, `stripe ${status}`);
   return rows.length > 0;
 }

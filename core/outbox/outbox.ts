@@ -3,11 +3,12 @@ import type { QueueName } from '../jobs/queue';
 
 /** Work for another system: mark a store order paid, post a ledger entry to the books, send a refund to the processor. */
 export type OutboxTopic = 'store.mark_paid' | 'store.sync_refund' | 'store.add_note' | 'books.post_entry' | 'processor.refund'
-  | 'processor.recheck_payment' | 'store.record_sale' | 'store.shopify_session';
+  | 'processor.recheck_payment' | 'store.record_sale' | 'store.shopify_session' | 'shopify.payments_ready';
 
 export const QUEUE_FOR_TOPIC: Record<OutboxTopic, QueueName> = {
   'store.mark_paid': 'store', 'store.sync_refund': 'store', 'store.add_note': 'store', 'books.post_entry': 'books', 'processor.refund': 'processor',
   'processor.recheck_payment': 'processor', 'store.record_sale': 'store', 'store.shopify_session': 'store',
+  'shopify.payments_ready': 'shopify',
 };
 
 export interface OutboxItem {

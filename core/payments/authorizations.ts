@@ -114,7 +114,8 @@ export async function recordAuthorizationFacts(tx: Queryable, payment: Payment, 
       // A bank debit submitted: not paid until the bank answers; nothing is posted, the order waits.
       await setPaymentStatus(tx, payment.id, 'processing');
       await setPaymentMethodType(tx, payment.id, facts.methodType);
-      return [];
+      // A Shopify checkout is told the payment is pending, and waits for the bank's answer.
+      return paymentSessionWork(tx, payment, 'processing');
     case 'canceled': {
       const note = facts.expired
         ? `Settle: the card authorization of ${formatted(payment.amount.amount, payment)} (${payment.processorRef}) expired without being captured; nothing was taken and the order is unpaid.`

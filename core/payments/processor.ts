@@ -103,6 +103,8 @@ export interface PaymentFacts {
   received: Money;
   expired: boolean;
   failureMessage: string | null;
+  /** The processor's code for the last declined attempt (Stripe's decline_code, else its error code), when there was one. */
+  declineCode?: string | null;
   /** How the shopper paid (card, sepa_debit, card_present, …), when the processor says. */
   methodType: string | null;
   /** The sale's balance transaction, once money was taken (at capture, for a manual capture). */

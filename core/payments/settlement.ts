@@ -83,7 +83,8 @@ async function applyEvent(settle: Settle, event: InboxEvent): Promise<string> {
         const message = facts.failureMessage ?? fact.message;
         if (payment.offSession) await noteFailure(tx, payment.id, message);
         else await setPaymentStatus(tx, payment.id, 'awaiting_payment', message);
-        return [];
+        // A Shopify checkout hears of a decline that ends it (sessions/declines.ts), once per event.
+        return payment.offSession ? [] : paymentSessionWork(tx, payment, `declined-${event.id}`);
       });
     }
     case 'card_setup_changed': {

@@ -16,9 +16,12 @@ import { ShopifyPaymentSessions } from '../../connectors/shopify/payments-apps';
 import { stripeClient } from '../../connectors/stripe/client';
 import { startShopifySandbox, type ShopifySandbox } from '../sandbox/shopify';
 import { confirmAsShopper } from '../support/journey';
-import { SHOP, answerShopify as answerAll, applyStripeEvents, paymentIdOf, startShopifySessionsWorld, type ShopifySessionsWorld } from '../support/shopify-payment-sessions';
+import { SHOP, answerShopify as answerAll, applyStripeEvents, paymentIdOf, reachCheckout, startShopifySessionsWorld, type ShopifySessionsWorld } from '../support/shopify-payment-sessions';
 
-type Summary = { id: string; gid: string; state: string; redirectUrl: string | null; orderId: string; attempts: { status: number | null }[] };
+/** Stripe's decline code in the answer the shopper's browser got. */
+const declineOf = (intent: { error?: object }) => (intent.error as { decline_code?: string } | undefined)?.decline_code;
+
+type Summary = { id: string; gid: string; state: string; redirectUrl: string | null; orderId: string; attempts: { status: number | null }[]; outcome: { reason?: string; merchantMessage?: string | null } | null };
 
 describe('Shopify payment sessions against the Shopify sandbox', { timeout: 90_000 }, () => {
   let shopify: ShopifySandbox;
@@ -41,7 +44,13 @@ describe('Shopify payment sessions against the Shopify sandbox', { timeout: 90_0
     // The install (OAuth, connectors/shopify/sessions.ts) is tested on its own: here its offline token is used as shop-access gives it.
     const token = await shopify.install(SHOP, clientId, ['write_payment_gateways', 'write_payment_sessions']);
     const app = shopifyApp({ SHOPIFY_API_KEY: clientId, SHOPIFY_API_SECRET: 'shpss_unused_here', SHOPIFY_SCOPES: 'write_payment_sessions', SHOPIFY_SHOP_URL: shopify.shopUrlTemplate, publicUrl: settleUrl })!;
-    gateway = new ShopifyPaymentSessionsGateway(async (shop) => new ShopifyPaymentSessions(new ShopifyGraphql(app, { shop, accessToken: token }, { api: 'payments-apps' })));
+    const sessionsFor = async (shop: string) => new ShopifyPaymentSessions(new ShopifyGraphql(app, { shop, accessToken: token }, { api: 'payments-apps' }));
+    gateway = new ShopifyPaymentSessionsGateway(sessionsFor);
+    // Shopify offers Settle at checkout only once Settle says the merchant is ready (Stripe connected, plan accepted).
+    await expect(shopify.startPaymentSession(SHOP, { clientId, amount: '1.00' })).rejects.toThrow(/paymentsAppConfigure/);
+    // Two checks waited (Stripe connected, the plan accepted); each reads the facts now, so both say ready.
+    expect(await reachCheckout(world, sessionsFor)).toEqual([`${SHOP} offers Settle at checkout`, `${SHOP} offers Settle at checkout`]);
+    expect(shopify.paymentsConfiguration(SHOP, clientId)).toMatchObject({ ready: true, externalHandle: world.merchantId });
   }, 60_000);
   afterAll(async () => {
     await world?.close();
@@ -83,6 +92,81 @@ describe('Shopify payment sessions against the Shopify sandbox', { timeout: 90_0
     const payment = await findPaymentForOrder(world.settle.services.db, world.merchantId, 'shopify', started.gid);
     const refunds = await stripeClient(world.account.secret_key, world.stripe.url).refunds.list({ payment_intent: payment!.processorRef });
     expect(refunds.data.map((r) => r.amount)).toEqual([2500]);
+  });
+
+  it('a decline a retry can fix keeps the checkout open, and the shopper pays with another card; a lost card closes it: the payment canceled, the session rejected as PICK_UP_CARD', async () => {
+    const open = (await shopify.startPaymentSession(SHOP, { clientId, amount: '15.00', kind: 'sale' })) as Summary;
+    const openPayment = paymentIdOf(open.redirectUrl ?? '');
+    expect(declineOf(await confirmAsShopper(world.settle.url, openPayment, '4000000000009995'))).toBe('insufficient_funds');
+    await applyStripeEvents(world);
+    await answerShopify();
+    await answerShopify();
+    expect(session(open.id).state).toBe('PENDING');
+    expect((await confirmAsShopper(world.settle.url, openPayment)).status).toBe('succeeded');
+    await applyStripeEvents(world);
+    await answerShopify();
+    expect(session(open.id).state).toBe('RESOLVED');
+
+    const lost = (await shopify.startPaymentSession(SHOP, { clientId, amount: '16.00', kind: 'sale' })) as Summary;
+    const lostPayment = paymentIdOf(lost.redirectUrl ?? '');
+    expect(declineOf(await confirmAsShopper(world.settle.url, lostPayment, '4000000000009987'))).toBe('lost_card');
+    await applyStripeEvents(world);
+    await answerShopify(); // the decline is counted, and it ends the checkout…
+    await answerShopify(); // …which closes it
+    expect(session(lost.id)).toMatchObject({ state: 'REJECTED', outcome: { reason: 'PICK_UP_CARD', merchantMessage: expect.stringContaining('lost_card') } });
+    // The page can take no money for a checkout Shopify was told is over.
+    const payment = await findPaymentForOrder(world.settle.services.db, world.merchantId, 'shopify', lost.gid);
+    expect(payment?.status).toBe('canceled');
+    expect((await stripeClient(world.account.secret_key, world.stripe.url).paymentIntents.retrieve(payment!.processorRef)).status).toBe('canceled');
+    const page = (await (await fetch(`${world.settle.url}/api/pay/${lostPayment}`)).json()) as { status: string; stripe?: unknown };
+    expect(page).toMatchObject({ status: 'canceled' });
+    expect(page.stripe).toBeUndefined();
+  });
+
+  it('three declines on one checkout close it with the last decline’s reason', async () => {
+    const tried = (await shopify.startPaymentSession(SHOP, { clientId, amount: '17.00', kind: 'sale' })) as Summary;
+    const paymentId = paymentIdOf(tried.redirectUrl ?? '');
+    for (const card of ['4000000000000002', '4000000000009995', '4000000000000127']) {
+      expect(session(tried.id).state).toBe('PENDING');
+      expect((await confirmAsShopper(world.settle.url, paymentId, card)).error).toBeDefined();
+      await applyStripeEvents(world);
+      await answerShopify();
+      await answerShopify();
+    }
+    expect(session(tried.id)).toMatchObject({ state: 'REJECTED', outcome: { reason: 'INCORRECT_CVC' } });
+  });
+
+  /** What the payment page does for a bank debit: the IBAN straight to Stripe as a sepa_debit method, the mandate accepted. */
+  async function payBySepaDebit(paymentId: string, iban: string) {
+    const page = (await (await fetch(`${world.settle.url}/api/pay/${paymentId}`)).json()) as { stripe: { apiBase: string; publishableKey: string; paymentIntentId: string; clientSecret: string } };
+    const post = async (path: string, form: Record<string, string>) => (await (await fetch(`${page.stripe.apiBase}${path}`, {
+      method: 'POST', headers: { Authorization: `Bearer ${page.stripe.publishableKey}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form),
+    })).json()) as { id: string; status?: string };
+    const method = await post('/v1/payment_methods', { type: 'sepa_debit', 'sepa_debit[iban]': iban, 'billing_details[name]': 'Ada Shopper', 'billing_details[email]': 'ada@example.com' });
+    return post(`/v1/payment_intents/${page.stripe.paymentIntentId}/confirm`, {
+      payment_method: method.id, client_secret: page.stripe.clientSecret, 'mandate_data[customer_acceptance][type]': 'online',
+      'mandate_data[customer_acceptance][online][ip_address]': '203.0.113.7', 'mandate_data[customer_acceptance][online][user_agent]': 'Mozilla/5.0 (shopper)',
+    });
+  }
+  const bankAnswers = async () => {
+    await fetch(`${world.stripe.url}/_sandbox/clock/advance`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ seconds: 60 }) });
+    await applyStripeEvents(world);
+    await answerShopify();
+    await answerShopify();
+  };
+
+  it('a SEPA debit leaves the session pending at Shopify until the bank answers: resolved when it pays, rejected with the bank’s reason when it refuses', async () => {
+    const paid = (await shopify.startPaymentSession(SHOP, { clientId, amount: '100.00', currency: 'EUR', kind: 'sale' })) as Summary;
+    expect((await payBySepaDebit(paymentIdOf(paid.redirectUrl ?? ''), 'DE89370400440532013000')).status).toBe('processing');
+    const refused = (await shopify.startPaymentSession(SHOP, { clientId, amount: '50.00', currency: 'EUR', kind: 'sale' })) as Summary;
+    expect((await payBySepaDebit(paymentIdOf(refused.redirectUrl ?? ''), 'DE62370400440532013001')).status).toBe('processing');
+    await applyStripeEvents(world);
+    await answerShopify();
+    for (const s of [paid, refused]) expect(session(s.id).outcome).toMatchObject({ state: 'PENDING', reason: 'NETWORK_ACTION_REQUIRED' });
+
+    await bankAnswers();
+    expect(session(paid.id).state).toBe('RESOLVED');
+    expect(session(refused.id)).toMatchObject({ state: 'REJECTED', outcome: { reason: 'INSUFFICIENT_FUNDS', merchantMessage: expect.stringContaining('bank refused the debit') } });
   });
 
   it('an authorization is resolved when held, and a capture session captures it', async () => {

@@ -71,7 +71,7 @@ describe('payment sessions', () => {
     const page = await payPage(paymentIdOf(first.body.redirect_url));
     expect(page.amount).toEqual({ amount: 12345, currency: 'USD' });
     expect(page.merchantName).toBe('Corner Lamps');
-    expect(page.orderNumber).toBe('Checkout');
+    expect(page.orderNumber).toBe(`Checkout ${body.id}`);
     expect(page.shopify).toEqual({ shop: SHOP, orderName: 'Checkout', cancelUrl: body.payment_method.data.cancel_url, resolved: false });
   });
 

@@ -9,6 +9,10 @@ import { recordInboundEvent } from '../../core/inbox/inbox';
 import { applyInboundEvent } from '../../core/payments/settlement';
 import { answerShopifySession } from '../../core/payments/sessions/settle';
 import type { PaymentSessionsGateway } from '../../core/payments/sessions/gateway';
+import { pendingReadinessChecks } from '../../core/payments/sessions/readiness';
+import { settleBilling } from '../../connectors/shopify/plan';
+import { tellShopifyReadiness } from '../../connectors/shopify/readiness';
+import type { PaymentSessionsFor } from '../../connectors/shopify/payment-sessions-gateway';
 import { startStripeSandbox, type SandboxAccount, type StripeSandbox } from '../sandbox/stripe';
 import { startSettleInProcess } from './in-process';
 
@@ -39,7 +43,7 @@ export async function startShopifySessionsWorld(): Promise<ShopifySessionsWorld>
   const said = (what: string) => async (s: { gid: string }, r?: { code: string }) => void told.push(`${what} ${s.gid}${r ? ` ${r.code}` : ''}`);
   const gateway: PaymentSessionsGateway = {
     resolvePayment: async (s) => (told.push(`resolve ${s.gid}`), { nextUrl: ORDER_STATUS }),
-    rejectPayment: said('reject'), resolveRefund: said('resolve'), rejectRefund: said('reject'),
+    rejectPayment: said('reject'), pendingPayment: async (s) => void told.push(`pending ${s.gid}`), resolveRefund: said('resolve'), rejectRefund: said('reject'),
     resolveCapture: said('resolve'), rejectCapture: said('reject'), resolveVoid: said('resolve'), rejectVoid: said('reject'),
   };
   return {
@@ -91,4 +95,23 @@ export async function answerShopify(world: ShopifySessionsWorld, gateway: Paymen
   const { services } = world.settle;
   const work = await services.db.query<{ id: string }>(`SELECT id FROM outbox WHERE topic = 'store.shopify_session' AND done_at IS NULL ORDER BY created_at`);
   for (const { id } of work) await answerShopifySession(services, gateway, id);
+}
+
+/**
+ * The way to a checkout that offers Settle, with the worker's steps run by the test: Shopify's
+ * app_subscriptions/update says the plan is active (recorded as the webhook's job records it), then
+ * every readiness check waiting (Stripe was connected at the start, the plan now) tells Shopify
+ * through `sessionsFor`, as the 'shopify' queue does. Answers what each check said.
+ */
+export async function reachCheckout(world: ShopifySessionsWorld, sessionsFor: PaymentSessionsFor, subscriptionGid = 'gid://shopify/AppSubscription/1'): Promise<string[]> {
+  const { services } = world.settle;
+  await services.db.transaction((tx) => settleBilling(services, tx).subscriptionUpdated(SHOP, subscriptionGid, 'ACTIVE', true));
+  return tellReadiness(world, sessionsFor);
+}
+
+/** What the worker's 'shopify' queue does with the readiness checks waiting: tells Shopify whether checkout offers Settle. */
+export async function tellReadiness(world: ShopifySessionsWorld, sessionsFor: PaymentSessionsFor): Promise<string[]> {
+  const told: string[] = [];
+  for (const id of await pendingReadinessChecks(world.settle.services.db)) told.push(await tellShopifyReadiness(world.settle.services, id, sessionsFor));
+  return told;
 }

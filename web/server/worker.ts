@@ -19,6 +19,8 @@ import { RetryableError, SettleError } from '../../core/errors';
 import { observeJobs, redisConnection, retryLater, scheduleEvery, startBullWorker } from '../../connectors/queue/bullmq';
 import { reconcile } from './reconciliation-jobs';
 import { applyShopifyWebhook } from '../../connectors/shopify/apply-webhook';
+import { tellShopifyReadiness } from '../../connectors/shopify/readiness';
+import { pendingReadinessChecks } from '../../core/payments/sessions/readiness';
 import type { QueueName } from '../../core/jobs/queue';
 import { answerShopifySession } from '../../core/payments/sessions/settle';
 import { appPaymentSessions, ShopifyPaymentSessionsGateway } from '../../connectors/shopify/payment-sessions-gateway';
@@ -51,7 +53,8 @@ const HANDLERS: Record<QueueName, Handler> = {
   // A long report (the daily summary over months), prepared a month at a time with its progress on the run.
   reports: (s, job) => prepareReportRun(s, String(job.data.runId)),
   reconciliation: (s, job) => reconcile(s, job),
-  shopify: (s, job) => applyShopifyWebhook(s, Number(job.data.inboxId)),
+  // A Shopify webhook from the inbox, or (outbox work) telling Shopify whether checkout offers Settle.
+  shopify: (s, job) => (job.data.outboxId ? tellShopifyReadiness(s, String(job.data.outboxId)) : applyShopifyWebhook(s, Number(job.data.inboxId))),
   // A connected store's recent orders, read a page at a time with the progress on the import.
   imports: (s, job) => runWooOrderImport(s, String(job.data.importId)),
   quickbooks: (s, job) => applyQuickBooksChange(s, Number(job.data.inboxId)),
@@ -136,6 +139,8 @@ export function startWorker(services: Services, log: Logger): { close(): Promise
       await services.jobs.enqueue(platform === 'shopify' || platform === 'quickbooks' ? platform : 'inbound', inboundJobId(merchantId, id), { inboxId: id });
     }
     for (const item of await pendingOutboxItems(services.db, 30)) await services.jobs.enqueue(QUEUE_FOR_TOPIC[item.topic], item.id, { outboxId: item.id });
+    // Added where no queue is at hand (a connection's or a plan's change): queued here, without waiting.
+    for (const id of await pendingReadinessChecks(services.db)) await services.jobs.enqueue('shopify', id, { outboxId: id });
     for (const runId of await unfinishedReportRuns(services.db, 10)) await services.jobs.enqueue('reports', reportRunJobId(runId), { runId });
     for (const importId of await unfinishedOrderImports(services.db, 10)) await services.jobs.enqueue('imports', orderImportJobId(importId), { importId });
   };

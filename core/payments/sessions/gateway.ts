@@ -20,6 +20,11 @@ export interface SessionRef {
 
 export interface Rejection<Code extends string> {
   code: Code;
+  /**
+   * For a declined card: the processor's decline code, which the platform may name more precisely
+   * than `code` (Shopify: EXPIRED_CARD, PICK_UP_CARD…); `code` stands when it has no word for it.
+   */
+  declineCode?: string;
   /** Shown to the merchant in Shopify's admin: what went wrong, in their words. */
   merchantMessage?: string;
 }
@@ -32,7 +37,10 @@ export interface Rejection<Code extends string> {
 export interface PaymentSessionsGateway {
   /** Resolves a payment session; Shopify answers with where the shopper goes next (its order status page). */
   resolvePayment(session: SessionRef): Promise<{ nextUrl: string | null }>;
-  rejectPayment(session: SessionRef, reason: Rejection<PaymentRejection>): Promise<void>;
+  /** Answers the reason the platform was given, when it chose one more precise than `reason.code`. */
+  rejectPayment(session: SessionRef, reason: Rejection<PaymentRejection>): Promise<{ code: string } | void>;
+  /** The payment is on its way but not final (a bank debit the bank has not answered): the platform waits until `until`. */
+  pendingPayment(session: SessionRef, until: Date): Promise<void>;
   resolveRefund(session: SessionRef): Promise<void>;
   rejectRefund(session: SessionRef, reason: Rejection<'PROCESSING_ERROR'>): Promise<void>;
   resolveCapture(session: SessionRef): Promise<void>;

@@ -30,6 +30,9 @@ export interface ShopifySession {
   rejectReason: string | null;
   merchantMessage: string | null;
   nextUrl: string | null;
+  /** Declined attempts on Settle's page so far, and the last one's code (sessions/declines.ts). */
+  declines: number;
+  lastDecline: string | null;
 }
 
 /** What Shopify posted, parsed (amounts already in minor units). */
@@ -44,7 +47,7 @@ export interface PaymentSessionRequest {
   cancelUrl: string;
   group?: string;
   locale?: string;
-  /** The order's name when Shopify gives one; the page says "Checkout" otherwise. */
+  /** The order's name when Shopify gives one; the page says "Checkout" otherwise, the books "Checkout <session id>". */
   orderName?: string;
 }
 
@@ -65,12 +68,12 @@ export const PAYMENT_SESSION_GID = 'gid://shopify/PaymentSession/';
 type Row = {
   shop: string; kind: SessionKind; session_id: string; gid: string; merchant_id: string; payment_id: string; amount: number | string; currency: string;
   test: boolean; details: ShopifySession['details']; outcome: ShopifySession['outcome']; reject_reason: string | null; merchant_message: string | null;
-  next_url: string | null; request_hash: string;
+  next_url: string | null; request_hash: string; declines: number; last_decline: string | null;
 };
 const fromRow = (r: Row): ShopifySession => ({
   shop: r.shop, kind: r.kind, sessionId: r.session_id, gid: r.gid, merchantId: r.merchant_id, paymentId: r.payment_id,
   amount: { amount: Number(r.amount), currency: r.currency }, test: r.test, details: r.details, outcome: r.outcome,
-  rejectReason: r.reject_reason, merchantMessage: r.merchant_message, nextUrl: r.next_url,
+  rejectReason: r.reject_reason, merchantMessage: r.merchant_message, nextUrl: r.next_url, declines: r.declines ?? 0, lastDecline: r.last_decline ?? null,
 });
 
 async function findRow(db: Queryable, shop: string, kind: SessionKind, sessionId: string): Promise<Row | undefined> {
@@ -110,7 +113,9 @@ export async function takePaymentSession(settle: Settle, merchantId: string, req
   const earlier = await findRow(settle.db, request.shop, 'payment', request.sessionId);
   if (earlier) return withPayment(settle, sameRequest(earlier, hash));
 
-  const orderNumber = request.orderName ?? 'Checkout';
+  // Shopify names no order in a payment session: its id (the payment ID on the Shopify order's
+  // transaction) is what the merchant's books, Stripe and the admin can find the sale by.
+  const orderNumber = request.orderName ?? `Checkout ${request.sessionId}`;
   const captureMethod: CaptureMethod = request.kind === 'authorization' ? 'manual' : 'automatic';
   const processor = await settle.platforms.processorFor(merchantId);
   processor.assertChargeable(request.amount);
@@ -176,17 +181,19 @@ export async function takeFollowUpSession(settle: Settle, merchantId: string, re
 /** The outbox id of the work that answers a session, after `event` (a status the payment reached, or "received"). */
 export const sessionWorkId = (s: Pick<ShopifySession, 'shop' | 'kind' | 'sessionId'>, event: string) =>
   `shopify-session:${s.kind}:${s.shop}:${s.sessionId}:${event}`;
-const sessionPayload = (s: ShopifySession) => ({ shop: s.shop, kind: s.kind, sessionId: s.sessionId });
+export const sessionPayload = (s: Pick<ShopifySession, 'shop' | 'kind' | 'sessionId'>) => ({ shop: s.shop, kind: s.kind, sessionId: s.sessionId });
 
 /**
  * In the settlement's transaction: the work that answers the payment session behind `payment`, now
- * that it reached `status` (authorized, succeeded or canceled); none for any other payment.
+ * that it reached `status` (authorized, processing, succeeded or canceled), or was declined (`declined-<event>`,
+ * one piece of work per decline); none for any other payment.
  */
-export async function paymentSessionWork(tx: Queryable, payment: Payment, status: 'authorized' | 'succeeded' | 'canceled') {
+export async function paymentSessionWork(tx: Queryable, payment: Payment, status: 'authorized' | 'processing' | 'succeeded' | 'canceled' | `declined-${string}`) {
   if (payment.storePlatform !== 'shopify' || !payment.orderId.startsWith(PAYMENT_SESSION_GID)) return [];
   const session = await paymentSessionOf(tx, payment.id);
   if (!session || session.outcome !== 'open') return [];
-  return [{ id: sessionWorkId(session, status), topic: 'store.shopify_session' as const, payload: sessionPayload(session) }];
+  const payload: Record<string, string> = { ...sessionPayload(session), ...(status.startsWith('declined-') ? { declined: 'true' } : {}) };
+  return [{ id: sessionWorkId(session, status), topic: 'store.shopify_session' as const, payload }];
 }
 
 /** Keeps how Shopify's session ended (and, for a payment, where Shopify sends the shopper next). */

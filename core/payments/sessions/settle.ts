@@ -7,6 +7,13 @@ import { cancelPayment, capturePayment } from '../authorizations';
 import { setReturnUrl } from '../return-url';
 import type { PaymentSessionsGateway, SessionRef } from './gateway';
 import { findSession, recordSessionOutcome, type SessionKind, type ShopifySession } from './sessions';
+import { closeDeclinedCheckout, closedForDeclines, noteDecline } from './declines';
+
+/**
+ * How long Shopify is asked to wait for a bank debit: SEPA debits take up to 14 business days to
+ * succeed or fail, so three weeks (the bank's answer then resolves or rejects the session).
+ */
+const BANK_DEBIT_WAIT_MS = 21 * 24 * 3600_000;
 
 /**
  * Answers one Shopify session (the "store" queue's `shopify-session:…` work). What it answers is
@@ -16,9 +23,11 @@ import { findSession, recordSessionOutcome, type SessionKind, type ShopifySessio
  * When a payment session is answered (Settle's choice):
  * - resolved once the processor reports the card authorized (kind `authorization`) or charged (`sale`);
  * - rejected (PROCESSING_ERROR) once the payment is canceled: the hold was released or expired
- *   before Shopify heard, or the shopper gave up and the payment was canceled. A declined card is
- *   not a rejection: the shopper stays on Settle's page and may try another card, as Shopify's own
- *   checkout lets them; a session nobody pays expires at Shopify.
+ *   before Shopify heard, or the shopper gave up and the payment was canceled;
+ * - rejected with the bank's reason (CARD_DECLINED, or Shopify's closer word: PICK_UP_CARD,
+ *   EXPIRED_CARD…) when a decline ends the checkout (sessions/declines.ts: a lost or stolen card, or
+ *   too many declines); after any other decline the shopper stays on Settle's page and may try
+ *   again, as Shopify's own checkout lets them. A session nobody pays expires at Shopify.
  */
 export async function answerShopifySession(settle: Settle, gateway: PaymentSessionsGateway, outboxId: string): Promise<string> {
   const item = await loadOutboxItem(settle.db, outboxId);
@@ -34,11 +43,18 @@ export async function answerShopifySession(settle: Settle, gateway: PaymentSessi
   };
   if (session.outcome !== 'open') return done(`${session.kind} session ${session.sessionId} was already ${session.outcome}`);
   const ref: SessionRef = { shop: session.shop, gid: session.gid };
-  const payment = await findPayment(settle.db, session.merchantId, session.paymentId);
-  if (!payment) throw new Error(`payment ${session.paymentId} is missing`);
+  const found = await findPayment(settle.db, session.merchantId, session.paymentId);
+  if (!found) throw new Error(`payment ${session.paymentId} is missing`);
+  let payment: Payment = found;
 
   switch (session.kind) {
     case 'payment': {
+      if (item.payload.declined) return noteDecline(settle, session, payment, item.id);
+      if (item.payload.closing && payment.status !== 'authorized' && payment.status !== 'succeeded') {
+        const closed = await closeDeclinedCheckout(settle, session, payment);
+        if (!closed) return done(`payment session ${session.sessionId} was paid as it was being closed; its payment answers Shopify`);
+        payment = closed;
+      }
       if (payment.status === 'authorized' || payment.status === 'succeeded') {
         let nextUrl: string | null;
         try {
@@ -58,9 +74,21 @@ export async function answerShopifySession(settle: Settle, gateway: PaymentSessi
         return done(`payment session ${session.sessionId} resolved`, { resolved: true, nextUrl });
       }
       if (payment.status === 'canceled') {
+        const why = closedForDeclines(session, payment.paymentMethodType);
+        if (why) {
+          const merchantMessage = `Settle closed the checkout after the card was declined: ${why}.`;
+          const sent = await gateway.rejectPayment(ref, { code: 'CARD_DECLINED', declineCode: session.lastDecline ?? undefined, merchantMessage });
+          const reason = sent?.code ?? 'CARD_DECLINED';
+          return done(`payment session ${session.sessionId} rejected: ${reason}`, { resolved: false, reason, merchantMessage });
+        }
         const merchantMessage = `Settle: the card payment ${payment.processorRef} was canceled before it was taken${payment.failureMessage ? `. ${payment.failureMessage}` : '.'}`;
         await gateway.rejectPayment(ref, { code: 'PROCESSING_ERROR', merchantMessage });
         return done(`payment session ${session.sessionId} rejected`, { resolved: false, reason: 'PROCESSING_ERROR', merchantMessage });
+      }
+      if (payment.status === 'processing') {
+        // Told again on a retry: Shopify takes the same pending answer as done.
+        await gateway.pendingPayment(ref, new Date(Date.now() + BANK_DEBIT_WAIT_MS));
+        return done(`payment session ${session.sessionId} pending: the bank has not answered yet`);
       }
       return done(`payment session ${session.sessionId} still waits for the shopper (${payment.status})`);
     }

@@ -4,7 +4,7 @@
 import express from "express";
 import type { Services } from "./context";
 import { toDecimal } from "./money";
-import { gid } from "./store";
+import { gid, type AppSubscription, type Shop } from "./store";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const PATH = "/admin/charges/:clientId/:id/RecurringApplicationCharge/confirm_recurring_application_charge";
@@ -42,16 +42,21 @@ ${f.s.status === "PENDING" ? `<form method="post"><button name="decision" value=
     } else {
       s.status = "DECLINED";
     }
-    hooks.emit(shop, "app_subscriptions/update", {
-      app_subscription: {
-        admin_graphql_api_id: gid("AppSubscription", s.id), name: s.name, status: s.status.toLowerCase(), admin_graphql_api_shop_id: gid("Shop", shop.id),
-        created_at: new Date(s.createdAt).toISOString(), updated_at: new Date(store.now()).toISOString(), currency: s.lineItems[0]?.currency ?? shop.currency,
-        capped_amount: null, price: s.lineItems[0] ? toDecimal(s.lineItems[0].price, s.lineItems[0].currency) : "0.0", interval: s.lineItems[0]?.interval.toLowerCase() ?? "every_30_days", plan_handle: null,
-      },
-    }, s.clientId);
+    hooks.emit(shop, "app_subscriptions/update", subscriptionUpdatePayload(shop, s, store.now()), s.clientId);
     const back = new URL(s.returnUrl);
     back.searchParams.set("charge_id", s.id);
     res.redirect(302, back.toString());
   });
   return r;
+}
+
+/** The app_subscriptions/update webhook's body for a subscription's new status (REST's lower-case form). */
+export function subscriptionUpdatePayload(shop: Shop, s: AppSubscription, now: number) {
+  return {
+    app_subscription: {
+      admin_graphql_api_id: gid("AppSubscription", s.id), name: s.name, status: s.status.toLowerCase(), admin_graphql_api_shop_id: gid("Shop", shop.id),
+      created_at: new Date(s.createdAt).toISOString(), updated_at: new Date(now).toISOString(), currency: s.lineItems[0]?.currency ?? shop.currency,
+      capped_amount: null, price: s.lineItems[0] ? toDecimal(s.lineItems[0].price, s.lineItems[0].currency) : "0.0", interval: s.lineItems[0]?.interval.toLowerCase() ?? "every_30_days", plan_handle: null,
+    },
+  };
 }

@@ -12,6 +12,7 @@ import type { AppRegistration, Customer, Product, Shop, Variant } from "./store"
 import { PRIVACY_TOPICS, topicEnum } from "./webhooks";
 import { API_VERSION } from "./schema";
 import { topicValues } from "./resolvers/apps";
+import { subscriptionUpdatePayload } from "./billing";
 import type { PaymentsApps, Session } from "./payments-apps";
 
 export interface NewProduct {
@@ -185,6 +186,27 @@ export function controls(services: Services, payments: PaymentsApps, uninstall: 
     redeliverWebhook(webhookId: string) {
       if (!hooks.redeliver(webhookId)) throw new ControlError(404, `No webhook delivery ${webhookId}`);
       return { redelivered: true };
+    },
+
+    /** What the app last told Shopify with paymentsAppConfigure for this shop (null: never). */
+    paymentsConfiguration(domain: string, clientId: string) {
+      const inst = shopOf(domain).installations.get(appOf(clientId).clientId);
+      if (!inst || inst.uninstalledAt) throw new ControlError(409, `${clientId} is not installed on ${domain}`);
+      const c = inst.paymentsConfiguration;
+      return c ? { ready: c.ready, externalHandle: c.externalHandle, configuredAt: new Date(c.configuredAt).toISOString() } : null;
+    },
+
+    /**
+     * Shopify ends the app's active plan without the app asking (the merchant's shop froze or closed,
+     * the charge was cancelled from the Partner Dashboard): app_subscriptions/update tells the app.
+     */
+    endPlan(domain: string, clientId: string, status: "CANCELLED" | "FROZEN" | "EXPIRED" = "CANCELLED") {
+      const shop = shopOf(domain);
+      const s = [...shop.appSubscriptions.values()].find((x) => x.clientId === appOf(clientId).clientId && x.status === "ACTIVE");
+      if (!s) throw new ControlError(409, `${clientId} has no active plan on ${domain}`);
+      s.status = status;
+      hooks.emit(shop, "app_subscriptions/update", subscriptionUpdatePayload(shop, s, store.now()), s.clientId);
+      return { id: `gid://shopify/AppSubscription/${s.id}`, status };
     },
 
     paymentSession(domain: string, id: string) {

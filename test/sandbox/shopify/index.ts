@@ -89,6 +89,8 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
   for (const kind of ["refund", "capture", "void"] as const) {
     control.post(`/shops/:shop/${kind}-sessions`, async (req, res) => void res.status(201).json(await ctl.startFollowUpSession(p(req, "shop"), kind, b(req))));
   }
+  control.get("/shops/:shop/apps/:clientId/payments-configuration", (req, res) => void res.json(ctl.paymentsConfiguration(p(req, "shop"), p(req, "clientId"))));
+  control.post("/shops/:shop/apps/:clientId/plan/end", (req, res) => void res.json(ctl.endPlan(p(req, "shop"), p(req, "clientId"), (req.body as { status?: "CANCELLED" | "FROZEN" | "EXPIRED" } | undefined)?.status)));
   control.get("/shops/:shop/sessions/:id", (req, res) => void res.json(ctl.paymentSession(p(req, "shop"), p(req, "id"))));
   control.post("/shops/:shop/sessions/:id/resend", async (req, res) => void res.json(await ctl.resendSession(p(req, "shop"), p(req, "id"))));
   control.post("/webhook-deliveries/:webhookId/redeliver", (req, res) => void res.json(ctl.redeliverWebhook(p(req, "webhookId"))));

@@ -35,10 +35,38 @@ const ORDER = `query($id: ID!) { order(id: $id) { displayFinancialStatus totalRe
 const payments = (q: string, variables: Record<string, unknown>) => gql(s, q, variables, "payments_apps");
 const order = async (id: string) => (await gql(s, ORDER, { id })).body.data!.order as { displayFinancialStatus: string; transactions: { kind: string; paymentId: string }[]; totalRefundedSet: { shopMoney: { amount: string } } };
 
+const CONFIGURE = `mutation($ready: Boolean!, $handle: String) { paymentsAppConfigure(ready: $ready, externalHandle: $handle) { paymentsAppConfiguration { ready externalHandle } userErrors { field message } } }`;
+
+describe("payments app configuration", () => {
+  it("offers the app at checkout only while it has configured the shop ready: before, and after ready: false, no session is posted", async () => {
+    const before = app.got.length;
+    await expect(s.sandbox.startPaymentSession(s.shop, { clientId: s.clientId, amount: "9.00" })).rejects.toThrow(/has not called paymentsAppConfigure\(ready: true\)/);
+    expect(s.sandbox.paymentsConfiguration(s.shop, s.clientId)).toBeNull();
+
+    const ready = await payments(CONFIGURE, { ready: true, handle: "mer_123" });
+    expect(ready.body.data!.paymentsAppConfigure).toEqual({ paymentsAppConfiguration: { ready: true, externalHandle: "mer_123" }, userErrors: [] });
+    expect(s.sandbox.paymentsConfiguration(s.shop, s.clientId)).toMatchObject({ ready: true, externalHandle: "mer_123" });
+    const posted = await s.sandbox.startPaymentSession(s.shop, { clientId: s.clientId, amount: "9.00" });
+    expect(posted.attempts.map((a) => a.status)).toEqual([200]);
+
+    await payments(CONFIGURE, { ready: false, handle: "mer_123" });
+    const sent = app.got.length;
+    await expect(s.sandbox.startPaymentSession(s.shop, { clientId: s.clientId, amount: "9.00" })).rejects.toThrow(/configured it with ready: false/);
+    expect(app.got.length).toBe(sent);
+    expect(sent).toBe(before + 1);
+
+    // Configuring is the payment gateway's business: a token without write_payment_gateways is refused.
+    const narrow = await installedShop({ sandbox: s.sandbox, scopes: ["write_payment_sessions"] });
+    const denied = await gql(narrow, CONFIGURE, { ready: true }, "payments_apps");
+    expect(denied.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "ACCESS_DENIED" }) })]);
+    await payments(CONFIGURE, { ready: true, handle: "mer_123" });
+  });
+});
+
 describe("payment sessions", () => {
   it("posts the session with Shopify's headers and body, and a resolve marks the order paid", async () => {
     const session = await s.sandbox.startPaymentSession(s.shop, { clientId: s.clientId, amount: "42.50", currency: "USD", email: "buyer@example.com" });
-    const posted = app.got.find((g) => g.path === "/payment")!;
+    const posted = app.got.find((g) => g.path === "/payment" && JSON.parse(g.body).id === session.id)!;
     expect(posted.headers["shopify-shop-domain"]).toBe(s.shop);
     expect(posted.headers["shopify-api-version"]).toBe("2026-07");
     expect(posted.headers["shopify-request-id"]).toBeTruthy();

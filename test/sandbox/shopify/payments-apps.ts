@@ -114,6 +114,11 @@ export class PaymentsApps {
     const app = this.services.store.apps.get(o.clientId);
     const inst = shop.installations.get(o.clientId);
     if (!app || !inst || inst.uninstalledAt) throw new ControlError(409, `App ${o.clientId} is not installed on ${shop.domain}`);
+    // Shopify shows a payments app at checkout only once the app said the merchant's account is ready.
+    if (!inst.paymentsConfiguration?.ready) {
+      throw new ControlError(409, `${app.name} is not offered at checkout on ${shop.domain}: ${inst.paymentsConfiguration
+        ? "the app configured it with ready: false (paymentsAppConfigure)" : "the app has not called paymentsAppConfigure(ready: true) for this shop"}`);
+    }
     const currency = (o.currency ?? shop.currency).toUpperCase();
     let amount: number;
     try { amount = toMinor(o.amount, currency); } catch (e) { throw new ControlError(400, (e as Error).message); }
@@ -246,6 +251,9 @@ export function paymentsRoot(apps: PaymentsApps) {
     voidSessionReject: (a: { id: string; reason: Reason }, ctx: Ctx) => answer("void", "voidSession", ctx, a.id, rejected(a.reason)),
     paymentsAppConfigure: (a: { externalHandle?: string | null; ready: boolean }, ctx: Ctx) => {
       need(ctx, "write_payment_gateways", "paymentsAppConfigure");
+      // The token is live, so the app is installed: its answer holds until it configures again or is uninstalled.
+      const inst = ctx.shop.installations.get(ctx.app.clientId)!;
+      inst.paymentsConfiguration = { ready: a.ready, externalHandle: a.externalHandle ?? null, configuredAt: ctx.store.now() };
       return { paymentsAppConfiguration: { externalHandle: a.externalHandle ?? null, ready: a.ready }, userErrors: [] };
     },
   };

@@ -39,6 +39,11 @@ export interface Installation {
   installedAt: number;
   /** Set when the merchant removes the app; every token issued for it stops working. */
   uninstalledAt?: number;
+  /**
+   * A payments app's paymentsAppConfigure answer for this shop. Until it says `ready: true` Shopify
+   * does not offer the app's payment method at checkout, so no payment session is posted.
+   */
+  paymentsConfiguration?: { ready: boolean; externalHandle: string | null; configuredAt: number };
 }
 
 export interface Variant {

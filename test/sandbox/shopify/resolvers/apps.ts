@@ -3,6 +3,7 @@
 // accept in the sandbox's charge page before the plan is ACTIVE).
 import { type GraphQLResolveInfo } from "graphql";
 import { idempotent, userError, type Ctx } from "../context";
+import { subscriptionUpdatePayload } from "../billing";
 import { moneyV2, toMinor } from "../money";
 import { gid, idOf, type AppSubscription, type WebhookSubscription } from "../store";
 import { API_VERSION, schemaFor } from "../schema";
@@ -100,6 +101,7 @@ export const appMutations = {
     if (!s || s.clientId !== ctx.app.clientId) return { appSubscription: null, userErrors: [userError(["id"], "Couldn't find RecurringApplicationCharge")] };
     if (s.status !== "ACTIVE") return { appSubscription: null, userErrors: [userError(["id"], "The subscription is not active")] };
     s.status = "CANCELLED";
+    ctx.hooks.emit(ctx.shop, "app_subscriptions/update", subscriptionUpdatePayload(ctx.shop, s, ctx.store.now()), s.clientId);
     return { appSubscription: appSubscriptionView(s), userErrors: [] };
   },
 };
