@@ -33,6 +33,7 @@ import { shopifySessionTokenMerchant } from './routes/shopify-session-token';
 import { shopifyPaymentSessionRoutes } from './routes/shopify-payment-sessions';
 import { quickBooksConnectRoutes } from './routes/quickbooks-connect';
 import { quickBooksWebhookRoutes } from './routes/quickbooks-webhooks';
+import { booksSettingsRoutes } from './routes/books-settings';
 import { embeddedAdminPage } from './embedded-admin';
 import { shopifyPlanRoutes } from './routes/shopify-plan';
 
@@ -61,6 +62,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(shopifyPlanRoutes(services, auth));
   app.use(stripeConnectRoutes(services, auth));
   app.use(quickBooksConnectRoutes(services, auth), quickBooksWebhookRoutes(services, auth));
+  app.use(booksSettingsRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));
   app.use(wooAuthorizeRoutes(services, auth, tokens));
   app.use(wooConnectionRoutes(services, auth));

@@ -5,6 +5,7 @@ import { BlockStack, Button, Card, InlineStack, Text } from '@shopify/polaris';
 import { disconnectQuickBooks, fetchConnections } from './connections-api';
 import { ConnectToQuickBooksButton } from './ConnectToQuickBooksButton';
 import { useRefreshing } from './useRefreshing';
+import { PostingModeCard } from './books/PostingModeCard';
 
 export function QuickBooksCard() {
   const { data } = useRefreshing(fetchConnections, 'Something went wrong loading your connections.');
@@ -47,6 +48,7 @@ export function QuickBooksCard() {
             </div>
           </BlockStack>
         )}
+        {connected ? <PostingModeCard /> : null}
         {problem ? <Text as="p" tone="critical">{problem}</Text> : null}
       </BlockStack>
     </Card>
