@@ -41,12 +41,31 @@ export class QuickBooksReferences implements DocumentReferences {
     });
   }
 
-  customer(who: { name: string; email: string }): Promise<string> {
-    const key = `customer:${(who.email || who.name).toLowerCase()}`;
+  /**
+   * The customer by email (or name). QuickBooks keeps a customer in one currency: a shopper paying in
+   * another currency than the company's is a second customer, "Name (EUR)", in that currency.
+   */
+  customer(who: { name: string; email: string }, currency?: string): Promise<string> {
+    const key = `customer:${(who.email || who.name).toLowerCase()}${currency ? `:${currency}` : ''}`;
     return this.mapping.resolve(key, async () => {
-      const body = { DisplayName: who.name, ...(who.email ? { PrimaryEmailAddr: { Address: who.email } } : {}) };
-      return this.findOrCreate('Customers', 'Customer', { DisplayName: who.name }, (cb) => this.qbo.createCustomer(body, cb), `the customer ${who.name}`);
+      const name = currency ? `${who.name} (${currency})` : who.name;
+      const body = { DisplayName: name, ...(who.email ? { PrimaryEmailAddr: { Address: who.email } } : {}), ...(currency ? { CurrencyRef: ref(currency) } : {}) };
+      return this.findOrCreate('Customers', 'Customer', { DisplayName: name }, (cb) => this.qbo.createCustomer(body, cb), `the customer ${name}`);
     });
+  }
+
+  private currency?: Promise<{ homeCurrency: string; multiCurrency: boolean }>;
+
+  /** The company's home currency and whether multicurrency is on, read once from its Preferences. */
+  companyCurrency(): Promise<{ homeCurrency: string; multiCurrency: boolean }> {
+    type CurrencyPrefs = { CurrencyPrefs?: { MultiCurrencyEnabled?: boolean; HomeCurrency?: { value?: string } } };
+    type Prefs = CurrencyPrefs & { Preferences?: CurrencyPrefs }; // the client unwraps { Preferences: … }
+    this.currency ??= this.send<Prefs>((cb) => this.qbo.getPreferences(cb), 'reading the company preferences').then((body) => {
+      const prefs = (body.Preferences ?? body).CurrencyPrefs;
+      return { homeCurrency: prefs?.HomeCurrency?.value ?? '', multiCurrency: prefs?.MultiCurrencyEnabled === true };
+    });
+    this.currency.catch(() => (this.currency = undefined));
+    return this.currency;
   }
 
   /**

@@ -123,6 +123,29 @@ describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 1
       await expectBooks(m, 'USD', { income: 11000, processing_fees: 624, bank: 10376 }, { SalesReceipt: 1, Purchase: 1, Transfer: 1 });
     });
 
+    it('4, in a multicurrency QuickBooks company: the sale in EUR at Stripe’s rate, the home amounts the ledger’s to the cent', async () => {
+      const m = await merchantFor('Scenario Four multicurrency');
+      const turnedOn = await fetch(`${sandboxes.quickbooks.url}/_sandbox/companies/${m.realmId}/multicurrency`, { method: 'POST' });
+      expect(turnedOn.status).toBe(200);
+      await sale(m, { price: '100.00', currency: 'EUR', card: '4000002500000003' });
+      await payOut();
+      await expectBooks(m, 'USD', { income: 11000, processing_fees: 624, bank: 10376 }, { SalesReceipt: 1, Purchase: 1, Transfer: 1 });
+      const { documents } = await sandboxes.quickbooks.documents(m.realmId);
+      if (mode === 'per_payout') {
+        // The summary is in the home currency, as the deposit is.
+        expect(documents.JournalEntry).toMatchObject([{ CurrencyRef: { value: 'USD' }, ExchangeRate: 1 }]);
+        return;
+      }
+      // What the shopper paid, in their currency, at the rate Stripe converted it (110.00 / 100.00).
+      const [receipt] = documents.SalesReceipt!;
+      expect(receipt).toMatchObject({ CurrencyRef: { value: 'EUR' }, ExchangeRate: 1.1, TotalAmt: 100, HomeTotalAmt: 110 });
+      const customer = documents.Customer!.find((c) => c.Id === (receipt!.CustomerRef as { value: string }).value);
+      expect(customer).toMatchObject({ DisplayName: 'Ada Shopper (EUR)', CurrencyRef: { value: 'EUR' } });
+      // The fee and the payout are in dollars, as Stripe charged and paid them.
+      expect(documents.Purchase).toMatchObject([{ CurrencyRef: { value: 'USD' }, TotalAmt: 6.24 }]);
+      expect(documents.Transfer).toMatchObject([{ CurrencyRef: { value: 'USD' }, Amount: 103.76 }]);
+    });
+
     it('5. yen: a JPY merchant sells JPY 10,000, income 10,000, fees 360, bank 9,640', async () => {
       const m = await merchantFor('Scenario Five', 'JPY');
       await sale(m, { price: '10000', currency: 'JPY' });
