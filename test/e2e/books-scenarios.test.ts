@@ -146,6 +146,32 @@ describe('books scenarios, end to end (shared/scenarios/books.md)', { timeout: 1
       expect(documents.Transfer).toMatchObject([{ CurrencyRef: { value: 'USD' }, Amount: 103.76 }]);
     });
 
+    it.runIf(mode === 'per_transaction')('switching to per payout: what is in QuickBooks stays, the payout’s journal entry carries only the rest', async () => {
+      const m = await merchantFor('Switching merchant');
+      const settings = (body?: unknown) => fetch(`${settleUrl}/api/books/settings`, {
+        method: body ? 'PUT' : 'GET', headers: { Authorization: `Bearer ${m.apiKey}`, 'Content-Type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      // Bad input is refused with a stable code and changes nothing.
+      const refused = await settings({ postingMode: 'weekly' });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: { code: 'invalid_posting_mode', message: expect.stringContaining('per_payout') } });
+      expect(await (await settings()).json()).toMatchObject({ postingMode: 'per_transaction' });
+
+      await sale(m, { price: '100.00' });
+      const receipts = async () => (await sandboxes.quickbooks.documents(m.realmId)).documents.SalesReceipt?.length ?? 0;
+      await eventually(receipts, (n) => n === 1, 60_000);
+      expect(await (await settings({ postingMode: 'per_payout' })).json()).toMatchObject({ postingMode: 'per_payout', changedAt: expect.any(String) });
+      await sale(m, { price: '50.00' });
+      await payOut();
+      // 100.00 − 3.20 posted on its own before the switch; 50.00 − 1.75 only in the payout's journal entry.
+      await expectBooksIn(
+        settleUrl, sandboxes, m, 'USD', { income: 15000, processing_fees: 495, bank: 14505 },
+        { SalesReceipt: 1, Purchase: 1, RefundReceipt: 0, Transfer: 0, JournalEntry: 1 },
+      );
+      const [journal] = (await sandboxes.quickbooks.documents(m.realmId)).documents.JournalEntry!;
+      expect(journal!.PrivateNote).toMatch(/Payout to the bank: po_\w+, summarising 1 Stripe transaction \(/); // the 50.00 sale; the 100.00 one was in already
+    });
+
     it('5. yen: a JPY merchant sells JPY 10,000, income 10,000, fees 360, bank 9,640', async () => {
       const m = await merchantFor('Scenario Five', 'JPY');
       await sale(m, { price: '10000', currency: 'JPY' });

@@ -16,3 +16,6 @@ CREATE TABLE books_payout_summaries (
   payout_entry_id  text NOT NULL REFERENCES ledger_entries(id)
 );
 CREATE INDEX books_payout_summaries_payout ON books_payout_summaries (payout_entry_id);
+
+-- Deciding an entry's documents looks up its movement (which payout carried it) by entry.
+CREATE INDEX balance_movements_entry ON balance_movements (merchant_id, entry_id);
