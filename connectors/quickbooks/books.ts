@@ -37,7 +37,7 @@ export class QuickBooksBooks implements Books {
   }
 
   async readTotal(documentType: string, documentId: string, currency: string): Promise<Money | null | undefined> {
-    type Receipt = { TotalAmt?: number; CurrencyRef?: { value?: string }; SalesReceipt?: Receipt; RefundReceipt?: Receipt };
+    type Receipt = { TotalAmt?: number; HomeTotalAmt?: number; CurrencyRef?: { value?: string }; SalesReceipt?: Receipt; RefundReceipt?: Receipt };
     const read =
       documentType === 'SalesReceipt' ? (cb: (e: unknown, b?: unknown) => void) => this.qbo.getSalesReceipt(documentId, cb)
       : documentType === 'RefundReceipt' ? (cb: (e: unknown, b?: unknown) => void) => this.qbo.getRefundReceipt(documentId, cb)
@@ -46,6 +46,8 @@ export class QuickBooksBooks implements Books {
     try {
       const body = await this.send<Receipt>(read, `reading ${documentType} ${documentId}`);
       const receipt = body.SalesReceipt ?? body.RefundReceipt ?? body;
+      // A receipt in the shopper's currency: Settle posted (and compares) its home-currency amount.
+      if (receipt.CurrencyRef?.value && receipt.CurrencyRef.value !== currency && receipt.HomeTotalAmt !== undefined) return fromDecimal(String(receipt.HomeTotalAmt), currency);
       return fromDecimal(String(receipt.TotalAmt ?? 0), receipt.CurrencyRef?.value ?? currency);
     } catch (error) {
       if (error instanceof SettleError && error.code === 'books_not_found') return null;

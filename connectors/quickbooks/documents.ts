@@ -1,7 +1,8 @@
 import type { BooksDocument } from '../../core/books/books';
 import type { AccountRole } from '../../core/ledger/accounts';
-import type { Money } from '../../core/money';
-import { qbAmount, ref } from './mapping';
+import { toDecimal, type Money } from '../../core/money';
+import { ACCOUNT_ROLES } from '../../core/ledger/accounts';
+import { foreignReceipt, qbAmount, ref } from './mapping';
 
 /** A QuickBooks entity ready to create: its type and the body QuickBooks receives (without requestid). */
 export interface QuickBooksEntity {
@@ -19,7 +20,10 @@ export interface DocumentReferences {
   account(role: AccountRole): Promise<string>;
   /** The item a receipt line is sold as: a product's item by SKU, otherwise the role's. */
   item(role: AccountRole, product?: { sku: string }): Promise<string>;
-  customer(who: { name: string; email: string }): Promise<string>;
+  /** `currency` names a customer in another currency than the company's (QuickBooks keeps one per currency). */
+  customer(who: { name: string; email: string }, currency?: string): Promise<string>;
+  /** The company's home currency and whether multicurrency is on (Preferences); absent where unknown (a preview). */
+  companyCurrency?(): Promise<{ homeCurrency: string; multiCurrency: boolean }>;
 }
 
 /**
@@ -30,13 +34,15 @@ export async function toQuickBooks(document: BooksDocument, refs: DocumentRefere
   switch (document.kind) {
     case 'sale_receipt':
     case 'refund_receipt': {
+      const foreign = await inShoppersCurrency(document, refs);
       const body = {
         TxnDate: document.date,
-        PrivateNote: document.memo,
-        CustomerRef: ref(await refs.customer(document.customer)),
+        PrivateNote: foreign ? `${document.memo}; ${foreign.note}` : document.memo,
+        CustomerRef: ref(await refs.customer(document.customer, foreign?.currency)),
         // A sales receipt deposits into this account; a refund receipt pays the money back out of it.
         DepositToAccountRef: ref(await refs.account(document.kind === 'sale_receipt' ? document.depositTo : document.refundFrom)),
-        Line: await itemLines(document.lines, refs),
+        Line: await itemLines(foreign?.lines ?? document.lines, refs),
+        ...(foreign ? { CurrencyRef: ref(foreign.currency), ExchangeRate: Number(foreign.exchangeRate) } : {}),
       };
       return document.kind === 'sale_receipt'
         ? { entity: 'SalesReceipt', body, what: 'the sales receipt' }
@@ -79,6 +85,31 @@ export async function toQuickBooks(document: BooksDocument, refs: DocumentRefere
         },
       };
   }
+}
+
+type Receipt = Extract<BooksDocument, { kind: 'sale_receipt' | 'refund_receipt' }>;
+type ReceiptLine = Receipt['lines'][number];
+
+/**
+ * A receipt the shopper paid in another currency than the ledger's goes into a multicurrency
+ * company in the shopper's currency, at the rate Stripe settled it (the ledger's): the customer
+ * sees what they paid, and the home-currency amount deposited into clearing is the ledger's to
+ * the cent (foreignReceipt, with a rounding line when QuickBooks' conversion differs). Without
+ * multicurrency, or when the ledger is not in the home currency, it stays in the ledger's currency.
+ */
+async function inShoppersCurrency(document: Receipt, refs: DocumentReferences) {
+  const presented = document.presented;
+  const settled = document.lines[0]?.amount.currency;
+  if (!presented || !settled || presented.currency === settled || !refs.companyCurrency) return undefined;
+  const company = await refs.companyCurrency();
+  if (!company.multiCurrency || company.homeCurrency !== settled) return undefined;
+  const receipt = foreignReceipt(document.lines, presented);
+  const described = (role: AccountRole) => document.lines.find((l) => l.role === role)?.description ?? ACCOUNT_ROLES[role].name;
+  const lines: ReceiptLine[] = receipt.lines.map((l) => ({ role: l.role, description: described(l.role), amount: l.amount }));
+  if (receipt.rounding) lines.push({ role: 'currency_rounding', description: `Currency rounding (${settled} at ${receipt.exchangeRate})`, amount: receipt.rounding });
+  const total = document.lines.reduce((sum, l) => sum + l.amount.amount, 0);
+  const note = `${toDecimal(presented)} ${presented.currency} at ${receipt.exchangeRate} ${settled}/${presented.currency} = ${toDecimal({ amount: total, currency: settled })} ${settled} (Stripe's conversion)`;
+  return { currency: presented.currency, exchangeRate: receipt.exchangeRate, lines, note };
 }
 
 /**

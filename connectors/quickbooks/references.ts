@@ -75,8 +75,13 @@ export class QuickBooksReferences implements DocumentReferences {
     return found;
   }
 
-  /** The customer with this email in QuickBooks, else a new one (never a second for the same email). */
-  customer(who: { name: string; email: string }): Promise<string> {
+  /**
+   * The customer with this email in QuickBooks, else a new one (never a second for the same email).
+   * QuickBooks keeps a customer in one currency: a shopper paying in another currency than the
+   * company's is a second customer, "Name (EUR)", in that currency.
+   */
+  customer(who: { name: string; email: string }, currency?: string): Promise<string> {
+    if (currency) return this.foreignCustomer(who, currency);
     const email = who.email.trim();
     if (!email) {
       const body = { DisplayName: who.name };
@@ -100,6 +105,29 @@ export class QuickBooksReferences implements DocumentReferences {
         return (await this.send<Created>(create(distinct), `the customer ${distinct}`)).Id ?? missingId('Customer');
       }
     });
+  }
+
+  private foreignCustomer(who: { name: string; email: string }, currency: string): Promise<string> {
+    const key = `customer:${(who.email || who.name).toLowerCase()}:${currency}`;
+    return this.mapping.resolve(key, async () => {
+      const name = `${who.name} (${currency})`;
+      const body = { DisplayName: name, ...(who.email ? { PrimaryEmailAddr: { Address: who.email } } : {}), CurrencyRef: ref(currency) };
+      return this.findOrCreate('Customers', 'Customer', { DisplayName: name }, (cb) => this.qbo.createCustomer(body, cb), `the customer ${name}`);
+    });
+  }
+
+  private currency?: Promise<{ homeCurrency: string; multiCurrency: boolean }>;
+
+  /** The company's home currency and whether multicurrency is on, read once from its Preferences. */
+  companyCurrency(): Promise<{ homeCurrency: string; multiCurrency: boolean }> {
+    type CurrencyPrefs = { CurrencyPrefs?: { MultiCurrencyEnabled?: boolean; HomeCurrency?: { value?: string } } };
+    type Prefs = CurrencyPrefs & { Preferences?: CurrencyPrefs }; // the client unwraps { Preferences: … }
+    this.currency ??= this.send<Prefs>((cb) => this.qbo.getPreferences(cb), 'reading the company preferences').then((body) => {
+      const prefs = (body.Preferences ?? body).CurrencyPrefs;
+      return { homeCurrency: prefs?.HomeCurrency?.value ?? '', multiCurrency: prefs?.MultiCurrencyEnabled === true };
+    });
+    this.currency.catch(() => (this.currency = undefined));
+    return this.currency;
   }
 
   /**

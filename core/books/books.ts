@@ -15,6 +15,8 @@ export type BooksDocument =
       lines: { role: AccountRole; description: string; amount: Money; product?: { sku: string; quantity: number } }[];
       depositTo: AccountRole;
       memo: string;
+      /** What the shopper paid in their own currency, when the sale settled in another. */
+      presented?: Money;
     }
   | {
       kind: 'refund_receipt';
@@ -25,6 +27,8 @@ export type BooksDocument =
       lines: { role: AccountRole; description: string; amount: Money }[];
       refundFrom: AccountRole;
       memo: string;
+      /** What the shopper got back in their own currency, when the refund settled in another. */
+      presented?: Money;
     }
   | { kind: 'expense'; date: string; reference: string; paidFrom: AccountRole; expense: AccountRole; amount: Money; memo: string }
   /** Debits (positive) and credits (negative) that sum to zero, as the ledger posted them. */

@@ -2,7 +2,7 @@ import type { Settle } from '../ports';
 import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
 import { loadEntry } from '../ledger/journal';
 import { findPayment, storeOrderOf } from '../payments/payments';
-import { booksDocumentsFor } from './documents';
+import { documentsToPost } from './posting-mode';
 import { documentTotal } from './books';
 import { addReviewItem, BooksNeedsReview } from './review';
 import { approvalGate, type BooksAwaitingApproval } from './approval';
@@ -27,7 +27,7 @@ export async function postEntryToBooks(settle: Settle, outboxId: string): Promis
     (await settle.db.query<{ part: string }>('SELECT part FROM books_documents WHERE entry_id = $1', [entry.id])).map((r) => r.part),
   );
   let refused: BooksNeedsReview | BooksAwaitingApproval | undefined;
-  for (const { part, document } of booksDocumentsFor(entry, order)) {
+  for (const { part, document } of await documentsToPost(settle, item.merchantId, entry, order)) {
     if (posted.has(part)) continue;
     // The bookkeeper's rules: the part posts now, waits for approval, or was rejected (never posted).
     const gate = await approvalGate(settle.db, { merchantId: item.merchantId, entryId: entry.id, part, document });

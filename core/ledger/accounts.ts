@@ -13,6 +13,11 @@ export const ACCOUNT_ROLES = {
   processor_adjustments: { name: 'Stripe adjustments', normal: 'debit', type: 'expense' },
   stripe_clearing: { name: 'Stripe clearing', normal: 'debit', type: 'bank' },
   bank: { name: 'Bank', normal: 'debit', type: 'bank' },
+  /**
+   * Books only, never posted by the ledger: the cents by which QuickBooks' own conversion of a
+   * foreign-currency receipt (line by line) differs from what Stripe settled, on a named line.
+   */
+  currency_rounding: { name: 'Currency rounding', normal: 'debit', type: 'expense' },
 } as const;
 
 export type AccountRole = keyof typeof ACCOUNT_ROLES;

@@ -35,6 +35,7 @@ import { quickBooksConnectRoutes } from './routes/quickbooks-connect';
 import { quickBooksWebhookRoutes } from './routes/quickbooks-webhooks';
 import { quickBooksAppRoutes } from './routes/quickbooks-app';
 import { legalRoutes } from './routes/legal';
+import { booksSettingsRoutes } from './routes/books-settings';
 import { embeddedAdminPage } from './embedded-admin';
 import { shopifyPlanRoutes } from './routes/shopify-plan';
 import { metricsRoutes } from './routes/metrics';
@@ -72,6 +73,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(shopifyPlanRoutes(services, auth));
   app.use(stripeConnectRoutes(services, auth));
   app.use(quickBooksConnectRoutes(services, auth), quickBooksWebhookRoutes(services, auth), quickBooksAppRoutes(services), legalRoutes());
+  app.use(booksSettingsRoutes(services, auth));
   app.use(merchantRoutes(services, auth, tokens));
   app.use(wooAuthorizeRoutes(services, auth, tokens));
   app.use(wooConnectionRoutes(services, auth));

@@ -3,6 +3,7 @@
 // then the operation. requestid replay sits just before the operation.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Books, ENTITY_BY_PATH } from './books';
+import { preferences } from './currency-rules';
 import { faults, QboFault } from './faults';
 import { parseQuery, runQuery } from './query';
 import type { Company, SandboxStore } from './store';
@@ -135,6 +136,11 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
       return changed.length === 0 ? {} : { [entity]: changed.slice(0, CDC_MAX), startPosition: 1, maxResults: Math.min(changed.length, CDC_MAX) };
     });
     res.json({ CDCResponse: [{ QueryResponse }], time: store.isoNow() });
+  });
+
+  // The company's preferences (node-quickbooks getPreferences): home currency and multicurrency.
+  router.get('/preferences', (_req: Request, res: Response) => {
+    res.json({ Preferences: preferences(companyOf(res)), time: store.isoNow() });
   });
 
   const entityFrom = (req: Request): string => {

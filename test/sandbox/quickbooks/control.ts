@@ -41,6 +41,14 @@ export function controlRouter(store: SandboxStore, books: Books): express.Router
     res.json({ verifier_token: verifierToken });
   });
 
+  // The company's Account and Settings page: turning multicurrency on (it cannot be turned off).
+  router.post('/companies/:realmId/multicurrency', (req: Request, res: Response) => {
+    const company = store.companies.get(String(req.params.realmId));
+    if (!company) return void res.status(404).json({ error: 'unknown realm' });
+    company.multiCurrency = true;
+    res.json({ realm_id: company.realmId, home_currency: company.homeCurrency, multi_currency: true });
+  });
+
   router.post('/companies/:realmId/disconnect', (req: Request, res: Response) => {
     const company = store.companies.get(String(req.params.realmId));
     if (!company) return void res.status(404).json({ error: 'unknown realm' });
@@ -57,7 +65,7 @@ export function controlRouter(store: SandboxStore, books: Books): express.Router
     }
     const currency = typeof body.home_currency === 'string' ? body.home_currency : 'USD';
     const name = typeof body.company_name === 'string' ? body.company_name : 'Sandbox Company';
-    const company = store.createCompany(clientId, name, currency);
+    const company = store.createCompany(clientId, name, currency, body.multi_currency === true);
     books.seed(company);
     const { access, refresh } = store.issueTokens(company.realmId, clientId);
     res.status(201).json({
@@ -86,7 +94,7 @@ export function controlRouter(store: SandboxStore, books: Books): express.Router
     }
     const documents: Record<string, unknown[]> = {};
     for (const entity of Object.values(ENTITY_BY_PATH)) documents[entity] = books.all(company, entity);
-    res.json({ realm_id: company.realmId, company_name: company.companyName, home_currency: company.homeCurrency, documents });
+    res.json({ realm_id: company.realmId, company_name: company.companyName, home_currency: company.homeCurrency, multi_currency: company.multiCurrency, documents });
   });
 
   // Crash tests: hold the reply to the next create of an entity; how many were held; let them go.

@@ -20,3 +20,22 @@ export function centsToNumber(cents: number): number {
   const abs = Math.abs(cents);
   return Number(`${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`);
 }
+
+/**
+ * A foreign amount in the home currency, as QuickBooks converts each line: amount × ExchangeRate
+ * (home units per foreign unit), rounded half up to the cent. Exact decimal arithmetic: the rate is
+ * read from its decimal text, never multiplied as a float. Undefined for a rate that is not a
+ * positive decimal.
+ */
+export function homeCents(cents: number, rate: unknown): number | undefined {
+  const text = typeof rate === 'number' ? String(rate) : typeof rate === 'string' ? rate.trim() : '';
+  const m = /^(\d+)(?:\.(\d{1,12}))?$/.exec(text);
+  if (!m) return undefined;
+  const decimals = (m[2] ?? '').length;
+  const scaled = BigInt(`${m[1]}${m[2] ?? ''}`);
+  if (scaled === 0n) return undefined;
+  const scale = 10n ** BigInt(decimals);
+  const product = BigInt(Math.abs(cents)) * scaled;
+  const rounded = (product * 2n + scale) / (2n * scale); // half up, on the absolute value
+  return Math.sign(cents) * Number(rounded);
+}

@@ -7,6 +7,7 @@ import { journalEntry } from './journal-rules';
 import { present, RuleKit, type Obj, type Posting } from './rule-kit';
 import type { Company, Entity, SandboxStore } from './store';
 import { deposit, purchase, salesForm, transfer } from './txn-rules';
+import { checkListCurrency, transactionCurrency } from './currency-rules';
 
 export type { Posting } from './rule-kit';
 
@@ -39,6 +40,7 @@ export class Rules {
         e.Classification = CLASSIFICATION[String(e.AccountType)] ?? e.Classification;
         e.Active ??= true;
         e.SubAccount ??= false;
+        checkListCurrency(company, e);
         e.CurrencyRef ??= { value: company.homeCurrency };
         return [];
       }
@@ -49,6 +51,7 @@ export class Rules {
         kit.uniqueName(company, 'Customer', 'DisplayName', String(display), selfId);
         e.FullyQualifiedName = display;
         e.Active ??= true;
+        checkListCurrency(company, e);
         e.CurrencyRef ??= { value: company.homeCurrency };
         return [];
       }
@@ -69,17 +72,26 @@ export class Rules {
       case 'RefundReceipt':
         return salesForm(kit, company, e, -1);
       case 'Purchase':
+        homeOnly(kit, company, e, entityName);
         return purchase(kit, company, e);
       case 'Transfer':
+        homeOnly(kit, company, e, entityName);
         return transfer(kit, company, e);
       case 'JournalEntry':
+        homeOnly(kit, company, e, entityName);
         return journalEntry(kit, company, e);
       case 'Deposit':
+        homeOnly(kit, company, e, entityName);
         return deposit(kit, company, e);
       default:
         return [];
     }
   }
+}
+
+/** Documents the sandbox keeps in the home currency only (transactionCurrency refuses others). */
+function homeOnly(kit: RuleKit, company: Company, e: Obj, entityName: string): void {
+  transactionCurrency(kit, company, e, entityName, []);
 }
 
 /** Applies postings to company balances, respecting each account's normal side. */

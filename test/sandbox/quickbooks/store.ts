@@ -15,6 +15,8 @@ export interface Company {
   clientId: string;
   companyName: string;
   homeCurrency: string;
+  /** Preferences CurrencyPrefs.MultiCurrencyEnabled: once on, it stays on (as in QuickBooks). */
+  multiCurrency: boolean;
   /** entity name ("Account") → Id → stored (response-form) entity */
   entities: Map<string, Map<string, Entity>>;
   nextId: Map<string, number>;
@@ -102,7 +104,7 @@ export class SandboxStore {
     }
   }
 
-  createCompany(clientId: string, companyName: string, homeCurrency: string): Company {
+  createCompany(clientId: string, companyName: string, homeCurrency: string, multiCurrency = false): Company {
     // Realm ids are long decimal strings (e.g. 9130 3570 ...); never numbers in JSON.
     let realmId: string;
     do realmId = `9130${String(randomInt(1e9, 1e10 - 1))}${String(randomInt(1000, 9999))}`;
@@ -112,6 +114,7 @@ export class SandboxStore {
       clientId,
       companyName,
       homeCurrency,
+      multiCurrency,
       entities: new Map(),
       nextId: new Map(),
       balances: new Map(),

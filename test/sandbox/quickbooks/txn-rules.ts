@@ -5,18 +5,20 @@
 import { faults } from './faults';
 import { centsToNumber } from './money';
 import { isObj, present, type Obj, type Posting, type RuleKit } from './rule-kit';
+import { transactionCurrency } from './currency-rules';
 import type { Company } from './store';
 
 /**
  * SalesReceipt (sign +1): debit DepositToAccountRef (default Undeposited Funds), credit each
  * item's income account. RefundReceipt (sign −1) is the mirror image: credit the account the
  * refund is paid from (DepositToAccountRef, required for a RefundReceipt), debit each item's
- * income account. Both carry QuickBooks' computed subtotal line and Balance 0.
+ * income account. Both carry QuickBooks' computed subtotal line and Balance 0. In another
+ * currency (currency-rules.ts) the postings are the lines' home-currency amounts.
  */
 export function salesForm(kit: RuleKit, company: Company, e: Obj, sign: 1 | -1): Posting[] {
   const kind = sign === 1 ? 'SalesReceipt' : 'RefundReceipt';
   const lines = kit.lines(e);
-  const postings: Posting[] = [];
+  const credited: { accountId: string; amount: number }[] = [];
   let total = 0;
   lines.forEach((line, i) => {
     const p = `Line[${i}]`;
@@ -31,7 +33,7 @@ export function salesForm(kit: RuleKit, company: Company, e: Obj, sign: 1 | -1):
       const item = kit.store.table(company, 'Item').get(itemId);
       const income = isObj(item?.IncomeAccountRef) ? String(item.IncomeAccountRef.value) : undefined;
       if (!income) throw faults.invalidRef(`${p}.SalesItemLineDetail.ItemRef`, itemId); // item cannot be sold
-      postings.push({ accountId: income, debit: -sign * amount });
+      credited.push({ accountId: income, amount });
     } else if (line.DetailType !== 'DescriptionOnly') {
       throw faults.invalid(`${p}.DetailType`, `Unsupported DetailType for ${kind} in the sandbox: ${String(line.DetailType)}`);
     }
@@ -39,8 +41,13 @@ export function salesForm(kit: RuleKit, company: Company, e: Obj, sign: 1 | -1):
   kit.refId(company, e, 'CustomerRef', 'Customer', false);
   if (sign === 1 && !present(e.DepositToAccountRef)) e.DepositToAccountRef = { value: '1', name: 'Undeposited Funds' };
   const deposit = kit.refId(company, e, 'DepositToAccountRef', 'Account', true) as string;
-  postings.push({ accountId: deposit, debit: sign * total });
+  // Balances are in the home currency: each line converted on its own, the deposit their sum.
+  const currency = transactionCurrency(kit, company, e, kind, [deposit]);
+  const postings: Posting[] = credited.map(({ accountId, amount }) => ({ accountId, debit: -sign * currency.toHome(amount) }));
+  const homeTotal = credited.reduce((sum, c) => sum + currency.toHome(c.amount), 0);
+  postings.push({ accountId: deposit, debit: sign * homeTotal });
   kit.finishLines(e, lines, total, { subtotal: true });
+  if (currency.foreign) e.HomeTotalAmt = centsToNumber(homeTotal);
   e.Balance = 0;
   kit.txnDefaults(company, e);
   return postings;

@@ -6,6 +6,7 @@ import { disconnectQuickBooks, fetchConnections } from './connections-api';
 import { ConnectToQuickBooksButton } from './ConnectToQuickBooksButton';
 import { useRefreshing } from './useRefreshing';
 import { MappingStep } from './books/MappingStep';
+import { PostingModeCard } from './books/PostingModeCard';
 
 export function QuickBooksCard() {
   const { data } = useRefreshing(fetchConnections, 'Something went wrong loading your connections.');
@@ -54,6 +55,7 @@ export function QuickBooksCard() {
             </div>
           </BlockStack>
         )}
+        {connected ? <PostingModeCard /> : null}
         {connected && mapping ? <MappingStep /> : null}
         {problem ? <Text as="p" tone="critical">{problem}</Text> : null}
       </BlockStack>
