@@ -84,11 +84,12 @@ export async function startTwoMerchants(env: Record<string, string> = {}): Promi
 }
 
 /**
- * Every queue's jobs and their data, under this Settle's prefix. BullMQ's `events` streams are a log
- * of what was asked of the queue (a duplicate job id asked again shows there), not its contents.
+ * Every queue's jobs and their data, under this Settle's prefix. Not its contents: BullMQ's `events`
+ * stream, a log of what was asked of the queue, and its `id` counter, which every add moves on,
+ * even one whose job id makes it the job already queued (a redelivered webhook's).
  */
 async function queueDigest(redis: Redis, prefix: string): Promise<string> {
-  const keys = (await redis.keys(`${prefix}:*`)).filter((k) => !k.endsWith(':events')).sort();
+  const keys = (await redis.keys(`${prefix}:*`)).filter((k) => !k.endsWith(':events') && !k.endsWith(':id')).sort();
   const hash = createHash('sha256');
   for (const key of keys) {
     const type = await redis.type(key);

@@ -7,7 +7,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Services } from './services';
 import { requireMerchant, SessionTokens } from './auth';
-import { errorHandler, notFound } from './errors';
+import { errorHandler, notFound, refuseNulInUrl } from './errors';
 import { healthRoutes } from './routes/health';
 import { merchantRoutes } from './routes/merchants';
 import { wooAuthorizeRoutes } from './routes/woocommerce-authorize';
@@ -35,6 +35,7 @@ import { quickBooksConnectRoutes } from './routes/quickbooks-connect';
 import { quickBooksWebhookRoutes } from './routes/quickbooks-webhooks';
 import { embeddedAdminPage } from './embedded-admin';
 import { shopifyPlanRoutes } from './routes/shopify-plan';
+import { ADMIN_PAGE_POLICY, securityHeaders } from './security-headers';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -44,11 +45,8 @@ export function createApp(services: Services, log: Logger): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestLogging(log));
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    next();
-  });
+  app.use(securityHeaders(services.config));
+  app.use(refuseNulInUrl);
 
   const tokens = new SessionTokens(services.config.encryptionKey);
   const auth = requireMerchant(services.db, tokens, services.config.SHOPIFY_API_KEY ? shopifySessionTokenMerchant(services) : undefined);
@@ -117,7 +115,10 @@ function requestLogging(log: Logger): RequestHandler {
 function mountWebPages(app: Express, services: Services): void {
   if (!existsSync(WEB_DIST)) return; // API-only until `npm run build:web` has run.
   app.use('/app', express.static(WEB_DIST, { index: false, maxAge: '1h' }));
-  app.get(['/admin', '/admin/'], embeddedAdminPage(services, WEB_DIST), (_req, res) => res.sendFile('admin.html', { root: WEB_DIST }));
+  app.get(['/admin', '/admin/'], embeddedAdminPage(services, WEB_DIST), (_req, res) => {
+    res.setHeader('Content-Security-Policy', ADMIN_PAGE_POLICY);
+    res.sendFile('admin.html', { root: WEB_DIST });
+  });
   // The payment page talks only to Settle (its data) and to the processor (card data).
   app.use(payPageRoutes(services, WEB_DIST));
 }
