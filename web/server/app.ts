@@ -36,6 +36,7 @@ import { quickBooksWebhookRoutes } from './routes/quickbooks-webhooks';
 import { embeddedAdminPage } from './embedded-admin';
 import { shopifyPlanRoutes } from './routes/shopify-plan';
 import { ADMIN_PAGE_POLICY, securityHeaders } from './security-headers';
+import { requestWithoutCredentials } from './logger';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -98,6 +99,8 @@ function requestLogging(log: Logger): RequestHandler {
     logger: log,
     genReqId: requestId,
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    // Sign-in tokens and OAuth codes travel in query strings: logged by name only.
+    serializers: { req: requestWithoutCredentials },
   });
   if (log.isLevelEnabled('info')) return http;
   return (req, res, next) => {

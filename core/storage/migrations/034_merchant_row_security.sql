@@ -12,13 +12,17 @@ BEGIN
 EXCEPTION
   -- Roles belong to the whole server: another schema (a test run, a second Settle) made it first.
   WHEN duplicate_object OR unique_violation THEN NULL;
+  -- A database user without CREATEROLE: the policies are still made; an operator creates the role
+  -- (CREATE ROLE settle_merchant NOLOGIN) and runs the grants below.
+  WHEN insufficient_privilege THEN RAISE NOTICE 'settle_merchant could not be created: row-level security policies only';
 END $$;
 
 DO $$
 DECLARE
   t text;
+  role_exists boolean := EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'settle_merchant');
 BEGIN
-  EXECUTE format('GRANT USAGE ON SCHEMA %I TO settle_merchant', current_schema());
+  IF role_exists THEN EXECUTE format('GRANT USAGE ON SCHEMA %I TO settle_merchant', current_schema()); END IF;
   FOR t IN
     SELECT c.table_name FROM information_schema.columns c
       JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name AND tb.table_type = 'BASE TABLE'
@@ -28,10 +32,10 @@ BEGIN
     EXECUTE format('DROP POLICY IF EXISTS merchant_rows ON %I', t);
     EXECUTE format(
       'CREATE POLICY merchant_rows ON %I USING (merchant_id = current_setting(''app.merchant_id'', true)) WITH CHECK (merchant_id = current_setting(''app.merchant_id'', true))', t);
-    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO settle_merchant', t);
+    IF role_exists THEN EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO settle_merchant', t); END IF;
   END LOOP;
   -- Sequences behind bigserial ids, so a scoped insert can take the next id.
-  FOR t IN SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema() LOOP
+  FOR t IN SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema() AND role_exists LOOP
     EXECUTE format('GRANT USAGE ON SEQUENCE %I TO settle_merchant', t);
   END LOOP;
 END $$;
@@ -39,4 +43,7 @@ END $$;
 ALTER TABLE merchants ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS merchant_self ON merchants;
 CREATE POLICY merchant_self ON merchants USING (id = current_setting('app.merchant_id', true)) WITH CHECK (id = current_setting('app.merchant_id', true));
-GRANT SELECT, UPDATE ON merchants TO settle_merchant;
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'settle_merchant') THEN GRANT SELECT, UPDATE ON merchants TO settle_merchant; END IF;
+END $$;
