@@ -23,7 +23,9 @@ export function verifyStripeWebhook(rawBody: Buffer, signature: string | undefin
     if (/tolerance/i.test(e.message ?? '')) return { valid: false, code: 'signature_expired', message: 'The Stripe-Signature timestamp is too old; the delivery may be a replay.' };
     return { valid: false, code: 'invalid_signature', message: 'The Stripe-Signature does not match this endpoint’s signing secret.' };
   }
-  if (typeof event.id !== 'string' || typeof event.type !== 'string') {
+  // A signed body of `null`, a number or an array parses, yet is no event (and has no id to read).
+  const fields = (typeof event === 'object' && event !== null ? event : {}) as Partial<Stripe.Event>;
+  if (typeof fields.id !== 'string' || typeof fields.type !== 'string') {
     return { valid: false, code: 'malformed_event', message: 'The webhook body is not a Stripe event.' };
   }
   return { valid: true, event };

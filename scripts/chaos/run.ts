@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runCrashChaos, type CrashResult } from './crash';
 import { runDuplicateFlood, type DuplicatesResult } from './duplicates';
-import { mergeChaosMetrics } from './results';
+import { mergeChaosMetrics } from '../bench/chaos-results';
 import { markdownTable, writeBenchmarksSection } from '../bench/results';
 
 const { values } = parseArgs({

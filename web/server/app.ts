@@ -7,7 +7,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Services } from './services';
 import { requireMerchant, SessionTokens } from './auth';
-import { errorHandler, notFound } from './errors';
+import { errorHandler, notFound, refuseNulInUrl } from './errors';
 import { healthRoutes } from './routes/health';
 import { merchantRoutes } from './routes/merchants';
 import { wooAuthorizeRoutes } from './routes/woocommerce-authorize';
@@ -45,6 +45,8 @@ import { observeWebhooks } from './metrics';
 import { recordWebhookRefusal } from '../../core/alerts/refusals';
 import { booksMappingRoutes } from './routes/books-mapping';
 import { booksReviewRoutes } from './routes/books-review';
+import { ADMIN_PAGE_POLICY, securityHeaders } from './security-headers';
+import { requestWithoutCredentials } from './logger';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -54,11 +56,8 @@ export function createApp(services: Services, log: Logger): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestLogging(log));
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    next();
-  });
+  app.use(securityHeaders(services.config));
+  app.use(refuseNulInUrl);
 
   const tokens = new SessionTokens(services.config.encryptionKey);
   const auth = requireMerchant(services.db, tokens, services.config.SHOPIFY_API_KEY ? shopifySessionTokenMerchant(services) : undefined);
@@ -116,6 +115,8 @@ function requestLogging(log: Logger): RequestHandler {
     logger: log,
     genReqId: requestId,
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+    // Sign-in tokens and OAuth codes travel in query strings: logged by name only.
+    serializers: { req: requestWithoutCredentials },
   });
   if (log.isLevelEnabled('info')) return http;
   return (req, res, next) => {
@@ -133,7 +134,10 @@ function requestLogging(log: Logger): RequestHandler {
 function mountWebPages(app: Express, services: Services): void {
   if (!existsSync(WEB_DIST)) return; // API-only until `npm run build:web` has run.
   app.use('/app', express.static(WEB_DIST, { index: false, maxAge: '1h' }));
-  app.get(['/admin', '/admin/'], embeddedAdminPage(services, WEB_DIST), (_req, res) => res.sendFile('admin.html', { root: WEB_DIST }));
+  app.get(['/admin', '/admin/'], embeddedAdminPage(services, WEB_DIST), (_req, res) => {
+    res.setHeader('Content-Security-Policy', ADMIN_PAGE_POLICY);
+    res.sendFile('admin.html', { root: WEB_DIST });
+  });
   // The payment page talks only to Settle (its data) and to the processor (card data).
   app.use(payPageRoutes(services, WEB_DIST));
 }

@@ -46,7 +46,12 @@ export class SessionTokens {
 export function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined; // not percent-encoding (a forged or mangled cookie): no session, not a 500
+    }
   }
   return undefined;
 }

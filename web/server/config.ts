@@ -24,6 +24,11 @@ const schema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
     .optional(),
+  /** Keys sealed with before a rotation (comma-separated, base64): read, never written; drop them after `npm run secrets:rotate`. */
+  SETTLE_PREVIOUS_ENCRYPTION_KEYS: z
+    .string()
+    .refine((v) => v.split(',').every((k) => Buffer.from(k.trim(), 'base64').length === 32), 'each must be 32 random bytes in base64, comma-separated')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long a SIGTERM waits for requests in flight before cutting their connections. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
@@ -86,7 +91,7 @@ const schema = z.object({
   JOB_LOCK_MS: z.coerce.number().int().min(2_000).default(30_000),
 });
 
-export type Config = z.infer<typeof schema> & { publicUrl: string; dataDir: string; encryptionKey: Buffer };
+export type Config = z.infer<typeof schema> & { publicUrl: string; dataDir: string; encryptionKey: Buffer; previousEncryptionKeys: Buffer[] };
 
 export class ConfigError extends Error {}
 
@@ -107,7 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Settle cannot start: SHOPIFY_API_KEY and SHOPIFY_API_SECRET go together (the Shopify app needs both).');
   }
   const dataDir = resolve(c.SETTLE_DATA_DIR);
-  return { ...c, dataDir, publicUrl: c.PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`, encryptionKey: encryptionKey(c.SETTLE_ENCRYPTION_KEY, c.NODE_ENV, dataDir) };
+  return { ...c, dataDir, publicUrl: c.PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`, encryptionKey: encryptionKey(c.SETTLE_ENCRYPTION_KEY, c.NODE_ENV, dataDir),
+    previousEncryptionKeys: (c.SETTLE_PREVIOUS_ENCRYPTION_KEYS ?? '').split(',').filter((k) => k.trim()).map((k) => Buffer.from(k.trim(), 'base64')) };
 }
 
 /**

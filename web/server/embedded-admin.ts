@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Services } from './services';
 import { sendError } from './http';
+import { allowFraming } from './security-headers';
 
 /** What Shopify's CDN serves; the product's HTML always names it (tests intercept it in the browser). */
 export const APP_BRIDGE_SCRIPT = 'https://cdn.shopify.com/shopifycloud/app-bridge.js';
@@ -66,6 +67,7 @@ export function embeddedAdminPage(services: Services, webDist: string): RequestH
     if (typeof host !== 'string' || !/^[\w+/-]+=*$/.test(host)) return sendError(res, 400, 'invalid_host', 'Open Settle from your Shopify admin: the host parameter is missing.');
     html ??= readFile(join(webDist, 'admin.html'), 'utf8');
     res.setHeader('Content-Security-Policy', frameAncestors(settings, shop));
+    allowFraming(res);
     // Per shop and per client id: never reuse a copy cached for another shop's frame policy.
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(withAppBridge(await html, settings.apiKey));

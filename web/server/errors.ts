@@ -2,6 +2,17 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { SettleError, RetryableError } from '../../core/errors';
 import { sendError } from './http';
 
+/** Refuses a path or query string carrying NUL before any route reads it (see isUnstorableText). */
+export const refuseNulInUrl: RequestHandler = (req, res, next) => {
+  if (/%00|\u0000/i.test(req.originalUrl)) return sendError(res, 400, 'invalid_characters', 'The address contains characters Settle cannot store (such as NUL).');
+  next();
+};
+
+const isUnstorableText = (error: unknown) => {
+  const code = (error as { code?: unknown }).code;
+  return code === '22021' || code === '22P05'; // character_not_in_repertoire, untranslatable_character
+};
+
 export const notFound: RequestHandler = (req, res) => sendError(res, 404, 'not_found', `There is nothing at ${req.method} ${req.path}.`);
 
 /**
@@ -18,6 +29,8 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     req.log?.warn({ err: error }, 'platform unavailable');
     return sendError(res, 503, 'platform_unavailable', 'A connected platform did not answer. Try again in a moment.');
   }
+  // PostgreSQL cannot store NUL (or bytes that are not UTF-8) in text: the input was bad, and nothing was stored.
+  if (isUnstorableText(error)) return sendError(res, 400, 'invalid_characters', 'The request contains characters Settle cannot store (such as NUL). Remove them and send it again.');
   if (e.expose && e.status && e.status < 500) return sendError(res, e.status, 'bad_request', (error as Error).message);
   req.log?.error({ err: error }, 'unexpected error');
   return sendError(res, 500, 'internal_error', `Something went wrong on Settle's side (request ${String(req.id)}).`);

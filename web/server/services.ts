@@ -44,7 +44,7 @@ export async function openServices(config: Config, log: Logger): Promise<Service
   configureQuickBooksEndpoints({ apiBase: config.QUICKBOOKS_API_BASE, tokenUrl: config.QUICKBOOKS_TOKEN_URL });
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, schema: config.DATABASE_SCHEMA });
   log.info({ database: db.kind }, db.kind === 'pglite' ? `embedded database in ${config.dataDir} (demo and trials; production runs on PostgreSQL)` : 'PostgreSQL database');
-  const box = new SecretBox(config.encryptionKey);
+  const box = new SecretBox(config.encryptionKey, config.previousEncryptionKeys);
   const connections = new ConnectionStore(db, box);
   const redis = redisConnection(config.REDIS_URL);
   redis.on('error', (error) => log.warn({ err: error.message }, 'redis connection problem'));

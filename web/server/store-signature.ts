@@ -29,10 +29,11 @@ export function storeSignature(services: Services): RequestHandler {
     try {
       const header = req.get('x-settle-signature');
       const fromPlugin = req.headers.authorization?.startsWith('Bearer ') ?? false;
-      if (!fromPlugin && !header) return next();
+      // Present but empty is a signature that is wrong, not an unsigned call.
+      if (!fromPlugin && header === undefined) return next();
       const merchantId = req.merchant!.id;
       const woo = await services.connections.find<WooSettings, WooSecrets>(merchantId, 'woocommerce');
-      if (!header) {
+      if (header === undefined) {
         if (woo?.settings.requireSignedRequests) return sendError(res, 401, 'signature_required', 'This store requires signed calls: send X-Settle-Signature made with the connection secret.');
         return next();
       }

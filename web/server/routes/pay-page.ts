@@ -6,6 +6,7 @@ import { findPaymentById } from '../../../core/payments/payments';
 import { route } from '../http';
 import { cardFieldsFor, contentSecurityPolicy, STRIPE_JS_URL, storeOrigins, type CardFields } from '../pay-page-policy';
 import type { StripeSettings } from '../../../connectors/stripe/processor';
+import { allowFraming } from '../security-headers';
 
 const PAYMENT_ID = /^pay_[\w-]{22}$/;
 
@@ -64,8 +65,8 @@ export function payPageRoutes(services: Services, webDist: string): Router {
 
 function sendPage(res: Response, html: string, csp: string, embedded: boolean): void {
   res.setHeader('Content-Security-Policy', csp);
-  // Older browsers ignore frame-ancestors; the hosted page is never framed.
-  if (!embedded) res.setHeader('X-Frame-Options', 'DENY');
+  // Older browsers ignore frame-ancestors; the hosted page is never framed (X-Frame-Options: DENY, security-headers.ts).
+  if (embedded) allowFraming(res);
   res.setHeader('Cache-Control', 'no-store');
   res.type('html').send(html);
 }

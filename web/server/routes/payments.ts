@@ -2,7 +2,8 @@ import { Router, json, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services';
 import { startCheckout } from '../../../core/payments/checkout';
-import { listPayments, type Payment } from '../../../core/payments/payments';
+import { findPayment, listPayments, type Payment } from '../../../core/payments/payments';
+import { NotFoundError } from '../../../core/errors';
 import { listRefunds, requestRefund, type Refund } from '../../../core/payments/refunds';
 import { cancelPayment, capturePayment } from '../../../core/payments/authorizations';
 import { accountBalances, listEntries } from '../../../core/ledger/journal';
@@ -95,7 +96,10 @@ export function paymentRoutes(services: Services, auth: RequestHandler): Router 
   }));
 
   router.get('/api/payments/:paymentId/refunds', auth, route(async (req, res) => {
-    const refunds = await listRefunds(services.db, req.merchant!.id, String(req.params.paymentId));
+    // Another merchant's payment reads exactly like one that does not exist (not as "no refunds").
+    const payment = await findPayment(services.db, req.merchant!.id, String(req.params.paymentId));
+    if (!payment) throw new NotFoundError('This payment');
+    const refunds = await listRefunds(services.db, req.merchant!.id, payment.id);
     res.json({ refunds: refunds.map(refundView) });
   }));
 
