@@ -38,7 +38,7 @@ export interface StripeSandbox {
   port: number;
   close(): Promise<void>;
   /** Same as POST /_sandbox/accounts. */
-  createAccount(opts?: { country?: 'US' | 'JP'; default_currency?: 'usd' | 'jpy' }): SandboxAccount;
+  createAccount(opts?: { country?: 'US' | 'JP'; default_currency?: 'usd' | 'jpy'; livemode?: boolean }): SandboxAccount;
   /** Same as POST /_sandbox/platforms: an account with Connect set up (name, OAuth redirect URIs). */
   createPlatform(opts: { name: string; redirect_uris: string[] }): SandboxPlatform;
   /**
@@ -99,7 +99,8 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     if (o.country !== undefined && o.country !== 'US' && o.country !== 'JP') throw new Error('country must be US or JP');
     if (o.default_currency !== undefined && o.default_currency !== 'usd' && o.default_currency !== 'jpy')
       throw new Error('default_currency must be usd or jpy');
-    const a = state.createAccount(o.country ?? (o.default_currency === 'jpy' ? 'JP' : 'US'), o.default_currency);
+    if (o.livemode !== undefined && typeof o.livemode !== 'boolean') throw new Error('livemode must be true or false');
+    const a = state.createAccount(o.country ?? (o.default_currency === 'jpy' ? 'JP' : 'US'), o.default_currency, o.livemode ?? false);
     return { id: a.id, secret_key: a.secretKey, publishable_key: a.publishableKey };
   };
   const createPlatform: StripeSandbox['createPlatform'] = (o) => {
