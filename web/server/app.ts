@@ -35,6 +35,7 @@ import { quickBooksConnectRoutes } from './routes/quickbooks-connect';
 import { quickBooksWebhookRoutes } from './routes/quickbooks-webhooks';
 import { embeddedAdminPage } from './embedded-admin';
 import { shopifyPlanRoutes } from './routes/shopify-plan';
+import { setupRoutes } from './routes/setup';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -75,6 +76,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(paymentLinkRoutes(services, auth));
   app.use(paymentLinkPageRoutes(services));
   app.use(reconciliationRoutes(services, auth));
+  app.use(setupRoutes(services, auth));
   mountWebPages(app, services);
   app.use(notFound);
   app.use(errorHandler);

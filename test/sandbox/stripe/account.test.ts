@@ -50,3 +50,31 @@ describe('live-mode accounts', () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe('rolling a webhook signing secret (the Dashboard’s "Roll secret")', () => {
+  it('signs later deliveries with the new secret, which only the Dashboard shows', async () => {
+    const { createServer } = await import('node:http');
+    const { createHmac } = await import('node:crypto');
+    const got: { signature: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => { got.push({ signature: String(req.headers['stripe-signature']), body }); res.end('ok'); });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const keys = sandbox.createAccount();
+    const stripe = sdk(sandbox, keys.secret_key);
+    const endpoint = await stripe.webhookEndpoints.create({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, enabled_events: ['payment_intent.canceled'] });
+    const rolled = sandbox.rollWebhookSecret(endpoint.id);
+    expect(rolled.secret).not.toBe(endpoint.secret);
+    expect(sandbox.webhookEndpoints(keys.id)[0]!.secret).toBe(rolled.secret);
+    const intent = await stripe.paymentIntents.create({ amount: 500, currency: 'usd' });
+    await stripe.paymentIntents.cancel(intent.id);
+    await sandbox.webhooksIdle();
+    server.close();
+    const [delivery] = got;
+    const [t, v1] = delivery!.signature.split(',').map((part) => part.split('=')[1]!);
+    expect(v1).toBe(createHmac('sha256', rolled.secret).update(`${t}.${delivery!.body}`).digest('hex'));
+    expect(() => sandbox.rollWebhookSecret('we_missing')).toThrow(/no such webhook endpoint/);
+  });
+});
