@@ -1,4 +1,4 @@
-// The admin's screens, Payments, Payouts, Exceptions, Disputes, Reports and Payment links, as tabs. The choice is kept in the
+// The admin's screens, Payments, Payouts, Exceptions, Disputes, Reports, Payment links and Setup, as tabs. The choice is kept in the
 // URL's hash (#payouts, #exceptions, #disputes, #reports, #payment-links) so a reload or a shared link opens the same screen.
 import { lazy, Suspense, useState } from 'react';
 import { Card, Page, SkeletonBodyText, Tabs } from '@shopify/polaris';
@@ -7,10 +7,14 @@ import { PayoutsPage } from './PayoutsPage';
 import { DisputesPage } from './DisputesPage';
 import { ExceptionsPage } from './ExceptionsPage';
 import { StoreConnectionPage } from './StoreConnectionPage';
+import { useSetupNeeded } from './setup/useSetupNeeded';
 // The charts library is most of the admin's weight: loaded only when Reports is opened.
 const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
 // Opened by few merchants and seldom: kept out of the first load too.
 const PaymentLinksPage = lazy(() => import('./PaymentLinksPage').then((m) => ({ default: m.PaymentLinksPage })));
+// Guided setup: the whole admin until setup is done (unless the merchant leaves it), then a tab to come back to it.
+const SetupWizard = lazy(() => import('./setup/SetupWizard').then((m) => ({ default: m.SetupWizard })));
+const SetupPage = () => <SetupWizard />;
 
 const TABS = [
   { id: 'payments', content: 'Payments', panelID: 'payments-panel' },
@@ -20,8 +24,9 @@ const TABS = [
   { id: 'reports', content: 'Reports', panelID: 'reports-panel' },
   { id: 'payment-links', content: 'Payment links', panelID: 'payment-links-panel' },
   { id: 'woocommerce', content: 'WooCommerce', panelID: 'woocommerce-panel' },
+  { id: 'setup', content: 'Setup', panelID: 'setup-panel' },
 ];
-const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage, StoreConnectionPage];
+const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage, StoreConnectionPage, SetupPage];
 
 export function AdminApp() {
   const [selected, setSelected] = useState(() => Math.max(0, TABS.findIndex((t) => `#${t.id}` === window.location.hash)));
@@ -32,6 +37,15 @@ export function AdminApp() {
   };
   const tab = TABS[selected]!;
   const Screen = PAGES[selected]!;
+  const setupNeeded = useSetupNeeded();
+  const [leftSetup, setLeftSetup] = useState(false);
+  if (setupNeeded && !leftSetup && tab.id !== 'setup') {
+    return (
+      <Suspense fallback={<Page title="Set up Settle"><Card><SkeletonBodyText lines={6} /></Card></Page>}>
+        <SetupWizard onLeave={() => setLeftSetup(true)} />
+      </Suspense>
+    );
+  }
 
   return (
     <>
