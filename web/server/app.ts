@@ -47,6 +47,7 @@ import { booksMappingRoutes } from './routes/books-mapping';
 import { booksReviewRoutes } from './routes/books-review';
 import { ADMIN_PAGE_POLICY, securityHeaders } from './security-headers';
 import { requestWithoutCredentials } from './logger';
+import { setupRoutes } from './routes/setup';
 
 const WEB_DIST = fileURLToPath(new URL('../app/dist/', import.meta.url));
 
@@ -90,6 +91,7 @@ export function createApp(services: Services, log: Logger): Express {
   app.use(statusRoutes(services, auth), alertRoutes(services, auth));
   app.use(booksMappingRoutes(services, auth));
   app.use(booksReviewRoutes(services, auth));
+  app.use(setupRoutes(services, auth));
   mountWebPages(app, services);
   app.use(notFound);
   app.use(errorHandler);

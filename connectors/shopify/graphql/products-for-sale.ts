@@ -33,8 +33,9 @@ export async function variantForSale(client: ShopifyGraphql, id: string, currenc
 }
 
 export async function variantsForSale(client: ShopifyGraphql, search: string, currency: string): Promise<ProductForSale[]> {
-  // The merchant's words as one quoted term of Shopify's search syntax (quotes and backslashes escaped).
-  const query = `"${search.trim().replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  // The merchant's words as one quoted term of Shopify's search syntax (quotes and backslashes escaped);
+  // no words, no filter (a quoted empty term would match nothing).
+  const query = search.trim() ? `"${search.trim().replace(/[\\"]/g, (c) => `\\${c}`)}"` : '';
   const { productVariants } = await client.request<VariantsForSaleResult, VariantsForSaleVariables>(VARIANTS_FOR_SALE, { query });
   return productVariants.nodes.map((v) => productForSaleFrom(v, currency)).filter((p) => p.purchasable);
 }

@@ -1,5 +1,6 @@
 // Stripe sandbox: a stateful stand-in for api.stripe.com that the official SDK can be
 // pointed at (host/port/protocol options). See README.md in this folder.
+import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -38,7 +39,7 @@ export interface StripeSandbox {
   port: number;
   close(): Promise<void>;
   /** Same as POST /_sandbox/accounts. */
-  createAccount(opts?: { country?: 'US' | 'JP'; default_currency?: 'usd' | 'jpy' }): SandboxAccount;
+  createAccount(opts?: { country?: 'US' | 'JP'; default_currency?: 'usd' | 'jpy'; livemode?: boolean }): SandboxAccount;
   /** Same as POST /_sandbox/platforms: an account with Connect set up (name, OAuth redirect URIs). */
   createPlatform(opts: { name: string; redirect_uris: string[] }): SandboxPlatform;
   /**
@@ -58,6 +59,11 @@ export interface StripeSandbox {
   deliveries(account: string): Delivery[];
   /** Same as GET /_sandbox/webhook_endpoints?account=: each endpoint with its signing secret. */
   webhookEndpoints(account: string): WebhookEndpointView[];
+  /**
+   * Same as POST /_sandbox/webhook_endpoints/:id/roll_secret: the account owner rolls the endpoint's
+   * signing secret in the Dashboard. Deliveries are signed with the new one from then on.
+   */
+  rollWebhookSecret(endpointId: string): { id: string; secret: string };
   /** Same as POST /_sandbox/switches (faults: see faults.ts; null turns one off). */
   setSwitches(s: Partial<Switches>): Switches;
   /** Same as POST /_sandbox/deliveries/release: sends held deliveries; returns how many. */
@@ -99,7 +105,8 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     if (o.country !== undefined && o.country !== 'US' && o.country !== 'JP') throw new Error('country must be US or JP');
     if (o.default_currency !== undefined && o.default_currency !== 'usd' && o.default_currency !== 'jpy')
       throw new Error('default_currency must be usd or jpy');
-    const a = state.createAccount(o.country ?? (o.default_currency === 'jpy' ? 'JP' : 'US'), o.default_currency);
+    if (o.livemode !== undefined && typeof o.livemode !== 'boolean') throw new Error('livemode must be true or false');
+    const a = state.createAccount(o.country ?? (o.default_currency === 'jpy' ? 'JP' : 'US'), o.default_currency, o.livemode ?? false);
     return { id: a.id, secret_key: a.secretKey, publishable_key: a.publishableKey };
   };
   const createPlatform: StripeSandbox['createPlatform'] = (o) => {
@@ -130,6 +137,15 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     return [...acct.webhookEndpoints.values()].map((ep) => ({
       id: ep.id, url: String(ep.url), secret: String(ep.secret), enabled_events: ep.enabled_events as string[], status: String(ep.status),
     }));
+  };
+  const rollWebhookSecret = (endpointId: string) => {
+    for (const acct of state.accounts.values()) {
+      const ep = acct.webhookEndpoints.get(endpointId);
+      if (!ep) continue;
+      ep.secret = `whsec_${randomBytes(24).toString('hex')}`;
+      return { id: endpointId, secret: String(ep.secret) };
+    }
+    throw new Error(`no such webhook endpoint: ${endpointId}`);
   };
   const setSwitches = (s: Partial<Switches>) => {
     const known = ['deliver_twice', 'hold_deliveries', 'out_of_order', 'delay_ms', ...FAULT_NAMES];
@@ -181,6 +197,7 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
   }));
   control.get('/webhook_endpoints', guard((req) => ({ data: webhookEndpoints(String(req.query.account ?? '')) })));
   control.post('/switches', guard((req) => setSwitches(req.body ?? {})));
+  control.post('/webhook_endpoints/:id/roll_secret', guard((req) => rollWebhookSecret(String(req.params.id))));
   control.post('/deliveries/release', guard((req) => ({ released: hooks.release({ reverse: req.body?.reverse === true }) })));
   control.get('/clock', guard(() => ({ now: state.now() })));
   // The bank's side, which no API call makes happen: a dispute decided, a payout returned.
@@ -251,6 +268,7 @@ export async function startStripeSandbox(opts: StripeSandboxOptions = {}): Promi
     deliveries: (account) => hooks.deliveries(account),
     webhookEndpoints,
     setSwitches,
+    rollWebhookSecret,
     releaseDeliveries: (o = {}) => ({ released: hooks.release(o) }),
     now: () => state.now(),
     webhooksIdle: () => hooks.idle(),

@@ -16,6 +16,7 @@ import { LIST, get, onlySupported } from './route-helpers';
 import { billingRoutes } from './billing-routes';
 import { createSepaDebitPaymentMethod, findMandate } from './sepa-debit';
 import { terminalRoutes } from './terminal-routes';
+import { accountRoutes } from './account-routes';
 
 type Params = Record<string, unknown>;
 
@@ -58,7 +59,7 @@ export const routes: RouteDef[] = [
         created: ctx.state.now(),
         description: typeof p.description === 'string' && p.description !== '' ? p.description : null,
         enabled_events: p.enabled_events,
-        livemode: false,
+        livemode: ctx.acct.livemode,
         metadata: p.metadata || {},
         secret: `whsec_${randomBytes(24).toString('hex')}`,
         status: 'enabled',
@@ -277,5 +278,6 @@ export const routes: RouteDef[] = [
     },
   },
   ...terminalRoutes,
+  ...accountRoutes,
   ...billingRoutes,
 ];

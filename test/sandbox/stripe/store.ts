@@ -40,6 +40,8 @@ export interface Account {
   id: string;
   country: 'US' | 'JP';
   defaultCurrency: 'usd' | 'jpy';
+  /** A live-mode account: its keys are sk_live_/pk_live_ and its objects say livemode: true. */
+  livemode: boolean;
   secretKey: string;
   publishableKey: string;
   bankAccountId: string;
@@ -148,14 +150,15 @@ export class SandboxState {
     return this.now();
   }
 
-  createAccount(country: 'US' | 'JP' = 'US', currency?: 'usd' | 'jpy'): Account {
+  createAccount(country: 'US' | 'JP' = 'US', currency?: 'usd' | 'jpy', livemode = false): Account {
     const id = newId('acct', 16);
     const acct: Account = {
       id,
       country,
       defaultCurrency: currency ?? (country === 'JP' ? 'jpy' : 'usd'),
-      secretKey: newId('sk_test', 32),
-      publishableKey: newId('pk_test', 32),
+      livemode,
+      secretKey: newId(livemode ? 'sk_live' : 'sk_test', 32),
+      publishableKey: newId(livemode ? 'pk_live' : 'pk_test', 32),
       bankAccountId: newId('ba'),
       paymentIntents: new Map(),
       paymentMethods: new Map(),

@@ -16,6 +16,7 @@ import { customerRoutes } from "./routes-customers";
 import { productRoutes } from "./routes-products";
 import { webhookRoutes } from "./routes-webhooks";
 import { wcAuthRoutes } from "./routes-wc-auth";
+import { settingsRoutes } from "./routes-settings";
 import type { Site } from "./site";
 import { Store, type ApiKey, type Delivery } from "./state";
 import { validateRequest } from "./validate";
@@ -190,7 +191,7 @@ export async function startWooSandbox(opts: WooSandboxOptions = {}): Promise<Woo
     }
     next();
   });
-  api.use(productRoutes(site), orderRoutes(site), noteRoutes(site), refundRoutes(site), webhookRoutes(site), customerRoutes(site));
+  api.use(productRoutes(site), orderRoutes(site), noteRoutes(site), refundRoutes(site), webhookRoutes(site), customerRoutes(site), settingsRoutes(site));
   app.use("/wp-json/wc/v3", api);
   app.use(() => { throw noRoute(); });
 

@@ -172,7 +172,7 @@ function paymentComplete(store: Store, o: Order, transactionId: unknown): void {
 export function newOrder(store: Store): Order {
   const now = store.now();
   return {
-    id: 0, parentId: 0, status: "pending", currency: "USD", orderKey: `wc_order_${randomBytes(7).toString("hex").slice(0, 13)}`,
+    id: 0, parentId: 0, status: "pending", currency: store.currency, orderKey: `wc_order_${randomBytes(7).toString("hex").slice(0, 13)}`,
     created: now, modified: now, paid: null, completed: null, customerId: 0, customerNote: "",
     billing: { first_name: "", last_name: "", company: "", address_1: "", address_2: "", city: "", state: "", postcode: "", country: "", email: "", phone: "" },
     shipping: { first_name: "", last_name: "", company: "", address_1: "", address_2: "", city: "", state: "", postcode: "", country: "" },

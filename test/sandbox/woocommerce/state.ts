@@ -149,6 +149,8 @@ export class Store {
   taxRate: string | null = null;
   /** WooCommerce's "Shipping tax class" setting: false plays "Zero rate" (shipping is not taxed). */
   shippingTaxable = true;
+  /** Settings → General → Currency (woocommerce_currency): new orders are in it. */
+  currency = "USD";
 
   nextPostId = () => ++this.postId;
   nextItemId = () => ++this.itemId;

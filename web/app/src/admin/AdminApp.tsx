@@ -1,5 +1,5 @@
-// The admin's screens, Payments, Payouts, Exceptions, Disputes, Reports and Payment links, as tabs. The choice is kept in the
-// URL's hash (#payouts, #exceptions, #disputes, #reports, #payment-links, #status) so a reload or a shared link opens the same screen.
+// The admin's screens, Payments, Payouts, Exceptions, Disputes, Reports, Payment links, Books review, Status and Setup, as tabs.
+// The choice is kept in the URL's hash (#payouts, #exceptions, #books-review, #status, #setup…) so a reload or a shared link opens the same screen.
 import { lazy, Suspense, useState } from 'react';
 import { Card, Page, SkeletonBodyText, Tabs } from '@shopify/polaris';
 import { PaymentsPage } from './PaymentsPage';
@@ -8,6 +8,7 @@ import { DisputesPage } from './DisputesPage';
 import { ExceptionsPage } from './ExceptionsPage';
 import { StoreConnectionPage } from './StoreConnectionPage';
 import { AlertsBanner } from './alerts/AlertsBanner';
+import { useSetupNeeded } from './setup/useSetupNeeded';
 // The charts library is most of the admin's weight: loaded only when Reports is opened.
 const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
 // Opened by few merchants and seldom: kept out of the first load too.
@@ -15,6 +16,9 @@ const PaymentLinksPage = lazy(() => import('./PaymentLinksPage').then((m) => ({ 
 const StatusPage = lazy(() => import('./status/StatusPage').then((m) => ({ default: m.StatusPage })));
 // The bookkeeper's review queue (#books-review): approvals, refusals, rules, sync log and undo.
 const ReviewQueuePage = lazy(() => import('./books/ReviewQueuePage').then((m) => ({ default: m.ReviewQueuePage })));
+// Guided setup: the whole admin until setup is done (unless the merchant leaves it), then a tab to come back to it.
+const SetupWizard = lazy(() => import('./setup/SetupWizard').then((m) => ({ default: m.SetupWizard })));
+const SetupPage = () => <SetupWizard />;
 
 const TABS = [
   { id: 'payments', content: 'Payments', panelID: 'payments-panel' },
@@ -26,8 +30,9 @@ const TABS = [
   { id: 'woocommerce', content: 'WooCommerce', panelID: 'woocommerce-panel' },
   { id: 'books-review', content: 'Books review', panelID: 'books-review-panel' },
   { id: 'status', content: 'Status', panelID: 'status-panel' },
+  { id: 'setup', content: 'Setup', panelID: 'setup-panel' },
 ];
-const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage, StoreConnectionPage, ReviewQueuePage, StatusPage];
+const PAGES = [PaymentsPage, PayoutsPage, ExceptionsPage, DisputesPage, ReportsPage, PaymentLinksPage, StoreConnectionPage, ReviewQueuePage, StatusPage, SetupPage];
 
 export function AdminApp() {
   const [selected, setSelected] = useState(() => Math.max(0, TABS.findIndex((t) => `#${t.id}` === window.location.hash)));
@@ -38,6 +43,15 @@ export function AdminApp() {
   };
   const tab = TABS[selected]!;
   const Screen = PAGES[selected]!;
+  const setupNeeded = useSetupNeeded();
+  const [leftSetup, setLeftSetup] = useState(false);
+  if (setupNeeded && !leftSetup && tab.id !== 'setup') {
+    return (
+      <Suspense fallback={<Page title="Set up Settle"><Card><SkeletonBodyText lines={6} /></Card></Page>}>
+        <SetupWizard onLeave={() => setLeftSetup(true)} />
+      </Suspense>
+    );
+  }
 
   return (
     <>
