@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { Banner, BlockStack, Button, Card, ChoiceList, Text } from '@shopify/polaris';
 import { call } from './setup-api';
 import { StepActions } from './StepActions';
+import { MappingStep } from '../books/MappingStep';
 
 type Mode = 'per_transaction' | 'per_payout';
 type Loaded<T> = { state: 'loading' } | { state: 'missing' } | { state: 'error'; message: string } | { state: 'ready'; value: T };
@@ -26,6 +27,7 @@ function useBooksEndpoint<T>(url: string): [Loaded<T>, () => void] {
 export function BooksStep({ quickbooks, onBack, onNext }: { quickbooks: boolean; onBack: () => void; onNext: () => Promise<void> }) {
   const [settings, reloadSettings] = useBooksEndpoint<{ postingMode: Mode }>('/api/books/settings');
   const [mapping, reloadMapping] = useBooksEndpoint<Record<string, unknown>>('/api/books/mapping');
+  const [mappingVersion, setMappingVersion] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
   if (!quickbooks) return <BlockStack gap="400"><Text as="p">QuickBooks is not part of this setup: nothing to map.</Text><StepActions onBack={onBack} onNext={onNext} /></BlockStack>;
 
@@ -38,6 +40,7 @@ export function BooksStep({ quickbooks, onBack, onNext }: { quickbooks: boolean;
     const r = await call('/api/books/mapping/apply-suggestions', 'POST', {});
     setProblem(r.ok ? null : r.body.error?.message ?? 'Settle could not apply the suggested accounts.');
     reloadMapping();
+    setMappingVersion((v) => v + 1);
   };
   return (
     <BlockStack gap="400">
@@ -64,8 +67,10 @@ export function BooksStep({ quickbooks, onBack, onNext }: { quickbooks: boolean;
           <Text as="h3" variant="headingSm">Accounts</Text>
           {mapping.state === 'ready' ? (
             <BlockStack gap="200">
-              <Text as="p">Settle suggests an account of your chart for each thing it posts.</Text>
+              <Text as="p">Settle suggests an account of your chart for each thing it posts: take them all, or choose below.</Text>
               <Button onClick={() => void applySuggestions()}>Use the suggested accounts</Button>
+              {/* Remounted after the suggestions are applied, so it shows what is now mapped. */}
+              <MappingStep key={mappingVersion} />
             </BlockStack>
           ) : mapping.state === 'missing' ? (
             <Text as="p" tone="subdued">Mapping accounts is not available yet on this Settle: it posts to accounts of its default names (Stripe clearing, Sales income, Payment processing fees…), creating them when they are missing.</Text>
