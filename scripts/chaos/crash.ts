@@ -97,7 +97,7 @@ export async function runCrashChaos(options: CrashOptions): Promise<CrashResult>
 }
 
 /** One shopper: an order in the store, the plugin asking Settle for the payment, the card at Stripe. */
-async function payOnce(stack: SettleStack, merchant: ConnectedMerchant, productId: number, orders: number[]): Promise<void> {
+export async function payOnce(stack: SettleStack, merchant: ConnectedMerchant, productId: number, orders: number[]): Promise<void> {
   const order = await placeOrder(merchant.woo, { productId, quantity: 1 });
   orders.push(order.id);
   // The store plugin and the payment page retry while Settle is down, as a shopper reloading would.
@@ -118,7 +118,7 @@ async function kill(stack: SettleStack, victim: CrashRun['victim']): Promise<voi
   if (w) stack.worker = w;
 }
 
-async function retrying<T>(call: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+export async function retrying<T>(call: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -35,8 +35,10 @@ export class PaymentModel {
     private readonly initialStock: number,
   ) {}
 
-  static async open(sandboxes: Sandboxes, merchant: ConnectedMerchant, schema: string, productId: number, initialStock: number): Promise<PaymentModel> {
-    const db = await openDatabase({ databaseUrl: TEST_DATABASE_URL, dataDir: '', schema });
+  static async open(
+    sandboxes: Sandboxes, merchant: ConnectedMerchant, schema: string, productId: number, initialStock: number, databaseUrl = TEST_DATABASE_URL,
+  ): Promise<PaymentModel> {
+    const db = await openDatabase({ databaseUrl, dataDir: '', schema });
     return new PaymentModel(db, sandboxes, merchant, productId, initialStock);
   }
 

@@ -6,12 +6,13 @@
  *
  *   npm run chaos                          # 1,000 crash runs, 100,000 deliveries (hours on 2 cores)
  *   npm run chaos -- --runs 30 --deliveries 20000
- *   npm run chaos -- --only crash          # or duplicates
+ *   npm run chaos -- --only crash          # or duplicates, or infrastructure
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runCrashChaos, type CrashResult } from './crash';
 import { runDuplicateFlood, type DuplicatesResult } from './duplicates';
+import { runInfrastructureChaos, type InfrastructureResult } from './infrastructure';
 import { mergeChaosMetrics } from '../bench/chaos-results';
 import { markdownTable, writeBenchmarksSection } from '../bench/results';
 
@@ -28,13 +29,17 @@ const date = new Date();
 const loadBefore = loadavg()[0]!;
 let crash: CrashResult | undefined;
 let flood: DuplicatesResult | undefined;
-if (values.only !== 'duplicates') crash = await runCrashChaos({ runs: Number(values.runs), jobLockMs: Number(values['job-lock-ms']), log });
-if (values.only !== 'crash') flood = await runDuplicateFlood({ deliveries: Number(values.deliveries), payments: 40, log });
+let infra: InfrastructureResult | undefined;
+const suite = (name: string) => !values.only || values.only === name;
+if (suite('crash')) crash = await runCrashChaos({ runs: Number(values.runs), jobLockMs: Number(values['job-lock-ms']), log });
+if (suite('duplicates')) flood = await runDuplicateFlood({ deliveries: Number(values.deliveries), payments: 40, log });
+if (suite('infrastructure')) infra = await runInfrastructureChaos({ log });
 const loadAfter = loadavg()[0]!;
 
 const metrics: Record<string, number> = {};
 if (crash) Object.assign(metrics, { 'crash.runs': crash.runs, 'crash.lost': crash.lost, 'crash.doubled': crash.doubled, 'crash.worst_recovery_s': round(crash.worstRecoverySeconds), 'crash.median_recovery_s': round(crash.medianRecoverySeconds), 'crash.worst_restart_s': round(crash.worstRestartSeconds) });
 if (flood) Object.assign(metrics, { 'duplicates.deliveries': flood.deliveries, 'duplicates.double_postings': flood.doublePostings, 'duplicates.lost': flood.lost, 'duplicates.deliveries_per_s': flood.deliveriesPerSecond });
+if (infra) Object.assign(metrics, { 'infrastructure.lost': infra.lost, 'infrastructure.doubled': infra.doubled, 'infrastructure.recovery_s': round(infra.recoverySeconds ?? -1) });
 console.log(JSON.stringify(metrics, null, 2));
 mergeChaosMetrics(metrics, date);
 
@@ -54,6 +59,11 @@ if (flood) {
     ['duplicates', 'deliveries answered 2xx / other', `${flood.answered2xx} / ${flood.answeredOther}`, ''],
     ['duplicates', 'inbox rows kept', flood.inboxRows, ''],
     ['duplicates', 'deliveries per second', flood.deliveriesPerSecond, '']);
+}
+if (infra) {
+  for (const o of infra.outages) rows.push(['infrastructure', `${o.outage === 'both' ? 'PostgreSQL and Redis' : o.outage === 'redis' ? 'Redis' : 'PostgreSQL'} down 5 s mid-load: /readyz said`, `"${o.readinessDuringOutage}", then "${o.readinessAfter}"`, '503 naming it']);
+  rows.push(['infrastructure', 'paid orders while it happened', infra.paidOrders, ''], ['infrastructure', 'lost / doubled', `${infra.lost} / ${infra.doubled}`, '0 / 0'],
+    ['infrastructure', 'from the last outage until every system agreed', infra.recoverySeconds === null ? 'did not agree' : `${round(infra.recoverySeconds)} s`, '']);
 }
 writeBenchmarksSection('chaos', [
   '## Chaos (`npm run chaos`)',
