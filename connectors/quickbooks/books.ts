@@ -1,5 +1,5 @@
 import type QuickBooks from 'node-quickbooks';
-import type { Books, BooksDocument, PostedDocument } from '../../core/books/books';
+import type { BatchOutcome, Books, BooksDocument, PostedDocument, PreparedDocument } from '../../core/books/books';
 import type { BooksMapping } from '../../core/books/mapping';
 import { fromDecimal, type Money } from '../../core/money';
 import { call } from './client';
@@ -7,6 +7,7 @@ import type { RealmLimiter } from './limiter';
 import { SettleError } from '../../core/errors';
 import { toQuickBooks } from './documents';
 import { missingId, QuickBooksReferences, type Created } from './references';
+import { batchOutcomes, QUICKBOOKS_BATCH_LIMIT, sendBatch, type BatchItemResponse } from './batch';
 
 /** One merchant's QuickBooks Online company as core's Books port. */
 export class QuickBooksBooks implements Books {
@@ -31,6 +32,22 @@ export class QuickBooksBooks implements Books {
     const { entity, body, what } = await toQuickBooks(document, this.refs);
     const create = this.qbo[`create${entity}`].bind(this.qbo) as (body: unknown, cb: (error: unknown, body?: unknown) => void) => void;
     return this.created(entity, await this.send<Created>((cb) => create({ ...body, requestId }, cb), what));
+  }
+
+  readonly batchLimit = QUICKBOOKS_BATCH_LIMIT;
+
+  async prepare(document: BooksDocument): Promise<PreparedDocument> {
+    const { entity, body, what } = await toQuickBooks(document, this.refs);
+    return { type: entity, body, what };
+  }
+
+  /** One batch request, within the company's batch limits; a 429 or a failure fails the whole batch (sent again later). */
+  async postBatch(requestId: string, items: { key: string; prepared: PreparedDocument }[]): Promise<Map<string, BatchOutcome>> {
+    const doing = `posting ${items.length} documents in one batch`;
+    const run = (): Promise<{ BatchItemResponse?: BatchItemResponse[] }> => call(sendBatch(this.qbo, requestId, items), doing);
+    const limit = this.limiter;
+    const answer = await (limit ? limit.limiter.runBatch(limit.realmId, run) : run());
+    return batchOutcomes(items, answer.BatchItemResponse ?? []);
   }
 
   async readTotal(documentType: string, documentId: string, currency: string): Promise<Money | null | undefined> {

@@ -3,51 +3,54 @@ import { loadOutboxItem, markOutboxDone } from '../outbox/outbox';
 import { loadEntry } from '../ledger/journal';
 import { findPayment, storeOrderOf } from '../payments/payments';
 import { booksDocumentsFor } from './documents';
-import { documentTotal } from './books';
 import { addReviewItem, BooksNeedsReview } from './review';
+import { canBatch, postInBatches } from './post-batch';
+import { recordPosted, type PartToPost } from './posted';
 
 /**
  * Posts a ledger entry to the merchant's books. Each part's request id derives from the entry, so
  * after a crash between the books' success and our commit, posting again returns the same document.
+ * Books that take batches (QuickBooks) get the entry in a batch with other entries waiting.
  */
 export async function postEntryToBooks(settle: Settle, outboxId: string): Promise<string> {
   const item = await loadOutboxItem(settle.db, outboxId);
   if (!item || item.doneAt) return 'already done';
   const entryId = item.payload.entryId ?? '';
-  const entry = await loadEntry(settle.db, item.merchantId, entryId);
-  if (!entry) throw new Error(`ledger entry ${entryId} is missing`);
-
-  const payment = entry.paymentId ? await findPayment(settle.db, item.merchantId, entry.paymentId) : undefined;
-  // A subscription invoice has no store order: its sale is posted whole, as income.
-  const storeOrder = payment && storeOrderOf(payment);
-  const order = storeOrder ? await (await settle.platforms.storeFor(item.merchantId, storeOrder.platform)).getOrder(storeOrder.orderId) : undefined;
   const books = await settle.platforms.booksFor(item.merchantId);
-  const posted = new Set(
-    (await settle.db.query<{ part: string }>('SELECT part FROM books_documents WHERE entry_id = $1', [entry.id])).map((r) => r.part),
-  );
+  if (canBatch(books)) return postInBatches(settle, books, item, (id) => partsToPost(settle, item.merchantId, id));
+
   let refused: BooksNeedsReview | undefined;
-  for (const { part, document } of booksDocumentsFor(entry, order)) {
-    if (posted.has(part)) continue;
-    const requestId = `${entry.id}.${part}`;
+  for (const { part, document, requestId } of await partsToPost(settle, item.merchantId, entryId)) {
     let result;
     try {
       result = await books.post(document, requestId);
     } catch (error) {
       if (!(error instanceof BooksNeedsReview)) throw error;
       // The other parts still post; this one waits in the bookkeeper's review queue.
-      await addReviewItem(settle.db, { merchantId: item.merchantId, entryId: entry.id, part, requestId }, error);
+      await addReviewItem(settle.db, { merchantId: item.merchantId, entryId, part, requestId }, error);
       refused ??= error;
       continue;
     }
-    const { amount, currency } = documentTotal(document);
-    await settle.db.query(
-      `INSERT INTO books_documents (merchant_id, entry_id, part, request_id, document_type, document_id, amount, currency, sync_token)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (entry_id, part) DO NOTHING`,
-      [item.merchantId, entry.id, part, requestId, result.documentType, result.documentId, amount, currency, result.syncToken ?? null],
-    );
+    await recordPosted(settle.db, item.merchantId, { entryId, part, requestId, document }, result);
   }
   // Left pending (not retried blindly): resolving the review item posts the entry again.
   if (refused) throw refused;
   await settle.db.transaction((tx) => markOutboxDone(tx, item.id));
-  return `entry ${entry.id} posted to the books`;
+  return `entry ${entryId} posted to the books`;
+}
+
+/** Which parts of the entry still go to the books: what it becomes there, less what is already posted. */
+export async function partsToPost(settle: Settle, merchantId: string, entryId: string): Promise<PartToPost[]> {
+  const entry = await loadEntry(settle.db, merchantId, entryId);
+  if (!entry) throw new Error(`ledger entry ${entryId} is missing`);
+  const payment = entry.paymentId ? await findPayment(settle.db, merchantId, entry.paymentId) : undefined;
+  // A subscription invoice has no store order: its sale is posted whole, as income.
+  const storeOrder = payment && storeOrderOf(payment);
+  const order = storeOrder ? await (await settle.platforms.storeFor(merchantId, storeOrder.platform)).getOrder(storeOrder.orderId) : undefined;
+  const posted = new Set(
+    (await settle.db.query<{ part: string }>('SELECT part FROM books_documents WHERE entry_id = $1', [entry.id])).map((r) => r.part),
+  );
+  return booksDocumentsFor(entry, order)
+    .filter(({ part }) => !posted.has(part))
+    .map(({ part, document }) => ({ entryId: entry.id, part, requestId: `${entry.id}.${part}`, document }));
 }
