@@ -20,7 +20,7 @@ export class QuickBooksBooks implements Books {
     /** Intuit's per-company limits, shared by all of the worker's jobs; absent in one-off tools. */
     private readonly limiter?: { realmId: string; limiter: RealmLimiter },
   ) {
-    this.refs = new QuickBooksReferences(qbo, mapping, (run, doing) => this.send(run, doing));
+    this.refs = new QuickBooksReferences(qbo, remembered(mapping), (run, doing) => this.send(run, doing));
   }
 
   private send<T>(run: Parameters<typeof call>[0], doing: string): Promise<T> {
@@ -70,4 +70,22 @@ export class QuickBooksBooks implements Books {
   private created(type: string, body: Created): PostedDocument {
     return { documentType: type, documentId: body.Id ?? missingId(type), ...(body.SyncToken ? { syncToken: body.SyncToken } : {}) };
   }
+}
+
+/**
+ * The mapping, read once per key for this instance (one job): a batch of 30 documents names the same
+ * few accounts and items over and over. A change the bookkeeper makes meanwhile applies from the next job.
+ */
+function remembered(mapping: BooksMapping): BooksMapping {
+  const known = new Map<string, string | undefined>();
+  return Object.assign(Object.create(mapping) as BooksMapping, {
+    async get(key: string) {
+      if (!known.has(key) || known.get(key) === undefined) known.set(key, await mapping.get(key));
+      return known.get(key);
+    },
+    async set(key: string, externalId: string) {
+      await mapping.set(key, externalId);
+      known.set(key, externalId);
+    },
+  });
 }

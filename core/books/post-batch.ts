@@ -8,16 +8,26 @@ import { newId } from '../ids';
 import { addReviewItem, BooksNeedsReview } from './review';
 import { recordPosted, type PartToPost } from './posted';
 
-// A job sending a batch holds it this long; after that (the job died) another job sends it again.
-const BATCH_LEASE_MS = 30_000;
+// A job sending a batch holds it this long (Intuit ends a request after 120 s); after that (the job
+// died) another job sends it again. The same job, retried after a crash, takes it back at once.
+const BATCH_LEASE_MS = 150_000;
 // One job at a time builds a merchant's next batch; a builder that died frees it after this long.
-const BUILDER_LEASE_MS = 30_000;
+const BUILDER_LEASE_MS = 120_000;
 // How long a job waits for another job's build before going back to the queue.
 const BUILDER_WAIT_MS = 5_000;
 // Spacing of batch sends at Intuit's 40 batch requests a minute: how far back in line a batch is.
 const MS_PER_BATCH = 1_500;
 // How many waiting entries are looked at to fill a batch.
 const CANDIDATES = 60;
+// Batches written down but not answered, per merchant: enough to keep the books' limit busy, few enough
+// that batches are not written far ahead of being sent (with what may change meanwhile, e.g. the mapping).
+const MAX_OPEN_BATCHES = 3;
+// About how many entries a minute reach QuickBooks (40 batches of about 15 entries): when a waiting entry's turn comes.
+const ENTRIES_PER_MINUTE = 600;
+// After posting its own entry, a job goes on posting the merchant's waiting entries for this long.
+const DRAIN_MS = 240_000;
+// While draining, waits for the company's limits up to this long are waited in the job.
+const MAX_SLEEP_MS = 65_000;
 
 /** Books that take several documents in one request. */
 export type BatchingBooks = Books & Required<Pick<Books, 'batchLimit' | 'prepare' | 'postBatch'>>;
@@ -49,6 +59,9 @@ export async function postInBatches(
       await settle.db.transaction((tx) => markOutboxDone(tx, item.id));
       return `entry ${entryId} was already posted to the books`;
     }
+    if ((await openBatches(settle.db, item.merchantId)) >= MAX_OPEN_BATCHES) {
+      throw new RetryableError(`entry ${entryId} waits for its turn: ${MAX_OPEN_BATCHES} batches are being sent`, await turnOf(settle.db, item));
+    }
     const built = await buildBatch(settle, books, item, own, partsOf);
     batch = built.batch;
     refused = built.refused;
@@ -61,9 +74,63 @@ export async function postInBatches(
   // Left pending (not retried blindly): resolving the review item posts the entry again.
   if (mine) throw mine.refusal;
   const [outbox] = await settle.db.query<{ done_at: Date | null }>('SELECT done_at FROM outbox WHERE id = $1', [item.id]);
-  if (outbox?.done_at) return `entry ${entryId} posted to the books in batch ${batch?.id ?? '(none)'}`;
+  if (outbox?.done_at) {
+    const more = await drain(settle, books, item, partsOf);
+    return `entry ${entryId} posted to the books in batch ${batch?.id ?? '(none)'}${more > 0 ? `, then ${more} more batches of waiting entries` : ''}`;
+  }
   // A document QuickBooks failed on its side: posted again, in a new batch, on the job's next try.
   throw new RetryableError(`entry ${entryId} is not fully posted yet (batch ${batch?.id ?? '(none)'})`);
+}
+
+/**
+ * Posts the merchant's waiting entries, a batch at a time, while the job has time: one job keeps the
+ * books' limit busy instead of every entry's job waking to find its turn. Best effort: a batch it
+ * cannot send stays written down, and its entries' own jobs send it when their turn comes.
+ */
+async function drain(settle: Settle, books: BatchingBooks, item: OutboxItem, partsOf: (entryId: string) => Promise<PartToPost[]>): Promise<number> {
+  const until = Date.now() + DRAIN_MS;
+  let sent = 0;
+  try {
+    while (Date.now() < until && (await openBatches(settle.db, item.merchantId)) < MAX_OPEN_BATCHES) {
+      const { batch } = await buildBatch(settle, books, item, [], partsOf);
+      if (!batch) break;
+      await sendPatiently(settle, books, item, batch, until);
+      sent++;
+    }
+  } catch {
+    // Left to the entries' own jobs (see above); this entry is posted.
+  }
+  return sent;
+}
+
+/** Sends the batch, waiting in the job while the company is at its limits (up to `until`). */
+async function sendPatiently(settle: Settle, books: BatchingBooks, item: OutboxItem, batch: Batch, until: number): Promise<void> {
+  for (;;) {
+    try {
+      await sendBatch(settle, books, item.merchantId, batch);
+      return;
+    } catch (error) {
+      const wait = error instanceof RetryableError ? error.retryAfterMs : undefined;
+      if (!wait || wait > MAX_SLEEP_MS || Date.now() + wait > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!(await takeBatch(settle.db, batch.id, item.id))) throw error;
+    }
+  }
+}
+
+async function openBatches(db: Queryable, merchantId: string): Promise<number> {
+  const [row] = await db.query<{ open: string }>('SELECT count(*) AS open FROM books_batches WHERE merchant_id = $1 AND done_at IS NULL', [merchantId]);
+  return Number(row?.open ?? 0);
+}
+
+/** About when the entry's turn comes: the entries waiting ahead of it go at the books' pace. */
+async function turnOf(db: Queryable, item: OutboxItem): Promise<number> {
+  const [row] = await db.query<{ ahead: string }>(
+    `SELECT count(*) AS ahead FROM outbox WHERE merchant_id = $1 AND topic = 'books.post_entry' AND done_at IS NULL
+       AND created_at < (SELECT created_at FROM outbox WHERE id = $2)`,
+    [item.merchantId, item.id],
+  );
+  return 3_000 + Math.round((Number(row?.ahead ?? 0) * 60_000) / ENTRIES_PER_MINUTE);
 }
 
 /** The batch written down for one of the entry's parts and not yet recorded as answered. */
@@ -171,7 +238,7 @@ async function takeBuilder(db: Queryable, merchantId: string, holder: string): P
       [merchantId, holder, BUILDER_LEASE_MS],
     );
     if (rows.length > 0) return;
-    if (Date.now() > until) throw new RetryableError(`another job is building the merchant's next books batch`, 1_000);
+    if (Date.now() > until) throw new RetryableError(`another job is building the merchant's next books batch`, 2_000 + Math.random() * 3_000);
     await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
   }
 }

@@ -80,13 +80,19 @@ describe('QuickBooks batch posting', { timeout: 180_000 }, () => {
     expect({ receipts: created.SalesReceipt?.length, fees: created.Purchase?.length }).toEqual({ receipts: 15, fees: 15 });
     expect(await db.query('SELECT 1 FROM books_documents WHERE merchant_id = $1', [merchantId])).toEqual([]);
 
-    // The job's retry sends the same batch under the same requestid: QuickBooks creates nothing new.
+    // The job's retry sends the same batch under the same requestid: QuickBooks answers with the
+    // documents it made the first time, and Settle records those; then the job posts the waiting rest.
     await postEntryToBooks(settle, outbox[0]!);
     const after = await inBooks(qb);
-    expect({ receipts: after.SalesReceipt?.length, fees: after.Purchase?.length }).toEqual({ receipts: 15, fees: 15 });
-    const [batch] = await db.query<{ sends: number; items: string }>(
-      `SELECT b.sends, (SELECT count(*) FROM books_batch_items i WHERE i.batch_id = b.id) AS items FROM books_batches b WHERE b.merchant_id = $1`, [merchantId]);
-    expect({ sends: batch?.sends, items: Number(batch?.items) }).toEqual({ sends: 2, items: 30 });
+    expect({ receipts: after.SalesReceipt?.length, fees: after.Purchase?.length, transfers: after.Transfer?.length }).toEqual({ receipts: 20, fees: 20, transfers: 3 });
+    const firstTime = new Set((created.SalesReceipt ?? []).map((d) => String(d.Id)));
+    const recordedFirst = await db.query<{ document_id: string }>(
+      `SELECT document_id FROM books_documents WHERE merchant_id = $1 AND part = 'receipt' AND entry_id = ANY($2)`,
+      [merchantId, Array.from({ length: 15 }, (_, i) => `le_bs${i}`)]);
+    expect(recordedFirst.map((r) => firstTime.has(r.document_id))).toEqual(Array(15).fill(true));
+    const batches = await db.query<{ sends: number; items: string }>(
+      `SELECT b.sends, (SELECT count(*) FROM books_batch_items i WHERE i.batch_id = b.id) AS items FROM books_batches b WHERE b.merchant_id = $1 ORDER BY b.created_at`, [merchantId]);
+    expect(batches.map((b) => ({ sends: b.sends, items: Number(b.items) }))).toEqual([{ sends: 2, items: 30 }, { sends: 1, items: 13 }]);
     // The batch's other entries were completed by it: their jobs find them done.
     expect(await postEntryToBooks(settle, outbox[1]!)).toBe('already done');
 

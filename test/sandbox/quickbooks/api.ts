@@ -188,14 +188,24 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
   return router;
 }
 
+/** How many requests each company was refused with 429 (benchmarks report it; Settle should cause none). */
+const throttled = new WeakMap<SandboxStore, Map<string, number>>();
+export const throttledRequests = (store: SandboxStore, realmId: string): number => throttled.get(store)?.get(realmId) ?? 0;
+
 /** Turns thrown faults (and body-parser errors) into Intuit fault bodies. */
 export function faultHandler(store: SandboxStore) {
-  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     let fault: QboFault;
     if (err instanceof QboFault) fault = err;
     else if (err instanceof SyntaxError || (err as { type?: string }).type === 'entity.parse.failed')
       fault = faults.invalid('body', `Request body is not valid JSON: ${(err as Error).message}`);
     else fault = faults.system(err instanceof Error ? err.message : String(err));
+    const realm = /^\/v3\/company\/([^/]+)\//.exec(req.originalUrl)?.[1];
+    if (fault.status === 429 && realm) {
+      let counts = throttled.get(store);
+      if (!counts) throttled.set(store, (counts = new Map()));
+      counts.set(realm, (counts.get(realm) ?? 0) + 1);
+    }
     res.status(fault.status).json(fault.body(store.isoNow()));
   };
 }
