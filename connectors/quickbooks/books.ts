@@ -1,5 +1,5 @@
 import type QuickBooks from 'node-quickbooks';
-import type { Books, BooksChoice, BooksDocument, BooksPreview, PostedDocument, UndoneDocument } from '../../core/books/books';
+import type { BatchOutcome, Books, BooksChoice, BooksDocument, BooksPreview, PostedDocument, PreparedDocument, UndoneDocument } from '../../core/books/books';
 import type { BooksMapping } from '../../core/books/mapping';
 import { fromDecimal, type Money } from '../../core/money';
 import { call } from './client';
@@ -9,6 +9,7 @@ import { toQuickBooks } from './documents';
 import { missingId, QuickBooksReferences, type Created } from './references';
 import { choicesInQuickBooks, previewInQuickBooks } from './preview';
 import { undoInQuickBooks } from './undo';
+import { batchOutcomes, QUICKBOOKS_BATCH_LIMIT, sendBatch, type BatchItemResponse } from './batch';
 
 /** One merchant's QuickBooks Online company as core's Books port. */
 export class QuickBooksBooks implements Books {
@@ -21,7 +22,7 @@ export class QuickBooksBooks implements Books {
     /** Intuit's per-company limits, shared by all of the worker's jobs; absent in one-off tools. */
     private readonly limiter?: { realmId: string; limiter: RealmLimiter },
   ) {
-    this.refs = new QuickBooksReferences(qbo, mapping, (run, doing) => this.send(run, doing));
+    this.refs = new QuickBooksReferences(qbo, remembered(mapping), (run, doing) => this.send(run, doing));
   }
 
   private send<T>(run: Parameters<typeof call>[0], doing: string): Promise<T> {
@@ -34,6 +35,23 @@ export class QuickBooksBooks implements Books {
     const { entity, body, what } = await toQuickBooks(document, this.refs);
     const create = this.qbo[`create${entity}`].bind(this.qbo) as (body: unknown, cb: (error: unknown, body?: unknown) => void) => void;
     return this.created(entity, await this.send<Created>((cb) => create({ ...body, requestId }, cb), what).catch((e: unknown) => this.refs.explainRefusal(e, document)));
+  }
+
+  readonly batchLimit = QUICKBOOKS_BATCH_LIMIT;
+
+  async prepare(document: BooksDocument): Promise<PreparedDocument> {
+    await this.refs.closingDate.check(document); // a closed period: the bookkeeper's review queue, nothing sent
+    const { entity, body, what } = await toQuickBooks(document, this.refs);
+    return { type: entity, body, what };
+  }
+
+  /** One batch request, within the company's batch limits; a 429 or a failure fails the whole batch (sent again later). */
+  async postBatch(requestId: string, items: { key: string; prepared: PreparedDocument }[]): Promise<Map<string, BatchOutcome>> {
+    const doing = `posting ${items.length} documents in one batch`;
+    const run = (): Promise<{ BatchItemResponse?: BatchItemResponse[] }> => call(sendBatch(this.qbo, requestId, items), doing);
+    const limit = this.limiter;
+    const answer = await (limit ? limit.limiter.runBatch(limit.realmId, run) : run());
+    return batchOutcomes(items, answer.BatchItemResponse ?? []);
   }
 
   async readTotal(documentType: string, documentId: string, currency: string): Promise<Money | null | undefined> {
@@ -71,4 +89,22 @@ export class QuickBooksBooks implements Books {
   choices(kind: 'account' | 'item'): Promise<BooksChoice[]> {
     return choicesInQuickBooks(this.qbo, (run, doing) => this.send(run, doing), kind);
   }
+}
+
+/**
+ * The mapping, read once per key for this instance (one job): a batch of 30 documents names the same
+ * few accounts and items over and over. A change the bookkeeper makes meanwhile applies from the next job.
+ */
+function remembered(mapping: BooksMapping): BooksMapping {
+  const known = new Map<string, string | undefined>();
+  return Object.assign(Object.create(mapping) as BooksMapping, {
+    async get(key: string) {
+      if (!known.has(key) || known.get(key) === undefined) known.set(key, await mapping.get(key));
+      return known.get(key);
+    },
+    async set(key: string, externalId: string) {
+      await mapping.set(key, externalId);
+      known.set(key, externalId);
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import type { Money } from '../money';
 import type { AccountRole } from '../ledger/accounts';
+import type { BooksNeedsReview } from './review';
 
 /** One document to place in the merchant's books, in Settle's words; the connector maps it. */
 export type BooksDocument =
@@ -68,6 +69,22 @@ export interface BooksChoice {
   id: string;
   name: string;
 }
+/** A document as the books will receive it (references resolved), opaque to core: stored before it is sent. */
+export interface PreparedDocument {
+  /** The books' type for it (SalesReceipt, Purchase, …). */
+  type: string;
+  body: unknown;
+  /** What it is, in the bookkeeper's words ("the sales receipt"), for a refusal's explanation. */
+  what: string;
+}
+
+/** What became of one document of a batch. */
+export type BatchOutcome =
+  | { outcome: 'posted'; posted: PostedDocument }
+  /** Refused for a reason a person must fix: it goes to the bookkeeper's review queue. */
+  | { outcome: 'review'; refusal: BooksNeedsReview }
+  /** Failed in the books for a reason of theirs: post it again, in a new batch. */
+  | { outcome: 'retry'; reason: string };
 
 /** The books port: one merchant's accounting company (QuickBooks Online). */
 export interface Books {
@@ -76,6 +93,15 @@ export interface Books {
    * returns the document already created instead of a second one.
    */
   post(document: BooksDocument, requestId: string): Promise<PostedDocument>;
+  /** Books that take several documents in one request: at most this many. */
+  readonly batchLimit?: number;
+  /** The exact request for one document of a batch (finds or creates what it refers to). */
+  prepare?(document: BooksDocument): Promise<PreparedDocument>;
+  /**
+   * Posts prepared documents in one request, each under its key. `requestId` derives from Settle's
+   * batch: sending the same batch again answers what the books did the first time.
+   */
+  postBatch?(requestId: string, items: { key: string; prepared: PreparedDocument }[]): Promise<Map<string, BatchOutcome>>;
   /**
    * The document's total as the books show it now (a bookkeeper may have edited it), in `currency`
    * unless the books say another; null when the books no longer have it (deleted); undefined for

@@ -10,9 +10,12 @@ import { Redis } from 'ioredis';
 import { startQuickBooksSandbox, type QuickBooksSandbox } from '../sandbox/quickbooks';
 import { connect, type Connected } from '../sandbox/quickbooks/helpers';
 import { call } from '../../connectors/quickbooks/client';
-import { RealmLimiter } from '../../connectors/quickbooks/limiter';
+import { QUICKBOOKS_LIMITS, RealmLimiter } from '../../connectors/quickbooks/limiter';
 import { redisConnection, retryLater, startBullWorker } from '../../connectors/queue/bullmq';
 import { RetryableError } from '../../core/errors';
+import { QuickBooksBooks } from '../../connectors/quickbooks/books';
+import { sendBatch } from '../../connectors/quickbooks/batch';
+import type { BooksMapping } from '../../core/books/mapping';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 let sandbox: QuickBooksSandbox;
@@ -58,7 +61,34 @@ describe('QuickBooks limits per company', () => {
     expect((held as RetryableError).retryAfterMs).toBeGreaterThan(50_000);
     // QuickBooks never saw it, and the company is not throttled: another company's limiter state is apart.
     expect(await customers(c)).toHaveLength(0);
-  }, 60_000);
+  }, 180_000);
+
+  it("a batch request past the minute's batch limit is not sent, though single requests still go", async () => {
+    const c = await connect(sandbox);
+    // Intuit's 40 a minute, scaled down to 3 so the minute cannot pass while the test sends them.
+    const limiter = new RealmLimiter(redis, `test-${randomUUID()}`, { ...QUICKBOOKS_LIMITS, batchesPerMinute: 3 });
+    const batch = (n: number) => limiter.runBatch(c.company.realm_id, () =>
+      call(sendBatch(c.qbo, `batch-${n}`, [{ key: '1', prepared: { type: 'Customer', body: { DisplayName: `Batch shopper ${n}` }, what: 'the customer' } }]), 'a batch'));
+    for (let n = 0; n < 3; n++) await batch(n);
+    const held = await outcome(batch(3));
+    expect(held).toBeInstanceOf(RetryableError);
+    expect((held as RetryableError).retryAfterMs).toBeGreaterThan(30_000);
+    expect(await customers(c)).toHaveLength(3);
+    await limiter.run(c.company.realm_id, () => customer(c, 'Single shopper'));
+    expect(await customers(c)).toHaveLength(4);
+  }, 180_000);
+
+  it("QuickBooks' 429 on a batch is retryable after 60 s, and nothing of the batch is posted", async () => {
+    const c = await connect(sandbox);
+    // Another app's worth of batches: this company's batch minute is used up without Settle's limiter.
+    for (let n = 0; n < 40; n++) await call(sendBatch(c.qbo, `other-${n}`, [{ key: '1', prepared: { type: 'Customer', body: { DisplayName: `Other ${n}` }, what: 'the customer' } }]), 'a batch');
+    const books = new QuickBooksBooks(c.qbo, { resolve: async () => '1' } as unknown as BooksMapping);
+    const throttled = await outcome(books.postBatch('settle-bb_x', [{ key: '1', prepared: { type: 'Customer', body: { DisplayName: 'Throttled' }, what: 'the customer' } }]));
+    expect(throttled).toBeInstanceOf(RetryableError);
+    expect((throttled as RetryableError).retryAfterMs).toBe(60_000);
+    expect(await customers(c)).toHaveLength(40);
+    expect(await sandbox.throttledRequests(c.company.realm_id)).toBe(1);
+  }, 180_000);
 
   it('a QuickBooks 5xx is retried with backoff, and the retry makes one document', async () => {
     const c = await connect(sandbox);

@@ -2,6 +2,7 @@
 // client observes from Intuit: authentication, then throttling, then request validation,
 // then the operation. requestid replay sits just before the operation.
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { BatchLimits, batchItems, runBatch } from './batch';
 import { Books, ENTITY_BY_PATH } from './books';
 import { preferences } from './currency-rules';
 import { faults, QboFault } from './faults';
@@ -32,6 +33,7 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
     const company = store.companies.get(realmId);
     if (!company || token.realmId !== realmId) throw faults.forbidden(`Token is not authorized for realm ${realmId}`);
     res.locals.company = company;
+    res.locals.clientId = token.clientId;
     next();
   });
 
@@ -97,19 +99,37 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
     });
   };
 
+  /** A query's QueryResponse, as GET /query and a batch's Query item answer it. */
+  const answerQuery = (company: Company, text: unknown): Record<string, unknown> => {
+    if (typeof text !== 'string' || text.trim() === '') throw faults.query('query parameter is missing');
+    const q = parseQuery(text);
+    const entity = Object.values(ENTITY_BY_PATH).find((e) => e.toLowerCase() === q.entity.toLowerCase());
+    if (!entity) throw faults.unsupported(`Invalid context declaration : ${q.entity}`);
+    const { rows, total } = runQuery(q, books.all(company, entity));
+    if (q.count) return { totalCount: total };
+    // QuickBooks answers an empty result with an empty QueryResponse object.
+    if (rows.length === 0) return {};
+    return { [entity]: rows, startPosition: q.startPosition, maxResults: rows.length };
+  };
+
   router.get('/query', (req: Request, res: Response) => {
+    return once(req, res, async () => ({ status: 200, body: { QueryResponse: answerQuery(companyOf(res), req.query.query), time: store.isoNow() } }));
+  });
+
+  // Batch: counted once against the 500 a minute above, and against the batch limits here. The
+  // crash tests' hold applies when the batch creates the held entity (Settle posts its documents in batches).
+  const batchLimits = new BatchLimits();
+  router.post('/batch', express.json({ limit: '4mb' }), (req: Request, res: Response) => {
+    const company = companyOf(res);
+    batchLimits.take(company, String(res.locals.clientId), store.now());
+    const items = batchItems(req.body);
+    batchLimits.checkSameBody(company, typeof req.query.requestid === 'string' ? req.query.requestid : undefined, req.body);
+    const creates = items.filter((i) => i.operation === 'create').flatMap((i) => Object.keys(i)).filter((k) => k !== 'bId' && k !== 'operation');
     return once(req, res, async () => {
-      const text = req.query.query;
-      if (typeof text !== 'string' || text.trim() === '') throw faults.query('query parameter is missing');
-      const q = parseQuery(text);
-      const entity = Object.values(ENTITY_BY_PATH).find((e) => e.toLowerCase() === q.entity.toLowerCase());
-      if (!entity) throw faults.unsupported(`Invalid context declaration : ${q.entity}`);
-      const { rows, total } = runQuery(q, books.all(companyOf(res), entity));
-      const time = store.isoNow();
-      if (q.count) return { status: 200, body: { QueryResponse: { totalCount: total }, time } };
-      // QuickBooks answers an empty result with an empty QueryResponse object.
-      if (rows.length === 0) return { status: 200, body: { QueryResponse: {}, time } };
-      return { status: 200, body: { QueryResponse: { [entity]: rows, startPosition: q.startPosition, maxResults: rows.length }, time } };
+      const BatchItemResponse = await runBatch(books, company, items, (text) => answerQuery(company, text));
+      return { status: 200, body: { BatchItemResponse, time: store.isoNow() } };
+    }, async () => {
+      for (const name of new Set(creates)) await store.hold.beforeReply(name, res);
     });
   });
 
@@ -179,14 +199,24 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
   return router;
 }
 
+/** How many requests each company was refused with 429 (benchmarks report it; Settle should cause none). */
+const throttled = new WeakMap<SandboxStore, Map<string, number>>();
+export const throttledRequests = (store: SandboxStore, realmId: string): number => throttled.get(store)?.get(realmId) ?? 0;
+
 /** Turns thrown faults (and body-parser errors) into Intuit fault bodies. */
 export function faultHandler(store: SandboxStore) {
-  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     let fault: QboFault;
     if (err instanceof QboFault) fault = err;
     else if (err instanceof SyntaxError || (err as { type?: string }).type === 'entity.parse.failed')
       fault = faults.invalid('body', `Request body is not valid JSON: ${(err as Error).message}`);
     else fault = faults.system(err instanceof Error ? err.message : String(err));
+    const realm = /^\/v3\/company\/([^/]+)\//.exec(req.originalUrl)?.[1];
+    if (fault.status === 429 && realm) {
+      let counts = throttled.get(store);
+      if (!counts) throttled.set(store, (counts = new Map()));
+      counts.set(realm, (counts.get(realm) ?? 0) + 1);
+    }
     res.status(fault.status).json(fault.body(store.isoNow()));
   };
 }

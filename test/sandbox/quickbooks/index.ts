@@ -3,7 +3,7 @@
 // V3_ENDPOINT_BASE_URL (= apiBaseUrl) and TOKEN_URL (= tokenUrl).
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { apiRouter, faultHandler } from './api';
+import { apiRouter, faultHandler, throttledRequests } from './api';
 import { Books, type ContractViolation } from './books';
 import { controlRouter } from './control';
 import { oauthRouter } from './oauth';
@@ -50,6 +50,8 @@ export interface QuickBooksSandbox {
   failNextRequests(count: number): Promise<void>;
   releaseReplies(): Promise<void>;
   contractViolations(): Promise<ContractViolation[]>;
+  /** How many of the company's requests were refused with 429 (throttled) so far. */
+  throttledRequests(realmId: string): Promise<number>;
 }
 
 export async function startQuickBooksSandbox(opts: { port?: number; host?: string } = {}): Promise<QuickBooksSandbox> {
@@ -111,6 +113,7 @@ export async function startQuickBooksSandbox(opts: { port?: number; host?: strin
     failNextRequests: async (count) => void (await call('POST', '/server-errors', { count })),
     heldReplies: async () => (await call<{ held: number }>('GET', '/hold')).held,
     releaseReplies: async () => void (await call('POST', '/hold/release', {})),
+    throttledRequests: async (realmId) => throttledRequests(store, realmId),
     contractViolations: async () => (await call<{ violations: ContractViolation[] }>('GET', '/contract-violations')).violations,
   };
 }
