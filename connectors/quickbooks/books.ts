@@ -5,6 +5,7 @@ import { fromDecimal, type Money } from '../../core/money';
 import { call } from './client';
 import type { RealmLimiter } from './limiter';
 import { SettleError } from '../../core/errors';
+import { BooksNeedsReview } from '../../core/books/review';
 import { toQuickBooks } from './documents';
 import { missingId, QuickBooksReferences, type Created } from './references';
 import { choicesInQuickBooks, previewInQuickBooks } from './preview';
@@ -42,7 +43,8 @@ export class QuickBooksBooks implements Books {
   async prepare(document: BooksDocument): Promise<PreparedDocument> {
     await this.refs.closingDate.check(document); // a closed period: the bookkeeper's review queue, nothing sent
     const { entity, body, what } = await toQuickBooks(document, this.refs);
-    return { type: entity, body, what };
+    const skus = 'lines' in document ? document.lines.map((l) => ('product' in l ? l.product?.sku ?? null : null)) : [];
+    return { type: entity, body, what, explain: { date: document.date, skus } };
   }
 
   /** One batch request, within the company's batch limits; a 429 or a failure fails the whole batch (sent again later). */
@@ -51,7 +53,17 @@ export class QuickBooksBooks implements Books {
     const run = (): Promise<{ BatchItemResponse?: BatchItemResponse[] }> => call(sendBatch(this.qbo, requestId, items), doing);
     const limit = this.limiter;
     const answer = await (limit ? limit.limiter.runBatch(limit.realmId, run) : run());
-    return batchOutcomes(items, answer.BatchItemResponse ?? []);
+    const outcomes = batchOutcomes(items, answer.BatchItemResponse ?? []);
+    // A refusal Settle can say better (a product's item gone, a closed period), as a single post would.
+    for (const { key, prepared } of items) {
+      const outcome = outcomes.get(key);
+      if (outcome?.outcome !== 'review' || !prepared.explain) continue;
+      const { date, skus } = prepared.explain;
+      const document = { kind: 'sale_receipt', date, lines: skus.map((sku) => (sku ? { product: { sku } } : {})) } as unknown as BooksDocument;
+      const refusal = await this.refs.explainRefusal(outcome.refusal, document).catch((refined: unknown) => refined);
+      if (refusal instanceof BooksNeedsReview) outcomes.set(key, { ...outcome, refusal });
+    }
+    return outcomes;
   }
 
   async readTotal(documentType: string, documentId: string, currency: string): Promise<Money | null | undefined> {

@@ -76,6 +76,8 @@ export interface PreparedDocument {
   body: unknown;
   /** What it is, in the bookkeeper's words ("the sales receipt"), for a refusal's explanation. */
   what: string;
+  /** The document's date and its lines' SKUs, so a refusal can name the closed period or the product. */
+  explain?: { date: string; skus: (string | null)[] };
 }
 
 /** What became of one document of a batch. */

@@ -36,8 +36,9 @@ CREATE TABLE books_batch_items (
   outcome         text CHECK (outcome IN ('posted', 'review', 'retry')),
   PRIMARY KEY (batch_id, bid)
 );
--- A part is in at most one batch that may still create it: a refused or failed one frees it for a new batch.
-CREATE UNIQUE INDEX books_batch_items_claim ON books_batch_items (entry_id, part) WHERE outcome IS NULL OR outcome = 'posted';
+-- A request (entry.part, or entry.part.againN once the bookkeeper undid or retried it) is in at most one
+-- batch that may still create it: a refused or failed one frees it for a new batch.
+CREATE UNIQUE INDEX books_batch_items_claim ON books_batch_items (request_id) WHERE outcome IS NULL OR outcome = 'posted';
 
 -- Who is building a batch for the merchant now: one at a time, so batches are full and never overlap.
 CREATE TABLE books_batch_builders (

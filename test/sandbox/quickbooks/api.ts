@@ -4,7 +4,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { BatchLimits, batchItems, runBatch } from './batch';
 import { Books, ENTITY_BY_PATH } from './books';
-import { preferences } from './currency-rules';
 import { faults, QboFault } from './faults';
 import { parseQuery, runQuery } from './query';
 import type { Company, SandboxStore } from './store';
@@ -156,11 +155,6 @@ export function apiRouter(store: SandboxStore, books: Books): express.Router {
       return changed.length === 0 ? {} : { [entity]: changed.slice(0, CDC_MAX), startPosition: 1, maxResults: Math.min(changed.length, CDC_MAX) };
     });
     res.json({ CDCResponse: [{ QueryResponse }], time: store.isoNow() });
-  });
-
-  // The company's preferences (node-quickbooks getPreferences): home currency and multicurrency.
-  router.get('/preferences', (_req: Request, res: Response) => {
-    res.json({ Preferences: preferences(companyOf(res)), time: store.isoNow() });
   });
 
   const entityFrom = (req: Request): string => {

@@ -85,6 +85,16 @@ export class Books {
     return this.store.table(company, 'Preferences').get(PREFERENCES_ID);
   }
 
+  /** The bookkeeper turns multicurrency on in QuickBooks' settings (it cannot be turned off). */
+  enableMultiCurrency(company: Company): Entity {
+    company.multiCurrency = true;
+    const current = this.preferences(company);
+    if (!current) throw faults.notFound('Preferences', PREFERENCES_ID);
+    const { CurrencyPrefs: prefs, ...rest } = structuredClone(current);
+    const updated = { ...rest, CurrencyPrefs: { ...((prefs ?? {}) as Obj), MultiCurrencyEnabled: true } };
+    return this.changed(company, 'Preferences', this.save(company, 'Preferences', updated, current), 'Update');
+  }
+
   /** The bookkeeper closes the books up to `date` in QuickBooks' settings (null reopens them). */
   setBookCloseDate(company: Company, date: string | null): Entity {
     const current = this.preferences(company);

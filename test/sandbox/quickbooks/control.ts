@@ -45,7 +45,7 @@ export function controlRouter(store: SandboxStore, books: Books): express.Router
   router.post('/companies/:realmId/multicurrency', (req: Request, res: Response) => {
     const company = store.companies.get(String(req.params.realmId));
     if (!company) return void res.status(404).json({ error: 'unknown realm' });
-    company.multiCurrency = true;
+    books.enableMultiCurrency(company);
     res.json({ realm_id: company.realmId, home_currency: company.homeCurrency, multi_currency: true });
   });
 

@@ -61,14 +61,3 @@ export function transactionCurrency(kit: RuleKit, company: Company, e: Obj, enti
   if (homeCents(1, rate) === undefined) throw faults.invalid('ExchangeRate', `ExchangeRate must be a positive decimal: ${JSON.stringify(rate)}`);
   return { currency, foreign: true, toHome: (cents) => homeCents(cents, rate)! };
 }
-
-/** What QuickBooks answers for GET /preferences (the parts the sandbox keeps). */
-export function preferences(company: Company): Obj {
-  return {
-    Id: '1',
-    SyncToken: '0',
-    CurrencyPrefs: { MultiCurrencyEnabled: company.multiCurrency, HomeCurrency: { value: company.homeCurrency } },
-    domain: 'QBO',
-    sparse: false,
-  };
-}

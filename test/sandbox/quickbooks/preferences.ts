@@ -16,7 +16,7 @@ export const PREFERENCES_ID = '1';
 export function initialPreferences(company: Company): Obj {
   return {
     AccountingInfoPrefs: { TrackDepartments: false, ClassTrackingPerTxn: false, ClassTrackingPerTxnLine: false },
-    CurrencyPrefs: { MultiCurrencyEnabled: false, HomeCurrency: { value: company.homeCurrency } },
+    CurrencyPrefs: { MultiCurrencyEnabled: company.multiCurrency, HomeCurrency: { value: company.homeCurrency } },
   };
 }
 

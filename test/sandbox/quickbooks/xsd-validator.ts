@@ -8,7 +8,7 @@ import { entityToXml } from './json-xml';
 import { loadXsdModel, type XsdModel } from './xsd-model';
 
 /** Entities the sandbox serves; the trimmed schema declares exactly these roots. */
-export const VALIDATED_ENTITIES = ['Account', 'Customer', 'Item', 'SalesReceipt', 'Purchase', 'Transfer', 'RefundReceipt', 'JournalEntry', 'Deposit'] as const;
+export const VALIDATED_ENTITIES = ['Account', 'Customer', 'Item', 'SalesReceipt', 'Purchase', 'Transfer', 'RefundReceipt', 'JournalEntry', 'Deposit', 'Preferences'] as const;
 
 export interface XsdResult {
   valid: boolean;
