@@ -48,14 +48,14 @@ describe('in the browser: the QuickBooks mapping step', { timeout: 180_000 }, ()
     await page.getByRole('button', { name: 'Accounts and products' }).click();
     const income = page.getByLabel('QuickBooks account for Sales income');
     await income.waitFor();
-    expect(await page.getByText('9 still to choose.').count()).toBe(1);
+    expect(await page.getByText('10 still to choose.').count()).toBe(1);
 
     await income.selectOption({ label: 'Product sales (Income)' });
-    await page.getByText('8 still to choose.').waitFor();
+    await page.getByText('9 still to choose.').waitFor();
     expect(await mapped('income')).toEqual({ id: salesId, name: 'Product sales', type: 'Income' });
 
     await page.getByLabel('QuickBooks account for Dispute fees').selectOption({ label: 'Create “Dispute fees”' });
-    await page.getByText('7 still to choose.').waitFor();
+    await page.getByText('8 still to choose.').waitFor();
     const disputeFees = await mapped('dispute_fees');
     const accounts = (await readBooks(stack.sandboxes, merchant.realmId)).documents.Account ?? [];
     expect(accounts.find((a) => a.Id === disputeFees?.id)).toMatchObject({ Name: 'Dispute fees', AccountType: 'Expense' });
