@@ -17,7 +17,7 @@ export interface LinkPageView {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Every text from a merchant, a store or a shopper passes here before it reaches the page. */
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+export const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 const STYLE = `
   body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #202223; background: #f6f6f7; margin: 0; }

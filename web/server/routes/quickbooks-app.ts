@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Services } from '../services';
 import { cookie, SESSION_COOKIE, SessionTokens } from '../auth';
+import { escape } from './payment-link-html';
 
 /**
  * The two pages Intuit's app listing points at besides the OAuth ones (plugins/quickbooks/app-listing.json):
@@ -31,8 +32,6 @@ export function quickBooksAppRoutes(services: Services): Router {
   return router;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 function page(res: Response, title: string, paragraphs: string[], link?: { href: string; text: string }): void {
   res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
